@@ -1,0 +1,1 @@
+"""Reading Markdown articles into the normalized article model."""

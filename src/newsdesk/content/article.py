@@ -1,0 +1,192 @@
+"""One file's text to one Article: repairs, front matter, dialects, derivations."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from newsdesk.content import repair
+from newsdesk.content.dates import date_in_name
+from newsdesk.content.derive import analyze, base_slug, lead_heading, permalink, stem_title
+from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.dialects import map_fields
+from newsdesk.content.document import Line, join_lines, split_lines
+from newsdesk.content.frontmatter import Parsed, Span, locate, parse
+from newsdesk.content.model import Article
+from newsdesk.content.options import ContentOptions
+from newsdesk.content.source import SourceText
+
+_INDEX_NAMES = {"index", "readme"}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What reading one file gave: an article or not, and everything said about it."""
+
+    path: str
+    article: Article | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    repairs: list[str] = field(default_factory=list)
+    source: SourceText | None = None
+    repaired_text: str | None = None
+    summary_position: tuple[int, int] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.article is not None:
+            return self.article.to_json()
+        data: dict[str, Any] = dict.fromkeys(_EMPTY_KEYS)
+        data.update(path=self.path, tags=[], toc=[], repairs=self.repairs)
+        data["diagnostics"] = [d.to_json() for d in self.diagnostics]
+        return data
+
+
+_EMPTY_KEYS = (
+    "path slug url title summary category tags author published updated cover_image sticky "
+    "hot views read_minutes cjk_chars latin_words draft source toc repairs diagnostics"
+).split()
+
+
+class _Repairs:
+    """Collects repairs as they are applied, in order."""
+
+    def __init__(self) -> None:
+        self.done: list[repair.Repair] = []
+
+    def apply(self, result: repair.Repair | None) -> bool:
+        if result is not None:
+            self.done.append(result)
+        return result is not None
+
+
+def read_article(
+    path: str, source: SourceText, options: ContentOptions, file_time: datetime
+) -> Outcome:
+    """Repair, parse and derive one article from its decoded text."""
+    outcome = Outcome(path, source=source)
+    lines = split_lines(source.text)
+    repairs = _Repairs()
+    repairs.apply(repair.unwrap_document(lines))
+    repairs.apply(repair.drop_leading_blanks(lines))
+    repairs.apply(repair.dedent_frontmatter(lines))
+    located = locate(lines)
+    if isinstance(located, Diagnostic):
+        outcome.diagnostics.append(located)
+        return _finish(outcome, lines, repairs)
+    body = located.body if located else 0
+    repairs.apply(repair.unwrap_body(lines, body))
+    repairs.apply(repair.remove_invisible(lines, body))
+    repairs.apply(repair.space_headings(lines, body))
+    repairs.apply(repair.close_fences(lines, body))
+    parsed = _parse_front_matter(lines, located, repairs)
+    outcome.diagnostics.extend(parsed.diagnostics)
+    if parsed.failed:
+        return _finish(outcome, lines, repairs)
+    fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
+    outcome.diagnostics.extend(problems)
+    outcome.summary_position = fields.positions.get("summary")
+    if fields.title:
+        repairs.apply(repair.drop_title_heading(lines, body, fields.title))
+    body_lines = [line.text for line in lines[body:]]
+    file = PurePath(path)
+    stem = file.parent.name if file.stem.lower() in _INDEX_NAMES else file.stem
+    title = fields.title
+    if not title and (heading := lead_heading(body_lines)) and heading[0] <= 2 and heading[1]:
+        title = heading[1]
+        body_lines = body_lines[heading[2] :]
+    if not title:
+        title = stem_title(stem)
+        outcome.diagnostics.append(
+            Diagnostic(
+                "title-missing",
+                f"no title in the front matter or as a heading; using the file name '{title}'",
+                fix="add a 'title:' field",
+            )
+        )
+    published = fields.published or date_in_name(stem, options.zone)
+    if published is None and fields.source:
+        published = date_in_name(fields.source, options.zone)
+    if published is None:
+        published = file_time.astimezone(options.zone).replace(microsecond=0)
+        outcome.diagnostics.append(
+            Diagnostic(
+                "date-from-mtime",
+                "no date in the front matter, the file name or its source; "
+                "using the file's modification time",
+                fix="add a 'date: YYYY-MM-DD' field",
+            )
+        )
+    facts = analyze(body_lines, options)
+    slug = base_slug(fields.slug, stem, title)
+    category = fields.category
+    outcome.article = Article(
+        path=path,
+        slug=slug,
+        url=article_url(options, slug, published, category),
+        title=title,
+        summary=fields.summary or facts.summary,
+        category=category,
+        tags=tuple(fields.tags),
+        authors=tuple(fields.authors),
+        published=published,
+        updated=fields.updated,
+        cover_image=fields.cover_image,
+        sticky_weight=fields.sticky_weight,
+        hot=fields.hot,
+        views=fields.views or 0,
+        read_minutes=fields.read_minutes or facts.read_minutes(options),
+        cjk_chars=facts.cjk_chars,
+        latin_words=facts.latin_words,
+        code_lines=facts.code_lines,
+        draft=fields.draft,
+        unlisted=fields.unlisted,
+        source=fields.source,
+        toc=facts.toc,
+        body="\n".join(body_lines),
+        summary_given=bool(fields.summary),
+        extra=fields.extra,
+    )
+    return _finish(outcome, lines, repairs)
+
+
+def article_url(
+    options: ContentOptions, slug: str, published: datetime, category: str | None
+) -> str:
+    return permalink(
+        options.permalink, slug, published.year, published.month, published.day, category or ""
+    )
+
+
+def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs) -> Parsed:
+    if span is None:
+        return Parsed()
+    parsed = parse(lines, span)
+    if parsed.failed and span.kind == "yaml":
+        backup = [Line(line.no, line.text, line.shift) for line in lines]
+        attempted = _Repairs()
+        attempted.apply(repair.tabs_to_spaces(lines, span.start, span.end))
+        attempted.apply(repair.quote_values(lines, span.start, span.end))
+        retried = parse(lines, span) if attempted.done else parsed
+        if retried.failed:
+            lines[:] = backup
+            return parsed
+        repairs.done.extend(attempted.done)
+        parsed = retried
+    if repairs.apply(repair.provenance_to_source(lines, span.start, span.end)):
+        reparsed = parse(lines, span)
+        parsed = reparsed if not reparsed.failed else parsed
+    return parsed
+
+
+def _finish(outcome: Outcome, lines: list[Line], repairs: _Repairs) -> Outcome:
+    outcome.repairs = [r.code for r in repairs.done]
+    outcome.diagnostics[:0] = [r.diagnostic() for r in repairs.done]
+    outcome.diagnostics.sort(key=lambda d: (d.line, d.col))
+    if repairs.done:
+        outcome.repaired_text = join_lines(lines)
+    if outcome.article is not None:
+        outcome.article = replace(
+            outcome.article,
+            repairs=tuple(outcome.repairs),
+            diagnostics=tuple(outcome.diagnostics),
+        )
+    return outcome

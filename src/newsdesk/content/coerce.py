@@ -1,0 +1,162 @@
+"""Front matter values in the shapes people write them, as typed values."""
+
+import re
+from typing import Any
+
+from newsdesk.content.model import Author
+
+_TRUE = {"true", "yes", "y", "on", "1", "是", "真", "对", "开"}
+_FALSE = {"false", "no", "n", "off", "0", "否", "假", "错", "关", ""}
+_LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
+_NUMBER = re.compile(r"(\d[\d,，_]*(?:\.\d+)?)\s*([万wWkK])?")
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be read as the type its field needs."""
+
+
+def to_text(value: Any) -> str | None:
+    """A scalar as stripped text; None for empty values."""
+    if value is None:
+        return None
+    if isinstance(value, list | dict):
+        raise ValueProblem(f"expected text, found a {'list' if isinstance(value, list) else 'mapping'}")
+    text = str(value).strip()
+    return text or None
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str) and value.strip().lower() in _TRUE:
+        return True
+    if value is None or (isinstance(value, str) and value.strip().lower() in _FALSE):
+        return False
+    raise ValueProblem(f"{value!r} is not true or false")
+
+
+def to_count(value: Any) -> int:
+    """A non-negative whole number from `1250`, `"1,250"`, `"6分钟"`, `"1.2万"`."""
+    if isinstance(value, bool):
+        raise ValueProblem(f"{value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str) and (match := _NUMBER.search(value)):
+        number = float(re.sub(r"[,，_]", "", match.group(1)))
+        scale = match.group(2)
+        if scale:
+            number *= 10_000 if scale in "万wW" else 1_000
+    else:
+        raise ValueProblem(f"{value!r} is not a number")
+    if number < 0:
+        raise ValueProblem(f"{value!r} is negative")
+    return round(number)
+
+
+def to_list(value: Any) -> list[str]:
+    """Items of a list, a comma-separated string (ASCII or full-width) or one string."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [item for item in _LIST_SEPARATORS.split(value.strip()) if item]
+    if isinstance(value, list | tuple):
+        items: list[str] = []
+        for item in value:
+            items.extend(to_list(item) if isinstance(item, list | tuple) else _scalar_item(item))
+        return items
+    if isinstance(value, dict):
+        raise ValueProblem("expected a list, found a mapping")
+    return [str(value)]
+
+
+def _scalar_item(item: Any) -> list[str]:
+    if item is None or isinstance(item, dict):
+        return []
+    text = str(item).strip()
+    return [text] if text else []
+
+
+def unique_tags(items: list[str]) -> list[str]:
+    """Tags without '#' prefixes, duplicates (ignoring case) dropped, order kept."""
+    seen: set[str] = set()
+    tags: list[str] = []
+    for item in items:
+        tag = item.strip().lstrip("#").strip()
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def to_category(value: Any, space_separated: bool) -> str | None:
+    """The top-level category from a string, a list or Hexo's nested list.
+
+    Jekyll's plural `categories: a b` is space-separated; the first one is the
+    top level.
+    """
+    if isinstance(value, list | tuple):
+        while isinstance(value, list | tuple) and value:
+            value = value[0]
+        if isinstance(value, list | tuple):
+            return None
+    text = to_text(value)
+    if text is None:
+        return None
+    parts = _LIST_SEPARATORS.split(text)
+    first = parts[0]
+    if space_separated and len(parts) == 1:
+        first = first.split()[0]
+    return first.strip() or None
+
+
+_AUTHOR_KEYS = {
+    "name": "name",
+    "nickname": "name",
+    "bio": "bio",
+    "description": "bio",
+    "intro": "bio",
+    "about": "bio",
+    "avatar": "avatar",
+    "image": "avatar",
+    "photo": "avatar",
+    "url": "url",
+    "link": "url",
+    "website": "url",
+    "homepage": "url",
+}
+
+
+def to_authors(value: Any) -> list[Author]:
+    """Authors from a string (comma-separated), a mapping, or a list of either."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        authors: list[Author] = []
+        for item in value:
+            authors.extend(to_authors(item))
+        return authors
+    if isinstance(value, dict):
+        fields: dict[str, str] = {}
+        for key, item in value.items():
+            target = _AUTHOR_KEYS.get(str(key).lower())
+            text = to_text(item) if not isinstance(item, list | dict) else None
+            if target and text and target not in fields:
+                fields[target] = text
+        if "name" not in fields:
+            raise ValueProblem("author has no name")
+        return [Author(**fields)]
+    return [Author(name) for name in to_list(value)]
+
+
+def to_image(value: Any) -> str | None:
+    """An image path from a string, a list (its first) or a mapping `{image: …}`."""
+    if isinstance(value, list | tuple):
+        return to_image(value[0]) if value else None
+    if isinstance(value, dict):
+        for key in ("image", "src", "url", "path"):
+            if key in value:
+                return to_image(value[key])
+        return None
+    return to_text(value)

@@ -1,0 +1,71 @@
+"""Diagnostics: what is wrong with an article, where, and what to do about it."""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+# Every code a diagnostic can carry, with its severity. docs/diagnostics.md
+# documents each one; a test keeps the two in step.
+CODES: dict[str, Severity] = {
+    "file-empty": "error",
+    "file-binary": "error",
+    "file-too-large": "error",
+    "file-unreadable": "error",
+    "encoding-invalid": "error",
+    "encoding-gb18030": "warning",
+    "frontmatter-unclosed": "error",
+    "frontmatter-syntax": "error",
+    "frontmatter-not-mapping": "error",
+    "duplicate-key": "warning",
+    "unknown-field": "warning",
+    "invalid-value": "warning",
+    "invalid-date": "warning",
+    "date-from-mtime": "warning",
+    "title-missing": "warning",
+    "slug-collision": "error",
+    "summary-boilerplate": "info",
+    # Repairs: each is also listed in the article's `repairs`.
+    "document-fence-unwrapped": "info",
+    "leading-blank-lines": "info",
+    "frontmatter-indent": "info",
+    "frontmatter-tabs": "info",
+    "frontmatter-value-quoted": "info",
+    "provenance-description": "info",
+    "body-fence-unwrapped": "info",
+    "invisible-chars": "info",
+    "heading-space": "info",
+    "fence-closed": "warning",
+    "duplicate-title-h1": "info",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding at a 1-based line and column of the file on disk."""
+
+    code: str
+    message: str
+    line: int = 1
+    col: int = 1
+    fix: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+            "col": self.col,
+        }
+        if self.fix:
+            data["fix"] = self.fix
+        return data
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)

@@ -1,0 +1,157 @@
+"""Loading a folder of articles: discovery, parallel reading, site-wide checks."""
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from newsdesk.content.article import Outcome, article_url, read_article
+from newsdesk.content.derive import analyze
+from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.options import ContentOptions
+from newsdesk.content.source import decode
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+# Below this many files a process pool costs more to start than it saves.
+PARALLEL_THRESHOLD = 300
+_SKIPPED_NAMES = {"_index.md", "node_modules"}
+
+Progress = Callable[[int], None]
+
+
+def discover(folder: Path) -> list[Path]:
+    """Markdown files under folder, sorted; hidden files and folders skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_NAMES)
+        for name in files:
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith("."):
+                if name not in _SKIPPED_NAMES:
+                    found.append(Path(root, name))
+    return sorted(found)
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working folder when inside it, as users typed it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_file(path: Path, options: ContentOptions) -> Outcome:
+    """Read one file; never raises for anything the file contains."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+        modified = datetime.fromtimestamp(path.stat().st_mtime, options.zone)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Outcome(shown, diagnostics=[Diagnostic("file-unreadable", f"cannot read: {reason}")])
+    source, problems = decode(data, options.max_file_bytes)
+    if source is None:
+        return Outcome(shown, diagnostics=problems)
+    outcome = read_article(shown, source, options, modified)
+    if problems:
+        outcome.diagnostics[:0] = problems
+        if outcome.article is not None:
+            outcome.article = replace(
+                outcome.article, diagnostics=tuple(outcome.diagnostics)
+            )
+    return outcome
+
+
+def load_all(
+    paths: Iterable[Path], options: ContentOptions, progress: Progress | None = None
+) -> list[Outcome]:
+    """Load every file (in parallel when there are many), then check the site as a
+    whole: unique slugs, boilerplate summaries."""
+    paths = list(paths)
+    outcomes: list[Outcome] = []
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_THRESHOLD or workers == 1:
+        for path in paths:
+            outcomes.append(load_file(path, options))
+            if progress:
+                progress(1)
+    else:
+        chunk = max(16, len(paths) // (workers * 8))
+        with ProcessPoolExecutor(workers) as pool:
+            batches = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+            for batch in pool.map(_load_batch, batches, [options] * len(batches)):
+                outcomes.extend(batch)
+                if progress:
+                    progress(len(batch))
+    resolve_slugs(outcomes, options)
+    replace_boilerplate_summaries(outcomes, options)
+    return outcomes
+
+
+def _load_batch(paths: list[Path], options: ContentOptions) -> list[Outcome]:
+    return [load_file(path, options) for path in paths]
+
+
+def resolve_slugs(outcomes: list[Outcome], options: ContentOptions) -> None:
+    """Slugs are unique: the first file (by path) keeps one, later ones get a suffix."""
+    owners: dict[str, str] = {}
+    for outcome in sorted(outcomes, key=lambda o: o.path):
+        article = outcome.article
+        if article is None:
+            continue
+        slug = article.slug
+        if slug in owners:
+            number = 2
+            while f"{slug}-{number}" in owners:
+                number += 1
+            new_slug = f"{slug}-{number}"
+            _add(
+                outcome,
+                Diagnostic(
+                    "slug-collision",
+                    f"slug '{slug}' is also used by {owners[slug]}; "
+                    f"this article is published as '{new_slug}'",
+                    fix="give one of the two articles its own 'slug:'",
+                ),
+            )
+            article = outcome.article
+            assert article is not None
+            url = article_url(options, new_slug, article.published, article.category)
+            outcome.article = replace(article, slug=new_slug, url=url)
+            slug = new_slug
+        owners[slug] = outcome.path
+
+
+def replace_boilerplate_summaries(outcomes: list[Outcome], options: ContentOptions) -> None:
+    """A summary that many articles share says nothing about any of them (pipelines
+    reuse one description); derive those from the body instead."""
+    given = [o.article for o in outcomes if o.article is not None and o.article.summary_given]
+    counts = Counter(article.summary for article in given)
+    for outcome in outcomes:
+        article = outcome.article
+        if article is None or not article.summary_given:
+            continue
+        repeats = counts[article.summary]
+        if repeats < options.boilerplate_summary_repeats:
+            continue
+        derived = analyze(article.body.split("\n"), options).summary
+        outcome.article = replace(article, summary=derived, summary_given=False)
+        _add(
+            outcome,
+            Diagnostic(
+                "summary-boilerplate",
+                f"the same summary is used by {repeats} articles; "
+                "using the article's opening text instead",
+                *(outcome.summary_position or (1, 1)),
+                fix="write a summary for this article, or remove the field",
+            ),
+        )
+
+
+def _add(outcome: Outcome, diagnostic: Diagnostic) -> None:
+    outcome.diagnostics.append(diagnostic)
+    outcome.diagnostics.sort(key=lambda d: (d.line, d.col))
+    if outcome.article is not None:
+        outcome.article = replace(outcome.article, diagnostics=tuple(outcome.diagnostics))

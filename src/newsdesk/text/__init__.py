@@ -1,0 +1,1 @@
+"""Language-level text utilities: CJK counting, anchors, slugs."""
