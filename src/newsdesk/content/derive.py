@@ -76,6 +76,8 @@ def derive_summary(lines: list[str], blocks: list[Block], limit: int) -> str:
         for block in blocks:
             if more is not None and block.start >= more:
                 break
+            if block.kind == "heading" and parts:
+                break  # the opening ends where the first section begins
             if block.kind not in kinds or block.kind == "heading":
                 continue
             text = block_text(lines[block.start : block.end])

@@ -42,7 +42,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "read_minutes": ("readtime", "readingtime", "readminutes", "readingminutes"),
     "slug": ("slug",),
     "draft": ("draft", "isdraft"),
-    "publish": ("publish",),
+    "publish": ("publish", "published"),
     "hidden": ("hidden", "unlisted"),
     "status": ("status",),
     "source": ("source",),
@@ -61,6 +61,8 @@ RECOGNIZED = frozenset(
 )
 
 _KEY_TO_FIELD = {key: name for name, keys in ALIASES.items() for key in keys}
+# `published` is a date in most dialects and Jekyll's visibility flag when boolean.
+_KEY_TO_FIELD["published"] = "published"
 _KNOWN_KEYS = sorted(set(_KEY_TO_FIELD) | RECOGNIZED)
 _PROVENANCE = re.compile(r"^\s*generated\s+from\s+(\S+?)\s*$", re.IGNORECASE)
 _NORMALIZE = re.compile(r"[-_\s]")
@@ -113,6 +115,8 @@ def map_fields(
         key_text = str(key)
         normalized = normalize_key(key_text)
         name = _KEY_TO_FIELD.get(normalized)
+        if normalized == "published" and isinstance(value, bool):
+            name = "publish"
         if name is None:
             fields.extra[key_text] = value
             if normalized not in RECOGNIZED:
@@ -176,9 +180,7 @@ def _set_title(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
 
 
 def _set_published(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
-    if isinstance(v, bool):  # Jekyll's `published: false` is visibility, not a date
-        f.draft = f.draft or not v
-    elif v is not None:
+    if v is not None:
         f.published = parse_date(v, zone)
 
 

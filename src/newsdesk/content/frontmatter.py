@@ -189,9 +189,12 @@ def _parse_toml(block: list[Line]) -> Parsed:
         result.meta = tomllib.loads(join_lines(block))
     except tomllib.TOMLDecodeError as error:
         match = _TOML_POSITION.search(str(error))
-        row, column = (int(match.group(1)) - 1, int(match.group(2)) - 1) if match else (0, 0)
-        line, col = _map(block, row, column)
-        message = _TOML_POSITION.sub("", str(error)).strip()
+        if match:
+            line, col = _map(block, int(match.group(1)) - 1, int(match.group(2)) - 1)
+        else:  # "at end of document": the last line of the block is unfinished
+            last = block[-1] if block else Line(1, "")
+            line, col = last.no, len(last.text.rstrip()) + last.shift + 1
+        message = re.sub(r"\s*\(at [^)]*\)", "", str(error)).strip()
         result.diagnostics.append(
             Diagnostic(
                 "frontmatter-syntax",

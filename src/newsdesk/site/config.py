@@ -1,0 +1,137 @@
+"""`newsdesk.toml`: one typed schema, validated once, every error with its key path."""
+
+import difflib
+import tomllib
+import types
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsdesk.content.options import ContentOptions
+from newsdesk.errors import ConfigError
+
+CONFIG_NAME = "newsdesk.toml"
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    title: str = "新闻台"
+    description: str = "中文科技新闻与博客"
+    base_url: str = "http://127.0.0.1:8000"
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class ContentSection:
+    dir: str = "content"
+    permalink: str = "/posts/:slug/"
+    summary_chars: int = 120
+    max_file_kb: int = 1024
+    boilerplate_summary_repeats: int = 3
+
+
+@dataclass(frozen=True)
+class ReadingSection:
+    cjk_chars_per_minute: int = 300
+    latin_words_per_minute: int = 200
+    code_lines_per_minute: int = 20
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site: SiteSection = field(default_factory=SiteSection)
+    content: ContentSection = field(default_factory=ContentSection)
+    reading: ReadingSection = field(default_factory=ReadingSection)
+
+    def content_options(self) -> ContentOptions:
+        return ContentOptions(
+            timezone=self.site.timezone,
+            summary_chars=self.content.summary_chars,
+            cjk_chars_per_minute=self.reading.cjk_chars_per_minute,
+            latin_words_per_minute=self.reading.latin_words_per_minute,
+            code_lines_per_minute=self.reading.code_lines_per_minute,
+            max_file_bytes=self.content.max_file_kb * 1024,
+            permalink=self.content.permalink,
+            boilerplate_summary_repeats=self.content.boilerplate_summary_repeats,
+        )
+
+
+_POSITIVE = {
+    "content.summary_chars",
+    "content.max_file_kb",
+    "content.boilerplate_summary_repeats",
+    "reading.cjk_chars_per_minute",
+    "reading.latin_words_per_minute",
+    "reading.code_lines_per_minute",
+}
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Read and validate a newsdesk.toml; ConfigError lists every problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), [("", f"cannot read: {error}")]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [("", f"invalid TOML: {error}")]) from error
+    problems: list[tuple[str, str]] = []
+    config = _build(SiteConfig, data, "", problems)
+    if not problems:
+        _check_values(config, problems)
+    if problems:
+        raise ConfigError(str(path), problems)
+    assert isinstance(config, SiteConfig)
+    return config
+
+
+def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) -> Any:
+    if not isinstance(data, dict):
+        problems.append((prefix.rstrip("."), "expected a table"))
+        return kind()
+    hints = get_type_hints(kind)
+    names = [f.name for f in fields(kind)]
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = f"{prefix}{key}"
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append((where, f"unknown setting{hint}"))
+            continue
+        expected = hints[key]
+        if is_dataclass(expected):
+            values[key] = _build(expected, value, f"{where}.", problems)
+        elif _matches(value, expected):
+            values[key] = value
+        else:
+            problems.append((where, f"expected {_type_name(expected)}, found {value!r}"))
+    return kind(**values)
+
+
+def _matches(value: Any, expected: Any) -> bool:
+    if get_origin(expected) in (Union, types.UnionType):
+        return any(_matches(value, option) for option in get_args(expected))
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is type(None):
+        return value is None
+    return isinstance(value, expected)
+
+
+def _type_name(expected: Any) -> str:
+    return {str: "text", int: "a whole number", bool: "true or false"}.get(expected, "a value")
+
+
+def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
+    for key in _POSITIVE:
+        section, name = key.split(".")
+        if getattr(getattr(config, section), name) <= 0:
+            problems.append((key, "must be greater than 0"))
+    try:
+        ZoneInfo(config.site.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(("site.timezone", f"unknown time zone {config.site.timezone!r}"))
+    if ":slug" not in config.content.permalink:
+        problems.append(("content.permalink", "must contain :slug"))
