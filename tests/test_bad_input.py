@@ -82,7 +82,7 @@ def test_toml_and_json_errors_have_lines(tmp_path: Path) -> None:
     assert toml.diagnostics[0].code == "frontmatter-syntax"
     assert (toml.diagnostics[0].line, toml.diagnostics[0].col) == (4, 13)
     assert js.diagnostics[0].code == "frontmatter-syntax"
-    assert (js.diagnostics[0].line, js.diagnostics[0].col) == (4, 18)
+    assert (js.diagnostics[0].line, js.diagnostics[0].col) == (4, 17)
 
 
 def test_unknown_field_suggests_the_known_one(tmp_path: Path) -> None:
