@@ -35,7 +35,10 @@ GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "file-binary"),
         (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 20, "file-binary"),
         (b"\xff\xfe\xff\xfe title", "encoding-invalid"),
-        (b"---\ntitle: x\ndate: 2024-01-01\n\nbody without a closing line\n", "frontmatter-unclosed"),
+        (
+            b"---\ntitle: x\ndate: 2024-01-01\n\nbody without a closing line\n",
+            "frontmatter-unclosed",
+        ),
         (b"---\n- a list\n- not fields\n---\n\nbody\n", "frontmatter-not-mapping"),
     ],
 )
@@ -122,7 +125,9 @@ def test_no_date_anywhere_uses_the_file_time_with_a_warning(tmp_path: Path) -> N
 
 
 def test_invalid_values_warn_and_keep_the_article(tmp_path: Path) -> None:
-    text = "---\ntitle: 好\ndate: 2024-01-01\nviews: 很多\nisSticky: 也许\ntags: {a: 1}\n---\n\n正文\n"
+    text = (
+        "---\ntitle: 好\ndate: 2024-01-01\nviews: 很多\nisSticky: 也许\ntags: {a: 1}\n---\n\n正文\n"
+    )
     (outcome,) = load(tmp_path, {"a.md": text})
     assert outcome.article is not None
     assert codes(outcome) == [

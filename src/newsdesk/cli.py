@@ -118,8 +118,12 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
                 table.add_row(o.path, "[red]unreadable[/]", "", "", "", "")
                 continue
             table.add_row(
-                o.path, a.title, a.slug, a.published.date().isoformat(),
-                str(a.read_minutes), ", ".join(a.repairs),
+                o.path,
+                a.title,
+                a.slug,
+                a.published.date().isoformat(),
+                str(a.read_minutes),
+                ", ".join(a.repairs),
             )
         out.print(table)
     sys.exit(1 if any(has_errors(o.diagnostics) for o in outcomes) else 0)

@@ -40,10 +40,30 @@ class Outcome:
         return data
 
 
-_EMPTY_KEYS = (
-    "path slug url title summary category tags author published updated cover_image sticky "
-    "hot views read_minutes cjk_chars latin_words draft source toc repairs diagnostics"
-).split()
+_EMPTY_KEYS = [
+    "path",
+    "slug",
+    "url",
+    "title",
+    "summary",
+    "category",
+    "tags",
+    "author",
+    "published",
+    "updated",
+    "cover_image",
+    "sticky",
+    "hot",
+    "views",
+    "read_minutes",
+    "cjk_chars",
+    "latin_words",
+    "draft",
+    "source",
+    "toc",
+    "repairs",
+    "diagnostics",
+]
 
 
 class _Repairs:

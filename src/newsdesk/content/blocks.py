@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-BlockKind = Literal["fence", "code", "heading", "paragraph", "list", "quote", "table", "html", "rule"]
+BlockKind = Literal[
+    "fence", "code", "heading", "paragraph", "list", "quote", "table", "html", "rule"
+]
 
 FENCE_OPEN = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([^`]*?)\s*$")
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -148,4 +150,3 @@ def _interrupts(text: str) -> bool:
         or _LIST.match(text)
         or text.lstrip().startswith("|")
     )
-

@@ -20,7 +20,9 @@ def to_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, list | dict):
-        raise ValueProblem(f"expected text, found a {'list' if isinstance(value, list) else 'mapping'}")
+        raise ValueProblem(
+            f"expected text, found a {'list' if isinstance(value, list) else 'mapping'}"
+        )
     text = str(value).strip()
     return text or None
 

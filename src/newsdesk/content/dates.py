@@ -1,7 +1,7 @@
 """Dates in every shape front matter writers use, as aware datetimes."""
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 
 _ISO = re.compile(
@@ -79,7 +79,8 @@ def date_in_name(name: str, zone: tzinfo) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*map(int, match.groups()), tzinfo=zone)
+        year, month, day = (int(part) for part in match.groups())
+        return datetime(year, month, day, tzinfo=zone)
     except ValueError:
         return None
 
@@ -116,7 +117,7 @@ def _parse_iso(text: str, zone: tzinfo) -> datetime | None:
 
 def _offset(text: str) -> tzinfo:
     if text.upper() in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)

@@ -51,13 +51,71 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # Keys that generators and themes use and that the model has no field for: read
 # without a warning.
 RECOGNIZED = frozenset(
-    "layout comments permalink toc mathjax katex math mermaid lang language type series "
-    "weight aliases url showtoc tocopen disablenunjucks photos sidebar copyright license "
-    "reward donate sitemap robots canonicalurl hidemeta searchhidden expirydate private "
-    "password abbrlink id uuid share related featured audio video location output outputs "
-    "menu markup build cascade params resources headless iscjklanguage linktitle "
-    "translationkey subtitle js css modified_by lastmodifier ogdescription header "
-    "sticky_class comment reading_time_override".split()
+    [
+        "layout",
+        "comments",
+        "permalink",
+        "toc",
+        "mathjax",
+        "katex",
+        "math",
+        "mermaid",
+        "lang",
+        "language",
+        "type",
+        "series",
+        "weight",
+        "aliases",
+        "url",
+        "showtoc",
+        "tocopen",
+        "disablenunjucks",
+        "photos",
+        "sidebar",
+        "copyright",
+        "license",
+        "reward",
+        "donate",
+        "sitemap",
+        "robots",
+        "canonicalurl",
+        "hidemeta",
+        "searchhidden",
+        "expirydate",
+        "private",
+        "password",
+        "abbrlink",
+        "id",
+        "uuid",
+        "share",
+        "related",
+        "featured",
+        "audio",
+        "video",
+        "location",
+        "output",
+        "outputs",
+        "menu",
+        "markup",
+        "build",
+        "cascade",
+        "params",
+        "resources",
+        "headless",
+        "iscjklanguage",
+        "linktitle",
+        "translationkey",
+        "subtitle",
+        "js",
+        "css",
+        "modified_by",
+        "lastmodifier",
+        "ogdescription",
+        "header",
+        "sticky_class",
+        "comment",
+        "reading_time_override",
+    ]
 )
 
 _KEY_TO_FIELD = {key: name for name, keys in ALIASES.items() for key in keys}
@@ -163,10 +221,22 @@ def _unknown(key: str, where: Position) -> Diagnostic:
 
 _CAMEL_CASE = {
     key.lower(): key
-    for key in (
-        "publishDate pubDate updateDate updatedDate coverImage heroImage featuredImage "
-        "isSticky isHot readTime readingTime viewCount isDraft lastmod"
-    ).split()
+    for key in [
+        "publishDate",
+        "pubDate",
+        "updateDate",
+        "updatedDate",
+        "coverImage",
+        "heroImage",
+        "featuredImage",
+        "isSticky",
+        "isHot",
+        "readTime",
+        "readingTime",
+        "viewCount",
+        "isDraft",
+        "lastmod",
+    ]
 }
 
 

@@ -20,7 +20,9 @@ _DELIMITERS: dict[str, tuple[Kind, tuple[str, ...]]] = {
     "+++": ("toml", ("+++",)),
 }
 _PELICAN_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$")
-_PELICAN_FIRST = frozenset("title date category tags slug author authors summary".split())
+_PELICAN_FIRST = frozenset(
+    ["title", "date", "category", "tags", "slug", "author", "authors", "summary"]
+)
 _TOML_KEY = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_-]+)\s*=')
 _TOML_TABLE = re.compile(r"^\s*\[")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -113,7 +115,8 @@ class _Loader(yaml.CSafeLoader):
     date reader reports them, instead of failing the whole block."""
 
 
-def _timestamp(loader: SafeConstructor, node: yaml.ScalarNode) -> Any:
+def _timestamp(loader: _Loader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.ScalarNode)  # the resolver tags only scalars as timestamps
     try:
         return SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError:
@@ -129,6 +132,7 @@ def parse_yaml(block: list[Line]) -> Parsed:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = _map(block, mark.line if mark else 0, mark.column if mark else 0)
@@ -164,7 +168,7 @@ def parse_yaml(block: list[Line]) -> Parsed:
         return result
     result.meta = {str(key): value for key, value in data.items()}
     seen: dict[str, int] = {}
-    for key_node, _ in node.value:
+    for key_node, _ in pairs:
         key = str(key_node.value)
         line, col = _map(block, key_node.start_mark.line, key_node.start_mark.column)
         if key in seen:
@@ -188,12 +192,11 @@ def _parse_toml(block: list[Line]) -> Parsed:
     try:
         result.meta = tomllib.loads(join_lines(block))
     except tomllib.TOMLDecodeError as error:
-        match = _TOML_POSITION.search(str(error))
-        if match:
-            line, col = _map(block, int(match.group(1)) - 1, int(match.group(2)) - 1)
-        else:  # "at end of document": the last line of the block is unfinished
-            last = block[-1] if block else Line(1, "")
-            line, col = last.no, len(last.text.rstrip()) + last.shift + 1
+        position = _TOML_POSITION.search(str(error))
+        if position:
+            line, col = _map(block, int(position.group(1)) - 1, int(position.group(2)) - 1)
+        else:  # "at end of document"
+            line, col = _map(block, len(block), 0)
         message = re.sub(r"\s*\(at [^)]*\)", "", str(error)).strip()
         result.diagnostics.append(
             Diagnostic(
@@ -206,10 +209,10 @@ def _parse_toml(block: list[Line]) -> Parsed:
         )
         result.failed = True
         return result
-    for index, line in enumerate(block):
-        if _TOML_TABLE.match(line.text):
+    for index, row in enumerate(block):
+        if _TOML_TABLE.match(row.text):
             break
-        if match := _TOML_KEY.match(line.text):
+        if match := _TOML_KEY.match(row.text):
             key = match.group(1).strip('"')
             result.positions.setdefault(key, _map(block, index, match.start(1)))
     return result
@@ -259,5 +262,8 @@ def _map(block: list[Line], row: int, column: int) -> Position:
     """1-based disk line and column of a 0-based row and column of the block."""
     if not block:
         return 1, 1
-    line = block[min(max(row, 0), len(block) - 1)]
+    if row >= len(block):  # the parser ran off the end: the last line is unfinished
+        line = block[-1]
+        return line.no, len(line.text.rstrip()) + line.shift + 1
+    line = block[max(row, 0)]
     return line.no, column + line.shift + 1

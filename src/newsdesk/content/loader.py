@@ -28,9 +28,9 @@ def discover(folder: Path) -> list[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_NAMES)
         for name in files:
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith("."):
-                if name not in _SKIPPED_NAMES:
-                    found.append(Path(root, name))
+            wanted = name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
+            if wanted and name not in _SKIPPED_NAMES:
+                found.append(Path(root, name))
     return sorted(found)
 
 
@@ -58,9 +58,7 @@ def load_file(path: Path, options: ContentOptions) -> Outcome:
     if problems:
         outcome.diagnostics[:0] = problems
         if outcome.article is not None:
-            outcome.article = replace(
-                outcome.article, diagnostics=tuple(outcome.diagnostics)
-            )
+            outcome.article = replace(outcome.article, diagnostics=tuple(outcome.diagnostics))
     return outcome
 
 

@@ -118,8 +118,11 @@ def dedent_frontmatter(lines: list[Line]) -> Repair | None:
         dedent(lines, index, index + 1, indent_of(lines[index].text))
         lines[index].text = lines[index].text.rstrip()
     dedent(lines, 1, close, len(prefix))
-    return Repair("frontmatter-indent", lines[1].no if close > 1 else lines[0].no,
-                  "the front matter block was indented as a whole")
+    return Repair(
+        "frontmatter-indent",
+        lines[1].no if close > 1 else lines[0].no,
+        "the front matter block was indented as a whole",
+    )
 
 
 def _common_prefix(texts: list[str]) -> str:
@@ -157,7 +160,8 @@ def quote_values(lines: list[Line], start: int, end: int) -> Repair | None:
         value = match.group(2)
         if value[0] in "\"'|>&*!{" and not value.startswith("{{"):
             continue
-        unbalanced = value[0] == "[" and not value.endswith("]")
+        # `[译] 标题` closes its bracket early; `[a, b` is an unfinished list, left alone.
+        unbalanced = value[0] == "[" and "]" in value and not value.endswith("]")
         if ": " not in value and value[0] not in "@`%" and not unbalanced:
             continue
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
@@ -175,7 +179,7 @@ def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | No
     for line in lines[start:end]:
         match = _PROVENANCE_LINE.match(line.text)
         if match:
-            line.text = f"{match.group(1)}source{match.group(2)}{line.text[match.end():]}"
+            line.text = f"{match.group(1)}source{match.group(2)}{line.text[match.end() :]}"
             return Repair(
                 "provenance-description",
                 line.no,
@@ -192,8 +196,9 @@ def remove_invisible(lines: list[Line], start: int) -> Repair | None:
     for index, line in enumerate(lines):
         if index in code or not _INVISIBLE.search(line.text):
             continue
-        cleaned, replaced = _INVISIBLE.subn(lambda m: " " if m.group(0) == "\u00a0" else "",
-                                           line.text)
+        cleaned, replaced = _INVISIBLE.subn(
+            lambda m: " " if m.group(0) == "\u00a0" else "", line.text
+        )
         line.text = cleaned
         count += replaced
         first = first or line.no
@@ -212,7 +217,7 @@ def space_headings(lines: list[Line], start: int) -> Repair | None:
         text = lines[index].text
         match = _HEADING_NO_SPACE.match(text)
         if match:
-            lines[index].text = f"{match.group(1)} {text[match.end():]}"
+            lines[index].text = f"{match.group(1)} {text[match.end() :]}"
             first = first or lines[index].no
     if first is None:
         return None

@@ -40,7 +40,9 @@ def decode(data: bytes, max_bytes: int) -> tuple[SourceText | None, list[Diagnos
     bom = data.startswith(_BOM)
     body = data[3:] if bom else data
     if not body.strip():
-        return None, [Diagnostic("file-empty", "file is empty", fix="write the article or delete it")]
+        return None, [
+            Diagnostic("file-empty", "file is empty", fix="write the article or delete it")
+        ]
     if b"\x00" in body[:8192] or _control_ratio(body[:8192]) > 0.05:
         return None, [
             Diagnostic(

@@ -101,7 +101,7 @@ def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) 
             problems.append((where, f"unknown setting{hint}"))
             continue
         expected = hints[key]
-        if is_dataclass(expected):
+        if isinstance(expected, type) and is_dataclass(expected):
             values[key] = _build(expected, value, f"{where}.", problems)
         elif _matches(value, expected):
             values[key] = value
