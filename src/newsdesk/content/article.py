@@ -73,7 +73,7 @@ class _Repairs:
         self.done: list[repair.Repair] = []
 
     def apply(self, result: repair.Repair | None) -> bool:
-        if result is not None:
+        if result is not None and all(done.code != result.code for done in self.done):
             self.done.append(result)
         return result is not None
 
@@ -86,17 +86,27 @@ def read_article(
     lines = split_lines(source.text)
     repairs = _Repairs()
     repairs.apply(repair.unwrap_document(lines))
-    repairs.apply(repair.drop_leading_blanks(lines))
-    repairs.apply(repair.dedent_frontmatter(lines))
-    located = locate(lines)
+    located = _locate_front_matter(lines, repairs)
+    body = located.body if isinstance(located, Span) else 0
+    unwrapped = not isinstance(located, Diagnostic) and repairs.apply(
+        repair.unwrap_body(lines, body)
+    )
+    if unwrapped and located is None:  # what the fence hid may open with front matter
+        located = _locate_front_matter(lines, repairs)
+        body = located.body if isinstance(located, Span) else 0
     if isinstance(located, Diagnostic):
         outcome.diagnostics.append(located)
         return _finish(outcome, lines, repairs)
-    body = located.body if located else 0
-    repairs.apply(repair.unwrap_body(lines, body))
-    repairs.apply(repair.remove_invisible(lines, body))
-    repairs.apply(repair.space_headings(lines, body))
-    repairs.apply(repair.close_fences(lines, body))
+    # Each of these changes what the others see (a new heading ends a paragraph, a
+    # closed fence frees the lines after it), so they run until none applies.
+    for _ in range(4):
+        applied = [
+            repairs.apply(repair.remove_invisible(lines, body)),
+            repairs.apply(repair.space_headings(lines, body)),
+            repairs.apply(repair.close_fences(lines, body)),
+        ]
+        if not any(applied):
+            break
     parsed = _parse_front_matter(lines, located, repairs)
     outcome.diagnostics.extend(parsed.diagnostics)
     if parsed.failed:
@@ -174,6 +184,12 @@ def article_url(
     return permalink(
         options.permalink, slug, published.year, published.month, published.day, category or ""
     )
+
+
+def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
+    repairs.apply(repair.drop_leading_blanks(lines))
+    repairs.apply(repair.dedent_frontmatter(lines))
+    return locate(lines)
 
 
 def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs) -> Parsed:

@@ -81,6 +81,11 @@ def _scan_one(lines: list[str], index: int, previous: Block | None) -> Block:
         return Block("quote", index, _extent(lines, index, _is_text))
     if _LIST.match(line):
         return Block("list", index, _list_end(lines, index))
+    if line.lstrip().startswith("<!--"):  # a comment ends at its -->, not at a blank line
+        end = index
+        while end < len(lines) - 1 and "-->" not in lines[end]:
+            end += 1
+        return Block("html", index, end + 1)
     if _HTML.match(line):
         return Block("html", index, _extent(lines, index, _is_text))
     end = index + 1

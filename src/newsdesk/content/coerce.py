@@ -1,5 +1,6 @@
 """Front matter values in the shapes people write them, as typed values."""
 
+import math
 import re
 from typing import Any
 
@@ -52,6 +53,8 @@ def to_count(value: Any) -> int:
             number *= 10_000 if scale in "万wW" else 1_000
     else:
         raise ValueProblem(f"{value!r} is not a number")
+    if not math.isfinite(number) or number > 2**53:
+        raise ValueProblem(f"{value!r} is not a usable number")
     if number < 0:
         raise ValueProblem(f"{value!r} is negative")
     return round(number)

@@ -58,11 +58,7 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(), zone)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value > 10**11:  # milliseconds, as JavaScript pipelines write them
-            value = value / 1000
-        if value > 10**8:
-            return datetime.fromtimestamp(value, zone)
-        raise ValueError(f"{value!r} is not a date")
+        return _from_timestamp(value, zone)
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not a date")
     text = value.strip()
@@ -71,6 +67,14 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
         if result is not None:
             return _localize(result, zone)
     raise ValueError(f"cannot read {text!r} as a date")
+
+
+def _from_timestamp(value: float, zone: tzinfo) -> datetime:
+    """Seconds (or JavaScript's milliseconds) since 1970."""
+    seconds = value / 1000 if value > 10**11 else value
+    if not 10**8 < seconds < 10**11:
+        raise ValueError(f"{value!r} is not a date")
+    return datetime.fromtimestamp(seconds, zone)
 
 
 def date_in_name(name: str, zone: tzinfo) -> datetime | None:
@@ -88,7 +92,10 @@ def date_in_name(name: str, zone: tzinfo) -> datetime | None:
 def _localize(value: datetime, zone: tzinfo) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=zone)
-    return value.astimezone(zone)
+    try:
+        return value.astimezone(zone)
+    except OverflowError as error:  # year 1 or 9999 pushed past the calendar
+        raise ValueError(f"{value.isoformat()} is out of range") from error
 
 
 def _build(parts: tuple[str | None, ...], zone: tzinfo) -> datetime | None:

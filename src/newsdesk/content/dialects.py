@@ -146,6 +146,7 @@ class Fields:
     summary: str | None = None
     category: str | None = None
     tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
     authors: list[Author] = field(default_factory=list)
     published: datetime | None = None
     updated: datetime | None = None
@@ -184,8 +185,6 @@ def map_fields(
         if name not in chosen or rank < chosen[name][0]:
             chosen[name] = (rank, key_text, value)
     for name, (_, key_text, value) in chosen.items():
-        if name == "keywords":
-            continue
         where = positions.get(key_text, (1, 1))
         fields.positions[name] = where
         try:
@@ -200,8 +199,7 @@ def map_fields(
                     fix=_FIX_HINTS.get(name, "correct or remove the value"),
                 )
             )
-    if not fields.tags and "keywords" in chosen:
-        fields.tags = coerce.unique_tags(coerce.to_list(chosen["keywords"][2]))
+    fields.tags = fields.tags or fields.keywords
     if fields.summary and (source := provenance_source(fields.summary)):
         fields.source = fields.source or source
         fields.summary = None
@@ -272,6 +270,10 @@ def _set_tags(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
     f.tags = coerce.unique_tags(coerce.to_list(v))
 
 
+def _set_keywords(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
+    f.keywords = coerce.unique_tags(coerce.to_list(v))
+
+
 def _set_authors(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
     f.authors = coerce.to_authors(v)
 
@@ -282,7 +284,7 @@ def _set_cover(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
 
 def _set_sticky(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
     if isinstance(v, int | float) and not isinstance(v, bool):
-        f.sticky_weight = max(0, round(v))
+        f.sticky_weight = coerce.to_count(max(v, 0))
     elif isinstance(v, str) and v.strip().isdigit():
         f.sticky_weight = int(v.strip())
     else:
@@ -338,6 +340,7 @@ _ASSIGN: dict[str, Callable[[Fields, Any, str, tzinfo], None]] = {
     "summary": _set_summary,
     "category": _set_category,
     "tags": _set_tags,
+    "keywords": _set_keywords,
     "authors": _set_authors,
     "cover_image": _set_cover,
     "sticky": _set_sticky,

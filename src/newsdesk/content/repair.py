@@ -58,12 +58,20 @@ def unwrap_document(lines: list[Line]) -> Repair | None:
     following = first_content(lines, first + 1)
     if following >= len(lines) or lines[following].text.strip() not in ("---", "+++"):
         return None
-    return _unwrap_fence(lines, first, "document-fence-unwrapped", "the whole file")
+    return _unwrap_all(lines, first, "document-fence-unwrapped", "the whole file")
 
 
 def unwrap_body(lines: list[Line], body: int) -> Repair | None:
     """A body wrapped in one ```markdown or ```md fence (indented or not)."""
-    return _unwrap_fence(lines, first_content(lines, body), "body-fence-unwrapped", "the body")
+    return _unwrap_all(lines, body, "body-fence-unwrapped", "the body")
+
+
+def _unwrap_all(lines: list[Line], start: int, code: str, what: str) -> Repair | None:
+    """Unwrap every layer at once (pipelines wrap twice), so that fix is idempotent."""
+    first = None
+    while (layer := _unwrap_fence(lines, first_content(lines, start), code, what)) is not None:
+        first = first or layer
+    return first
 
 
 def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair | None:
@@ -75,8 +83,9 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
     marker = opening.group(2)
     last = last_content(lines)
     closed = last > first and is_fence_close(lines[last].text, marker)
-    if not closed and any(is_fence_close(line.text, marker) for line in lines[first + 1 :]):
-        return None  # a fence closes inside: this is a code block, not a wrapper
+    inner = [line.text for line in lines[first + 1 : last if closed else len(lines)]]
+    if any(block.kind == "fence" and not block.closed for block in scan(inner)):
+        return None  # the fences inside do not pair up: a code block, not a wrapper
     number = lines[first].no
     fence_indent = indent_of(lines[first].text)
     if closed:
@@ -176,16 +185,19 @@ def quote_values(lines: list[Line], start: int, end: int) -> Repair | None:
 
 def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | None:
     """`description: Generated from X.md` is a provenance note: write it as `source`."""
+    first = None
     for line in lines[start:end]:
         match = _PROVENANCE_LINE.match(line.text)
         if match:
             line.text = f"{match.group(1)}source{match.group(2)}{line.text[match.end() :]}"
-            return Repair(
-                "provenance-description",
-                line.no,
-                "'Generated from …' is where the article came from, not its summary",
-            )
-    return None
+            first = first or line.no
+    if first is None:
+        return None
+    return Repair(
+        "provenance-description",
+        first,
+        "'Generated from …' is where the article came from, not its summary",
+    )
 
 
 def remove_invisible(lines: list[Line], start: int) -> Repair | None:
