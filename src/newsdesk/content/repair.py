@@ -92,8 +92,7 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
         del lines[last]
     del lines[first]
     end = last - 1 if closed else len(lines)
-    inner = [line for line in lines[first:end] if not line.blank]
-    common = min((indent_of(line.text) for line in inner), default=0)
+    common = min((indent_of(line.text) for line in lines[first:end] if not line.blank), default=0)
     if fence_indent and common:
         dedent(lines, first, end, min(common, fence_indent))
     return Repair(code, number, f"{what} was wrapped in a ```{opening.group(3)} code fence")
