@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench-ingest clean
+.PHONY: run test lint format bench-deps bench-ingest clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench-ingest: $(STAMP)
+# The peers the benchmarks measure against, from Debian's packages.
+bench-deps:
+	command -v hugo >/dev/null || (apt-get update -q && apt-get install -y -q hugo)
+
+bench-ingest: $(STAMP) bench-deps
 	$(BIN)/python bench/ingest.py
 
 clean:

@@ -48,10 +48,10 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
         yield lambda done: progress.advance(task, done)
 
 
-def _load(sources: Sources) -> list[Outcome]:
+def _load(sources: Sources, keep_source: bool = False) -> list[Outcome]:
     options = sources.config.content_options()
     with progress_bar(len(sources.files), "读取文章") as advance:
-        return load_all(sources.files, options, advance)
+        return load_all(sources.files, options, advance, keep_source)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,7 +91,7 @@ def check(path: Path | None, fmt: str, quiet: bool) -> None:
 def _summary(outcomes: list[Outcome]) -> None:
     severities = Counter(d.severity for o in outcomes for d in o.diagnostics)
     loaded = sum(1 for o in outcomes if o.article is not None)
-    fixable = sum(1 for o in outcomes if o.repaired_text is not None)
+    fixable = sum(1 for o in outcomes if o.repairs)
     line = (
         f"{len(outcomes)} files: {loaded} articles, {severities['error']} errors, "
         f"{severities['warning']} warnings"
@@ -134,7 +134,7 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--write", is_flag=True, help="Apply the repairs to the files.")
 def fix(path: Path | None, write: bool) -> None:
     """Show the repairs as a unified diff; --write applies them."""
-    outcomes = _load(open_sources([path] if path else []))
+    outcomes = _load(open_sources([path] if path else []), keep_source=True)
     found = patches(outcomes)
     for patch in found:
         if write:

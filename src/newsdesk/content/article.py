@@ -173,6 +173,7 @@ def read_article(
         toc=facts.toc,
         body="\n".join(body_lines),
         summary_given=bool(fields.summary),
+        derived_summary=facts.summary,
         extra=fields.extra,
     )
     return _finish(outcome, lines, repairs)

@@ -41,6 +41,25 @@ def is_fence_close(line: str, marker: str) -> bool:
     )
 
 
+def fenced_lines(lines: list[str]) -> tuple[set[int], int | None]:
+    """Indices of lines inside fenced code (fences included), and the index of a
+    fence left open, if any; much cheaper than a full scan."""
+    inside: set[int] = set()
+    marker = ""
+    opened = 0
+    for index, line in enumerate(lines):
+        if marker:
+            inside.add(index)
+            if is_fence_close(line, marker):
+                marker = ""
+        elif "``" in line or "~~" in line:
+            fence = FENCE_OPEN.match(line)
+            if fence:
+                marker, opened = fence.group(2), index
+                inside.add(index)
+    return inside, (opened if marker else None)
+
+
 def scan(lines: list[str]) -> list[Block]:
     """The blocks of a Markdown body, in order; blank lines belong to none."""
     blocks: list[Block] = []

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from newsdesk.content.blocks import Block, scan
 from newsdesk.content.model import TocEntry
 from newsdesk.content.options import ContentOptions
-from newsdesk.content.plain import block_text, inline_text, table_text
+from newsdesk.content.plain import block_text, inline_text
 from newsdesk.text.anchors import AnchorSet
 from newsdesk.text.cjk import count_cjk, count_latin_words, cut_at_sentence
 from newsdesk.text.slug import slugify
 
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[-_ ]+|$)")
+_UNREAD = re.compile(r"\]\([^)]*\)|<[^>]*>|\{%.*?%\}|\{\{.*?\}\}|https?://\S+")
 _TEXT_KINDS = ("paragraph", "quote", "list", "heading", "html")
 
 
@@ -52,11 +53,11 @@ def analyze(lines: list[str], options: ContentOptions) -> BodyFacts:
             texts.append(text)
             if 2 <= block.level <= 4:
                 toc.append(TocEntry(block.level, text, anchor))
-        elif block.kind == "table":
-            texts.append(table_text(lines[block.start : block.end]))
         else:
-            texts.append(block_text(lines[block.start : block.end]))
-    plain = "\n".join(texts)
+            texts.extend(lines[block.start : block.end])
+    # Markup is ASCII punctuation, which neither count sees; only link targets,
+    # tags and template code would add words that no reader reads.
+    plain = _UNREAD.sub(" ", "\n".join(texts))
     return BodyFacts(
         summary=derive_summary(lines, blocks, options.summary_chars),
         toc=tuple(toc),
@@ -122,7 +123,9 @@ def permalink(pattern: str, slug: str, year: int, month: int, day: int, category
         pattern.replace(":year", f"{year:04d}")
         .replace(":month", f"{month:02d}")
         .replace(":day", f"{day:02d}")
-        .replace(":category", slugify(category) or "uncategorized")
+        .replace(
+            ":category", (slugify(category) or "uncategorized") if ":category" in pattern else ""
+        )
         .replace(":slug", slug)
     )
     url = "/" + url.strip("/") + "/"

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 from newsdesk.content.article import Outcome, article_url, read_article
-from newsdesk.content.derive import analyze
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.source import decode
@@ -35,15 +34,21 @@ def discover(folder: Path) -> list[Path]:
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the working folder when inside it, as users typed it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    """The path relative to the working folder when inside it, as users typed it.
+
+    Plain string work, no symlink resolution: this runs once per file.
+    """
+    here = os.getcwd() + os.sep
+    absolute = os.path.abspath(path)
+    return absolute[len(here) :] if absolute.startswith(here) else str(path)
 
 
-def load_file(path: Path, options: ContentOptions) -> Outcome:
-    """Read one file; never raises for anything the file contains."""
+def load_file(path: Path, options: ContentOptions, keep_source: bool = True) -> Outcome:
+    """Read one file; never raises for anything the file contains.
+
+    Without keep_source the outcome drops the file's text and its repaired text,
+    which only `fix` needs: half of what a worker process sends back.
+    """
     shown = display_path(path)
     try:
         data = path.read_bytes()
@@ -55,6 +60,9 @@ def load_file(path: Path, options: ContentOptions) -> Outcome:
     if source is None:
         return Outcome(shown, diagnostics=problems)
     outcome = read_article(shown, source, options, modified)
+    if not keep_source:
+        outcome.source = None
+        outcome.repaired_text = None
     if problems:
         outcome.diagnostics[:0] = problems
         if outcome.article is not None:
@@ -63,7 +71,10 @@ def load_file(path: Path, options: ContentOptions) -> Outcome:
 
 
 def load_all(
-    paths: Iterable[Path], options: ContentOptions, progress: Progress | None = None
+    paths: Iterable[Path],
+    options: ContentOptions,
+    progress: Progress | None = None,
+    keep_source: bool = True,
 ) -> list[Outcome]:
     """Load every file (in parallel when there are many), then check the site as a
     whole: unique slugs, boilerplate summaries."""
@@ -72,14 +83,15 @@ def load_all(
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_THRESHOLD or workers == 1:
         for path in paths:
-            outcomes.append(load_file(path, options))
+            outcomes.append(load_file(path, options, keep_source))
             if progress:
                 progress(1)
     else:
         chunk = max(16, len(paths) // (workers * 8))
         with ProcessPoolExecutor(workers) as pool:
             batches = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-            for batch in pool.map(_load_batch, batches, [options] * len(batches)):
+            jobs = [(batch, options, keep_source) for batch in batches]
+            for batch in pool.map(_load_batch, jobs):
                 outcomes.extend(batch)
                 if progress:
                     progress(len(batch))
@@ -88,8 +100,9 @@ def load_all(
     return outcomes
 
 
-def _load_batch(paths: list[Path], options: ContentOptions) -> list[Outcome]:
-    return [load_file(path, options) for path in paths]
+def _load_batch(job: tuple[list[Path], ContentOptions, bool]) -> list[Outcome]:
+    paths, options, keep_source = job
+    return [load_file(path, options, keep_source) for path in paths]
 
 
 def resolve_slugs(outcomes: list[Outcome], options: ContentOptions) -> None:
@@ -134,8 +147,7 @@ def replace_boilerplate_summaries(outcomes: list[Outcome], options: ContentOptio
         repeats = counts[article.summary]
         if repeats < options.boilerplate_summary_repeats:
             continue
-        derived = analyze(article.body.split("\n"), options).summary
-        outcome.article = replace(article, summary=derived, summary_given=False)
+        outcome.article = replace(article, summary=article.derived_summary, summary_given=False)
         _add(
             outcome,
             Diagnostic(

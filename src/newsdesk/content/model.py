@@ -58,6 +58,7 @@ class Article:
     toc: tuple[TocEntry, ...]
     body: str
     summary_given: bool
+    derived_summary: str
     repairs: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)

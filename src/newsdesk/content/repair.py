@@ -7,7 +7,7 @@ loader parses the repaired text and `newsdesk fix` can write it back.
 import re
 from dataclasses import dataclass
 
-from newsdesk.content.blocks import FENCE_OPEN, is_fence_close, scan
+from newsdesk.content.blocks import FENCE_OPEN, fenced_lines, is_fence_close, scan
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.document import (
     Line,
@@ -34,6 +34,7 @@ REPAIR_CODES = (
 _WRAPPER_INFO = {"markdown", "md"}
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00a0]")
 _HEADING_NO_SPACE = re.compile(f"^( {{0,3}}#{{1,6}})(?=[{CJK_CLASS}])")
+_ANY_HEADING_NO_SPACE = re.compile(f"^ {{0,3}}#{{1,6}}[{CJK_CLASS}]", re.MULTILINE)
 _YAML_PLAIN_VALUE = re.compile(r"^(\s*[^\s#:'\"\-?][^:]*?):[ \t]+(.+?)\s*$")
 _PROVENANCE_LINE = re.compile(
     r"^(\s*[\"']?)(?:description|summary)([\"']?\s*[:=]\s*[\"']?)generated\s+from\s+",
@@ -201,6 +202,8 @@ def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | No
 
 def remove_invisible(lines: list[Line], start: int) -> Repair | None:
     """Zero-width characters and non-breaking spaces pasted outside code."""
+    if not _INVISIBLE.search("\n".join(line.text for line in lines)):
+        return None
     code = _code_lines(lines, start)
     first = None
     count = 0
@@ -220,6 +223,8 @@ def remove_invisible(lines: list[Line], start: int) -> Repair | None:
 
 def space_headings(lines: list[Line], start: int) -> Repair | None:
     """`#标题` without the space CommonMark needs to make it a heading."""
+    if not _ANY_HEADING_NO_SPACE.search("\n".join(line.text for line in lines[start:])):
+        return None
     code = _code_lines(lines, start)
     first = None
     for index in range(start, len(lines)):
@@ -238,19 +243,19 @@ def space_headings(lines: list[Line], start: int) -> Repair | None:
 def close_fences(lines: list[Line], start: int) -> Repair | None:
     """A code fence left open (a truncated generation) swallows the rest of the page."""
     texts = [line.text for line in lines[start:]]
-    for block in scan(texts):
-        if block.kind == "fence" and not block.closed:
-            opening = FENCE_OPEN.match(texts[block.start])
-            assert opening is not None  # scan() only opens fences FENCE_OPEN matches
-            at = len(lines) - 1 if lines and lines[-1].text == "" else len(lines)
-            number = lines[at - 1].no if at else 1
-            lines.insert(at, Line(number, opening.group(1) + opening.group(2)))
-            return Repair(
-                "fence-closed",
-                lines[start + block.start].no,
-                "a code fence was never closed; closed it at the end of the file",
-            )
-    return None
+    _, unclosed = fenced_lines(texts)
+    if unclosed is None:
+        return None
+    opening = FENCE_OPEN.match(texts[unclosed])
+    assert opening is not None  # fenced_lines() opens only what FENCE_OPEN matches
+    at = len(lines) - 1 if lines and lines[-1].text == "" else len(lines)
+    number = lines[at - 1].no if at else 1
+    lines.insert(at, Line(number, opening.group(1) + opening.group(2)))
+    return Repair(
+        "fence-closed",
+        lines[start + unclosed].no,
+        "a code fence was never closed; closed it at the end of the file",
+    )
 
 
 def drop_title_heading(lines: list[Line], body: int, title: str) -> Repair | None:
@@ -275,10 +280,5 @@ def same_title(heading: str, title: str) -> bool:
 
 
 def _code_lines(lines: list[Line], start: int) -> set[int]:
-    texts = [line.text for line in lines[start:]]
-    return {
-        start + index
-        for block in scan(texts)
-        if block.kind in ("fence", "code")
-        for index in range(block.start, block.end)
-    }
+    inside, _ = fenced_lines([line.text for line in lines[start:]])
+    return {start + index for index in inside}

@@ -1,0 +1,76 @@
+"""Benchmark: `newsdesk check` over N generated articles, beside Hugo reading the
+same articles' front matter (`hugo list all`) in the same run.
+
+    python bench/ingest.py [--count 10000] [--runs 3]
+
+Prints articles/second, wall and CPU time, and peak memory (whole process tree).
+"""
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus
+from measure import Run, run
+
+HUGO_CONFIG = (
+    'baseURL = "http://127.0.0.1/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term"]\n'
+)
+
+
+def median_run(runs: list[Run]) -> Run:
+    middle = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+    return Run(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        max(r.peak_rss_mb for r in runs),
+        middle.returncode,
+    )
+
+
+def report(name: str, count: int, result: Run) -> None:
+    print(
+        f"{name:<22} {result.wall:7.2f} s wall {result.cpu:7.2f} s CPU "
+        f"{count / result.wall:9,.0f} articles/s {result.peak_rss_mb:7.0f} MB peak"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
+    try:
+        size = write_corpus(folder, args.count)
+        (folder / "newsdesk.toml").write_text('[site]\ntitle = "bench"\n', encoding="utf-8")
+        print(f"{args.count:,} articles, {size / args.count / 1024:.1f} KB each on average")
+        newsdesk = [sys.executable, "-m", "newsdesk", "check", str(folder), "--format", "json"]
+        ours = median_run([run(newsdesk) for _ in range(args.runs)])
+        if ours.returncode not in (0, 1):
+            sys.exit(f"newsdesk check failed with exit status {ours.returncode}")
+        report("newsdesk check", args.count, ours)
+        hugo = shutil.which("hugo")
+        if hugo is None:
+            print("hugo is not installed (apt-get install hugo): no peer figures")
+            return
+        (folder / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        peer = median_run([run([hugo, "list", "all"], cwd=folder) for _ in range(args.runs)])
+        report("hugo list all", args.count, peer)
+        print(
+            f"ratio newsdesk/hugo: wall {ours.wall / peer.wall:.2f}, "
+            f"CPU {ours.cpu / peer.cpu:.2f}, memory {ours.peak_rss_mb / peer.peak_rss_mb:.2f}"
+        )
+        target = "met" if ours.wall < 5 and args.count >= 10_000 else "not met"
+        print(f"target (10,000 articles in under 5 s): {target}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
