@@ -47,6 +47,7 @@ def test_inspect_json_one_object_per_file_even_unreadable(tmp_path: Path) -> Non
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert [d["title"] for d in data] == ["好文章", None]
+    assert list(data[1]) == list(data[0]), "an unreadable file has the same keys"
     assert data[1]["diagnostics"][0]["code"] == "frontmatter-syntax"
     assert data[0]["published"] == "2024-01-01T00:00:00+08:00"
 

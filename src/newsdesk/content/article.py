@@ -35,7 +35,7 @@ class Outcome:
         if self.article is not None:
             return self.article.to_json()
         data: dict[str, Any] = dict.fromkeys(_EMPTY_KEYS)
-        data.update(path=self.path, tags=[], toc=[], repairs=self.repairs)
+        data.update(path=self.path, tags=[], authors=[], toc=[], repairs=self.repairs)
         data["diagnostics"] = [d.to_json() for d in self.diagnostics]
         return data
 
@@ -49,16 +49,20 @@ _EMPTY_KEYS = [
     "category",
     "tags",
     "author",
+    "authors",
     "published",
     "updated",
     "cover_image",
     "sticky",
+    "sticky_weight",
     "hot",
     "views",
     "read_minutes",
     "cjk_chars",
     "latin_words",
+    "code_lines",
     "draft",
+    "unlisted",
     "source",
     "toc",
     "repairs",
