@@ -52,6 +52,13 @@ def test_inspect_json_one_object_per_file_even_unreadable(tmp_path: Path) -> Non
     assert data[0]["published"] == "2024-01-01T00:00:00+08:00"
 
 
+def test_inspect_table_lists_each_article_and_its_repairs(seeds: Path) -> None:
+    result = run_newsdesk("inspect", *sorted(str(p) for p in seeds.glob("*.md")))
+    assert result.returncode == 0
+    assert "001-945f164" in result.stdout and "frontmatter-indent" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
 def test_fix_shows_a_diff_and_writes_only_with_write(tmp_path: Path, seeds: Path) -> None:
     (seed,) = seeds.glob("001_*.md")
     site = make_site(tmp_path, {})

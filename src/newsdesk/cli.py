@@ -123,7 +123,7 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
                 a.slug,
                 a.published.date().isoformat(),
                 str(a.read_minutes),
-                ", ".join(a.repairs),
+                ", ".join(o.repairs),
             )
         out.print(table)
     sys.exit(1 if any(has_errors(o.diagnostics) for o in outcomes) else 0)

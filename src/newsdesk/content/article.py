@@ -1,6 +1,6 @@
 """One file's text to one Article: repairs, front matter, dialects, derivations."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
@@ -32,10 +32,13 @@ class Outcome:
     summary_position: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The `newsdesk inspect --json` object (snake_case keys, ISO dates)."""
         if self.article is not None:
-            return self.article.to_json()
-        data: dict[str, Any] = dict.fromkeys(_EMPTY_KEYS)
-        data.update(path=self.path, tags=[], authors=[], toc=[], repairs=self.repairs)
+            data = self.article.to_json()
+        else:
+            data = dict.fromkeys(_EMPTY_KEYS)
+            data.update(path=self.path, tags=[], authors=[], toc=[])
+        data["repairs"] = list(self.repairs)
         data["diagnostics"] = [d.to_json() for d in self.diagnostics]
         return data
 
@@ -65,8 +68,6 @@ _EMPTY_KEYS = [
     "unlisted",
     "source",
     "toc",
-    "repairs",
-    "diagnostics",
 ]
 
 
@@ -224,10 +225,4 @@ def _finish(outcome: Outcome, lines: list[Line], repairs: _Repairs) -> Outcome:
     outcome.diagnostics.sort(key=lambda d: (d.line, d.col))
     if repairs.done:
         outcome.repaired_text = join_lines(lines)
-    if outcome.article is not None:
-        outcome.article = replace(
-            outcome.article,
-            repairs=tuple(outcome.repairs),
-            diagnostics=tuple(outcome.diagnostics),
-        )
     return outcome

@@ -108,13 +108,10 @@ RECOGNIZED = frozenset(
         "subtitle",
         "js",
         "css",
-        "modified_by",
         "lastmodifier",
         "ogdescription",
         "header",
-        "sticky_class",
         "comment",
-        "reading_time_override",
     ]
 )
 

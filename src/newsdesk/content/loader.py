@@ -63,10 +63,7 @@ def load_file(path: Path, options: ContentOptions, keep_source: bool = True) -> 
     if not keep_source:
         outcome.source = None
         outcome.repaired_text = None
-    if problems:
-        outcome.diagnostics[:0] = problems
-        if outcome.article is not None:
-            outcome.article = replace(outcome.article, diagnostics=tuple(outcome.diagnostics))
+    outcome.diagnostics[:0] = problems
     return outcome
 
 
@@ -163,5 +160,3 @@ def replace_boilerplate_summaries(outcomes: list[Outcome], options: ContentOptio
 def _add(outcome: Outcome, diagnostic: Diagnostic) -> None:
     outcome.diagnostics.append(diagnostic)
     outcome.diagnostics.sort(key=lambda d: (d.line, d.col))
-    if outcome.article is not None:
-        outcome.article = replace(outcome.article, diagnostics=tuple(outcome.diagnostics))

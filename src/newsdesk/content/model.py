@@ -4,8 +4,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsdesk.content.diagnostics import Diagnostic
-
 
 @dataclass(frozen=True, slots=True)
 class Author:
@@ -59,8 +57,6 @@ class Article:
     body: str
     summary_given: bool
     derived_summary: str
-    repairs: tuple[str, ...] = ()
-    diagnostics: tuple[Diagnostic, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -76,7 +72,7 @@ class Article:
         return not self.draft and self.published <= now
 
     def to_json(self) -> dict[str, Any]:
-        """The `newsdesk inspect --json` object (snake_case keys, ISO dates)."""
+        """The article's fields of the `newsdesk inspect --json` object."""
         return {
             "path": self.path,
             "slug": self.slug,
@@ -102,6 +98,4 @@ class Article:
             "unlisted": self.unlisted,
             "source": self.source,
             "toc": [{"level": t.level, "text": t.text, "id": t.id} for t in self.toc],
-            "repairs": list(self.repairs),
-            "diagnostics": [d.to_json() for d in self.diagnostics],
         }

@@ -50,14 +50,3 @@ def block_text(lines: list[str]) -> str:
             parts.append(" ")
         parts.append(text)
     return "".join(parts)
-
-
-def table_text(lines: list[str]) -> str:
-    """Cell text of a GFM table, delimiter row skipped."""
-    cells: list[str] = []
-    for raw in lines:
-        row = raw.strip().strip("|")
-        if set(row) <= set("-:| \t"):
-            continue
-        cells.extend(inline_text(cell) for cell in row.split("|"))
-    return " ".join(cell for cell in cells if cell)

@@ -2,10 +2,9 @@
 
 import difflib
 import tomllib
-import types
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdesk.content.options import ContentOptions
@@ -110,13 +109,9 @@ def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) 
     return kind(**values)
 
 
-def _matches(value: Any, expected: Any) -> bool:
-    if get_origin(expected) in (Union, types.UnionType):
-        return any(_matches(value, option) for option in get_args(expected))
-    if expected is int:
+def _matches(value: Any, expected: type) -> bool:
+    if expected is int:  # TOML's true is not a number, though Python's bool is an int
         return isinstance(value, int) and not isinstance(value, bool)
-    if expected is type(None):
-        return value is None
     return isinstance(value, expected)
 
 

@@ -1,6 +1,6 @@
 """What a command's PATH names: a site folder, a folder of Markdown, or files."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk.content.loader import MARKDOWN_SUFFIXES, discover
@@ -15,7 +15,6 @@ class Sources:
     config: SiteConfig
     files: list[Path]
     root: Path | None = None
-    config_path: Path | None = field(default=None)
 
 
 def find_config(start: Path) -> Path | None:
@@ -49,4 +48,4 @@ def open_sources(paths: list[Path]) -> Sources:
             files.extend(discover(content))
         else:
             files.extend(discover(target))
-    return Sources(config, files, root, config_path)
+    return Sources(config, files, root)
