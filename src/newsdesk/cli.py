@@ -16,12 +16,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk import __version__
+from newsdesk.build.export import build_site
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import has_errors
 from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
 from newsdesk.errors import ConfigError, NewsdeskError
-from newsdesk.site.config import CONFIG_NAME
+from newsdesk.site.config import CONFIG_NAME, load_config, validate
 from newsdesk.site.scaffold import create_article, create_site
 from newsdesk.site.sources import Sources, find_config, open_sources
 
@@ -29,6 +30,33 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 # Below this many files a progress bar would only flicker.
 PROGRESS_MIN_FILES = 50
+
+
+def progress_factory(total: int, label: str) -> Callable[[int], None]:
+    """A progress callback whose bar lives until the process ends its line of work."""
+    show = err.is_terminal and total >= PROGRESS_MIN_FILES
+    if not show:
+        return lambda done: None
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task(label, total=total)
+    bar.start()
+    finished = 0
+
+    def advance(done: int) -> None:
+        nonlocal finished
+        finished += done
+        bar.advance(task, done)
+        if finished >= total:
+            bar.stop()
+
+    return advance
 
 
 @contextmanager
@@ -146,6 +174,37 @@ def fix(path: Path | None, write: bool) -> None:
         err.print("nothing to repair")
     elif not write:
         err.print(f"{len(found)} files would change; run with --write to apply")
+
+
+@cli.command()
+@click.argument("site", required=False, type=click.Path(path_type=Path), default=Path("."))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.")
+@click.option("--base-url", default=None, help="Absolute URL the site is published under.")
+def build(site: Path, out: Path | None, base_url: str | None) -> None:
+    """Build the static site into OUT (default: SITE/public)."""
+    config_path = find_config(site)
+    if config_path is None or config_path.parent.resolve() != site.resolve():
+        raise NewsdeskError(f"{site}: no {CONFIG_NAME} here; a site folder is needed to build")
+    config = load_config(config_path)
+    if base_url:
+        config = config.with_base_url(base_url)
+        validate(config, config_path)
+    target = out or site / "public"
+    report = build_site(site, config, target, progress_factory)
+    problems = [(o.path, d) for o in report.outcomes for d in o.diagnostics]
+    for path, d in problems:
+        if d.severity == "error":
+            err.print(
+                f"{path}:{d.line}:{d.col}: [red]error[/] {d.code} {d.message}", soft_wrap=True
+            )
+    errors = sum(1 for _, d in problems if d.severity == "error")
+    warnings = sum(1 for _, d in problems if d.severity == "warning")
+    err.print(
+        f"built {report.articles} articles into {target}: {report.pages} files, "
+        f"{report.written} written, {report.removed} removed; "
+        f"{report.compiled} articles compiled, {errors} errors, {warnings} warnings",
+        soft_wrap=True,
+    )
 
 
 @cli.command()

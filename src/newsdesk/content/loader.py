@@ -2,8 +2,7 @@
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -11,14 +10,11 @@ from pathlib import Path
 from newsdesk.content.article import Outcome, article_url, read_article
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.options import ContentOptions
+from newsdesk.content.parallel import Progress, map_files
 from newsdesk.content.source import decode
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-# Below this many files a process pool costs more to start than it saves.
-PARALLEL_THRESHOLD = 300
 _SKIPPED_NAMES = {"_index.md", "node_modules"}
-
-Progress = Callable[[int], None]
 
 
 def discover(folder: Path) -> list[Path]:
@@ -75,31 +71,10 @@ def load_all(
 ) -> list[Outcome]:
     """Load every file (in parallel when there are many), then check the site as a
     whole: unique slugs, boilerplate summaries."""
-    paths = list(paths)
-    outcomes: list[Outcome] = []
-    workers = os.cpu_count() or 1
-    if len(paths) < PARALLEL_THRESHOLD or workers == 1:
-        for path in paths:
-            outcomes.append(load_file(path, options, keep_source))
-            if progress:
-                progress(1)
-    else:
-        chunk = max(16, len(paths) // (workers * 8))
-        with ProcessPoolExecutor(workers) as pool:
-            batches = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-            jobs = [(batch, options, keep_source) for batch in batches]
-            for batch in pool.map(_load_batch, jobs):
-                outcomes.extend(batch)
-                if progress:
-                    progress(len(batch))
+    outcomes = map_files(load_file, list(paths), (options, keep_source), progress)
     resolve_slugs(outcomes, options)
     replace_boilerplate_summaries(outcomes, options)
     return outcomes
-
-
-def _load_batch(job: tuple[list[Path], ContentOptions, bool]) -> list[Outcome]:
-    paths, options, keep_source = job
-    return [load_file(path, options, keep_source) for path in paths]
 
 
 def resolve_slugs(outcomes: list[Outcome], options: ContentOptions) -> None:

@@ -1,16 +1,23 @@
 """`newsdesk.toml`: one typed schema, validated once, every error with its key path."""
 
 import difflib
+import re
 import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pygments.styles import get_all_styles
 
 from newsdesk.content.options import ContentOptions
 from newsdesk.errors import ConfigError
+from newsdesk.render.options import RenderOptions
 
 CONFIG_NAME = "newsdesk.toml"
+LANGUAGES = ("zh-CN", "en")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,9 @@ class SiteSection:
     base_url: str = "http://127.0.0.1:8000"
     language: str = "zh-CN"
     timezone: str = "Asia/Shanghai"
+    page_size: int = 20
+    hot_count: int = 5
+    feed_items: int = 20
 
 
 @dataclass(frozen=True)
@@ -39,10 +49,33 @@ class ReadingSection:
 
 
 @dataclass(frozen=True)
+class RenderSection:
+    raw_html: bool = False
+    cjk_spacing: bool = False
+    code_style: str = "default"
+    code_style_dark: str = "github-dark"
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    accent: str = "#c62828"
+    accent_dark: str = "#ef8a80"
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str = ""
+    url: str = "/"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     site: SiteSection = field(default_factory=SiteSection)
     content: ContentSection = field(default_factory=ContentSection)
     reading: ReadingSection = field(default_factory=ReadingSection)
+    render: RenderSection = field(default_factory=RenderSection)
+    theme: ThemeSection = field(default_factory=ThemeSection)
+    menu: tuple[MenuItem, ...] = ()
 
     def content_options(self) -> ContentOptions:
         return ContentOptions(
@@ -56,8 +89,21 @@ class SiteConfig:
             boilerplate_summary_repeats=self.content.boilerplate_summary_repeats,
         )
 
+    def render_options(self) -> RenderOptions:
+        return RenderOptions(
+            raw_html=self.render.raw_html,
+            cjk_spacing=self.render.cjk_spacing,
+            site_host=urlsplit(self.site.base_url).hostname or "",
+        )
+
+    def with_base_url(self, base_url: str) -> "SiteConfig":
+        return replace(self, site=replace(self.site, base_url=base_url.rstrip("/")))
+
 
 _POSITIVE = {
+    "site.page_size",
+    "site.hot_count",
+    "site.feed_items",
     "content.summary_chars",
     "content.max_file_kb",
     "content.boilerplate_summary_repeats",
@@ -77,12 +123,19 @@ def load_config(path: Path) -> SiteConfig:
         raise ConfigError(str(path), [("", f"invalid TOML: {error}")]) from error
     problems: list[tuple[str, str]] = []
     config = _build(SiteConfig, data, "", problems)
-    if not problems:
-        _check_values(config, problems)
     if problems:
         raise ConfigError(str(path), problems)
     assert isinstance(config, SiteConfig)
+    validate(config, path)
     return config
+
+
+def validate(config: SiteConfig, path: Path) -> None:
+    """Check values that a type alone cannot (also after a command-line override)."""
+    problems: list[tuple[str, str]] = []
+    _check_values(config, problems)
+    if problems:
+        raise ConfigError(str(path), problems)
 
 
 def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) -> Any:
@@ -102,11 +155,20 @@ def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) 
         expected = hints[key]
         if isinstance(expected, type) and is_dataclass(expected):
             values[key] = _build(expected, value, f"{where}.", problems)
+        elif get_origin(expected) is tuple:
+            values[key] = _build_list(get_args(expected)[0], value, where, problems)
         elif _matches(value, expected):
             values[key] = value
         else:
             problems.append((where, f"expected {_type_name(expected)}, found {value!r}"))
     return kind(**values)
+
+
+def _build_list(kind: type, data: Any, where: str, problems: list[tuple[str, str]]) -> Any:
+    if not isinstance(data, list):
+        problems.append((where, "expected a list of tables ([[...]])"))
+        return ()
+    return tuple(_build(kind, item, f"{where}[{n}].", problems) for n, item in enumerate(data))
 
 
 def _matches(value: Any, expected: type) -> bool:
@@ -128,5 +190,20 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
         ZoneInfo(config.site.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(("site.timezone", f"unknown time zone {config.site.timezone!r}"))
+    if config.site.language not in LANGUAGES:
+        choices = ", ".join(LANGUAGES)
+        problems.append(("site.language", f"unsupported language; choose one of {choices}"))
+    if urlsplit(config.site.base_url).scheme not in ("http", "https"):
+        problems.append(("site.base_url", "must start with http:// or https://"))
+    for key in ("accent", "accent_dark"):
+        if not _COLOUR.fullmatch(getattr(config.theme, key)):
+            problems.append((f"theme.{key}", "expected a colour like #c62828"))
+    for number, item in enumerate(config.menu):
+        if not item.name:
+            problems.append((f"menu[{number}].name", "a menu item needs a name"))
+    styles = set(get_all_styles())
+    for key in ("code_style", "code_style_dark"):
+        if getattr(config.render, key) not in styles:
+            problems.append((f"render.{key}", "unknown Pygments style"))
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))

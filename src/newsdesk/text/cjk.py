@@ -47,3 +47,12 @@ def cut_at_sentence(text: str, limit: float) -> str:
     if best >= hard_end / 3:
         return text[:best].rstrip()
     return text[:hard_end].rstrip(" ，、,;；：:") + "…"
+
+
+_CJK_THEN_LATIN = re.compile(f"([{CJK_CLASS}])([A-Za-z0-9@#$%^&*+=(\\[{{])")
+_LATIN_THEN_CJK = re.compile(f"([A-Za-z0-9!%&*+=)\\]}}])([{CJK_CLASS}])")
+
+
+def space_cjk_latin_text(text: str) -> str:
+    """One space between CJK and Latin letters or digits (盘古之白), where none is."""
+    return _LATIN_THEN_CJK.sub(r"\1 \2", _CJK_THEN_LATIN.sub(r"\1 \2", text))

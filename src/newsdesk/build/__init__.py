@@ -1,0 +1,1 @@
+"""The static export: every page of the site written as files, incrementally."""

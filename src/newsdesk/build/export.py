@@ -1,0 +1,170 @@
+"""`newsdesk build`: the whole site as static files, rewriting only what changed."""
+
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from newsdesk.build.cache import BuildCache
+from newsdesk.content.article import Outcome
+from newsdesk.content.loader import discover
+from newsdesk.site.catalog import Catalog, digest
+from newsdesk.site.compile import compile_all
+from newsdesk.site.config import SiteConfig
+from newsdesk.site.pages import PagePlan, plan_site
+from newsdesk.site.theme import Theme
+
+# Below this many pages, forking workers costs more than it saves.
+_PARALLEL_PAGES = 200
+_STATIC_DIR = "static"
+
+Progress = Callable[[int], None]
+ProgressFactory = Callable[[int, str], Progress]
+
+
+@dataclass
+class BuildReport:
+    outcomes: list[Outcome]
+    compiled: int
+    articles: int
+    pages: int
+    written: int
+    removed: int
+    written_paths: list[str] = field(default_factory=list)
+
+
+def build_site(
+    root: Path,
+    config: SiteConfig,
+    out: Path,
+    progress: ProgressFactory | None = None,
+    now: datetime | None = None,
+) -> BuildReport:
+    files = discover(root / config.content.dir)
+    cache = BuildCache.for_site(root)
+    try:
+        compiled, fresh = compile_all(
+            files,
+            config.content_options(),
+            config.render_options(),
+            cache,
+            progress(len(files), "编译文章") if progress else None,
+        )
+        moment = now or datetime.now(config.content_options().zone)
+        public = [
+            (c.outcome.article, c.html, c.toc)
+            for c in compiled
+            if c.outcome.article is not None and c.outcome.article.is_public(moment)
+        ]
+        catalog = Catalog(public, config.site.hot_count)
+        theme = Theme(config, catalog)
+        plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
+        folder = out.resolve()
+        previous = cache.outputs(folder)
+        current = {plan.output_path: digest(theme.key, plan.key) for plan in plans}
+        for asset in theme.assets.values():
+            current[asset.url.lstrip("/")] = digest(asset.content)
+        statics = _static_files(root / _STATIC_DIR)
+        current.update(statics)
+        stale = [
+            path for path, key in current.items()
+            if previous.get(path) != key or not (folder / path).is_file()
+        ]  # fmt: skip
+        stale_set = set(stale)
+        todo = [plan for plan in plans if plan.output_path in stale_set]
+        _write_pages(theme, todo, folder, progress(len(todo), "写入页面") if progress else None)
+        for asset in theme.assets.values():
+            if asset.url.lstrip("/") in stale_set:
+                _write(folder / asset.url.lstrip("/"), asset.content)
+        for path in statics:
+            if path in stale_set:
+                (folder / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(root / _STATIC_DIR / path, folder / path)
+        removed = [path for path in previous if path not in current]
+        for path in removed:
+            (folder / path).unlink(missing_ok=True)
+        cache.save_outputs(folder, current)
+        cache.prune()
+    finally:
+        cache.close()
+    return BuildReport(
+        outcomes=[c.outcome for c in compiled],
+        compiled=fresh,
+        articles=len(catalog.entries),
+        pages=len(current),
+        written=len(stale),
+        removed=len(removed),
+        written_paths=sorted(stale),
+    )
+
+
+def _static_files(folder: Path) -> dict[str, str]:
+    """The site's own static files (images, favicons), keyed by size and time."""
+    found: dict[str, str] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            stat = path.stat()
+            found[path.relative_to(folder).as_posix()] = digest(stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+# What the forked page workers render: set before the pool starts, inherited by fork.
+_job: tuple[Theme, list[PagePlan], Path] | None = None
+
+
+def _write_pages(
+    theme: Theme, plans: list[PagePlan], folder: Path, progress: Progress | None
+) -> None:
+    global _job
+    workers = os.cpu_count() or 1
+    if (
+        len(plans) < _PARALLEL_PAGES
+        or workers == 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        _render_range((0, len(plans)), theme, plans, folder, progress)
+        return
+    _job = (theme, plans, folder)
+    try:
+        step = max(20, len(plans) // (workers * 16))
+        ranges = [(start, min(start + step, len(plans))) for start in range(0, len(plans), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done in pool.imap_unordered(_render_job, ranges):
+                if progress:
+                    progress(done)
+    finally:
+        _job = None
+
+
+def _render_job(span: tuple[int, int]) -> int:
+    assert _job is not None
+    theme, plans, folder = _job
+    return _render_range(span, theme, plans, folder, None)
+
+
+def _render_range(
+    span: tuple[int, int],
+    theme: Theme,
+    plans: list[PagePlan],
+    folder: Path,
+    progress: Progress | None,
+) -> int:
+    start, end = span
+    for plan in plans[start:end]:
+        _write(folder / plan.output_path, theme.render(plan))
+        if progress:
+            progress(1)
+    return end - start

@@ -1,0 +1,17 @@
+"""The render layer's own options, built from the site configuration."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How article bodies become HTML.
+
+    `raw_html` is for trusted sites only: raw HTML in Markdown is kept as written
+    instead of being sanitized. `site_host` tells internal links from external ones.
+    """
+
+    raw_html: bool = False
+    cjk_spacing: bool = False
+    highlight: bool = True
+    site_host: str = ""

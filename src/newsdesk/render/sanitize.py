@@ -1,0 +1,82 @@
+"""Untrusted HTML made safe with nh3, then links and images finished."""
+
+import re
+
+import nh3
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "input",
+    "section",
+    "del",
+    "s",
+    "ins",
+    "mark",
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "video",
+    "audio",
+    "source",
+}
+_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "pre": {"lang"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+    "li": {"id"},
+    "input": {"checked", "disabled"},
+    "video": {"src", "poster", "controls", "width", "height"},
+    "audio": {"src", "controls"},
+    "source": {"src", "type"},
+    "abbr": {"title"},
+}
+_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}}}
+_CLASSES = {
+    "sup": {"footnote-ref"},
+    "a": {"footnote-backref"},
+    "section": {"footnotes"},
+}
+# Relative URLs stay allowed; among absolute ones only these schemes survive, so
+# `javascript:` and `data:` in any case or entity spelling are dropped.
+_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_A_TAG = re.compile(r"<a\s[^>]*>")
+_HREF = re.compile(r'\shref="([^"]*)"')
+_IMG_TAG = re.compile(r"<img\s")
+_EXTERNAL = re.compile(r"^(?:https?:)?//([^/?#:]+)", re.IGNORECASE)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        tag_attribute_values=_ATTRIBUTE_VALUES,
+        allowed_classes=_CLASSES,
+        url_schemes=_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def finish_links_and_images(html: str, site_host: str) -> str:
+    """External links open no window handle to this site; images load lazily."""
+
+    def mark_external(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None or " rel=" in tag:
+            return tag
+        host = _EXTERNAL.match(href.group(1))
+        if host is None or host.group(1).lower() == site_host:
+            return tag
+        return tag[:-1] + ' rel="noopener noreferrer">'
+
+    if "<a " in html:
+        html = _A_TAG.sub(mark_external, html)
+    if "<img " in html:
+        html = _IMG_TAG.sub('<img loading="lazy" decoding="async" ', html)
+    return html

@@ -1,0 +1,41 @@
+"""The site's CSS and scripts, fingerprinted by content so they can be cached forever."""
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+
+from newsdesk.render.highlight import highlight_css
+from newsdesk.site.config import SiteConfig
+
+_STATIC = resources.files("newsdesk.site") / "static"
+
+
+@dataclass(frozen=True)
+class Asset:
+    url: str
+    content: bytes
+
+
+def build_assets(config: SiteConfig) -> dict[str, Asset]:
+    """Assets by logical name (`site.css`, `site.js`, `search.js`)."""
+    dark = f":root {{ --accent: {config.theme.accent_dark}; }}"
+    theme = (
+        f":root {{ --accent: {config.theme.accent}; }}\n"
+        f"@media (prefers-color-scheme: dark) {{ {dark} }}\n"
+    )
+    css = (
+        (_STATIC / "site.css").read_text(encoding="utf-8")
+        + theme
+        + highlight_css(config.render.code_style, config.render.code_style_dark)
+    )
+    sources = {
+        "site.css": css.encode(),
+        "site.js": (_STATIC / "site.js").read_bytes(),
+        "search.js": (_STATIC / "search.js").read_bytes(),
+    }
+    assets = {}
+    for name, content in sources.items():
+        stem, suffix = name.rsplit(".", 1)
+        fingerprint = hashlib.blake2b(content, digest_size=6).hexdigest()
+        assets[name] = Asset(f"/assets/{stem}.{fingerprint}.{suffix}", content)
+    return assets

@@ -1,0 +1,167 @@
+"""The published site as data: public articles in order, their taxonomies, sticky,
+hot, neighbours and related articles. The static build and the server share it."""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from newsdesk.content.model import Article, TocEntry
+from newsdesk.text.slug import slugify
+
+RELATED_COUNT = 5
+# Related candidates come from the articles published closest in time under each
+# shared tag: a bounded window keeps the work linear in the number of articles.
+_RELATED_WINDOW = 12
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+@dataclass(eq=False)
+class Entry:
+    """A public article as the site shows it."""
+
+    article: Article
+    html: str
+    toc: tuple[TocEntry, ...]
+    hot: bool = False
+
+    @cached_property
+    def card_key(self) -> str:
+        """Changes when anything an article list shows about this article changes."""
+        a = self.article
+        return digest(
+            a.slug, a.url, a.title, a.summary, a.published, a.updated, a.category, a.tags,
+            a.authors, a.read_minutes, a.views, a.sticky_weight, self.hot, a.cover_image,
+        )  # fmt: skip
+
+    @cached_property
+    def key(self) -> str:
+        """Changes when anything its own page shows changes."""
+        return digest(self.card_key, self.html, self.toc, self.article.cjk_chars)
+
+    @cached_property
+    def title_bigrams(self) -> frozenset[str]:
+        title = self.article.title.lower()
+        return frozenset(title[i : i + 2] for i in range(len(title) - 1))
+
+
+@dataclass(eq=False)
+class Term:
+    """A category, tag, author or month, with its articles newest first."""
+
+    kind: str
+    name: str
+    slug: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"/{self.kind}/{self.slug}/"
+
+
+class Catalog:
+    def __init__(
+        self, articles: Iterable[tuple[Article, str, tuple[TocEntry, ...]]], hot_count: int
+    ):
+        entries = [Entry(article, html, toc) for article, html, toc in articles]
+        entries.sort(key=lambda e: (e.article.published, e.article.slug), reverse=True)
+        self.entries = entries
+        self.by_slug = {e.article.slug: e for e in entries}
+        self.listed = [e for e in entries if not e.article.unlisted]
+        self.sticky = sorted(
+            (e for e in self.listed if e.article.sticky),
+            key=lambda e: (-e.article.sticky_weight, -e.article.published.timestamp()),
+        )
+        self.hot = self._rank_hot(hot_count)
+        self.categories = self._group("categories", lambda a: [a.category] if a.category else [])
+        self.tags = self._group("tags", lambda a: list(a.tags))
+        self.authors = self._group("authors", lambda a: [x.name for x in a.authors])
+        self.months = self._group_months()
+        self._position = {id(e): n for n, e in enumerate(self.listed)}
+        self._term_positions = {
+            (term.kind, term.slug): {id(e): n for n, e in enumerate(term.entries)}
+            for term in self.tags.values()
+        }
+
+    def _rank_hot(self, count: int) -> list[Entry]:
+        """Pinned by `hot: true`, then the most viewed, up to `count` in all."""
+        pinned = [e for e in self.listed if e.article.hot]
+        viewed = sorted(
+            (e for e in self.listed if not e.article.hot and e.article.views > 0),
+            key=lambda e: -e.article.views,
+        )
+        hot = pinned + viewed[: max(0, count - len(pinned))]
+        for entry in hot:
+            entry.hot = True
+        return hot
+
+    def _group(self, kind: str, names_of: Callable[[Article], list[str]]) -> dict[str, Term]:
+        terms: dict[str, Term] = {}
+        used: set[str] = set()
+        for entry in self.listed:
+            for name in names_of(entry.article):
+                term = terms.get(name)
+                if term is None:
+                    term = terms[name] = Term(kind, name, _unique_slug(name, used))
+                term.entries.append(entry)
+        return dict(sorted(terms.items(), key=lambda item: (-len(item[1].entries), item[0])))
+
+    def _group_months(self) -> dict[tuple[int, int], Term]:
+        months: dict[tuple[int, int], Term] = {}
+        for entry in self.listed:
+            moment = entry.article.published
+            month = (moment.year, moment.month)
+            if month not in months:
+                months[month] = Term("archives", "", f"{moment.year}/{moment.month:02d}")
+            months[month].entries.append(entry)
+        return months
+
+    def newer(self, entry: Entry) -> Entry | None:
+        position = self._position.get(id(entry))
+        return self.listed[position - 1] if position else None
+
+    def older(self, entry: Entry) -> Entry | None:
+        position = self._position.get(id(entry))
+        if position is None or position + 1 >= len(self.listed):
+            return None
+        return self.listed[position + 1]
+
+    def related(self, entry: Entry) -> list[Entry]:
+        """Articles sharing the most tags, then the most similar titles."""
+        article = entry.article
+        scores: dict[int, tuple[float, Entry]] = {}
+        for name in article.tags:
+            term = self.tags.get(name)
+            if term is None:
+                continue
+            position = self._term_positions[(term.kind, term.slug)].get(id(entry), 0)
+            start = max(0, position - _RELATED_WINDOW)
+            for other in term.entries[start : position + _RELATED_WINDOW + 1]:
+                if other is entry or id(other) in scores:
+                    continue
+                shared = len(set(article.tags) & set(other.article.tags))
+                same_category = article.category is not None and (
+                    article.category == other.article.category
+                )
+                union = entry.title_bigrams | other.title_bigrams
+                similar = len(entry.title_bigrams & other.title_bigrams) / len(union or "x")
+                scores[id(other)] = (shared + 0.5 * same_category + 2 * similar, other)
+        ranked = sorted(scores.values(), key=lambda s: (-s[0], -s[1].article.published.timestamp()))
+        return [other for _, other in ranked[:RELATED_COUNT]]
+
+    @cached_property
+    def newest(self) -> datetime | None:
+        return max((e.article.updated or e.article.published for e in self.listed), default=None)
+
+
+def _unique_slug(name: str, used: set[str]) -> str:
+    base = slugify(name) or "term"
+    slug, number = base, 2
+    while slug in used:
+        slug, number = f"{base}-{number}", number + 1
+    used.add(slug)
+    return slug

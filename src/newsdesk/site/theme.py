@@ -1,0 +1,140 @@
+"""Page plans rendered to bytes: HTML through the Jinja templates, feeds, sitemap."""
+
+import hashlib
+from importlib import resources
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from newsdesk.site import feeds, seo
+from newsdesk.site.assets import Asset, build_assets
+from newsdesk.site.catalog import Catalog, Entry, digest
+from newsdesk.site.config import SiteConfig
+from newsdesk.site.locale import Locale
+from newsdesk.site.pages import PagePlan
+from newsdesk.site.search_index import search_index
+
+_FEEDS = {"feed-rss": feeds.rss, "feed-atom": feeds.atom, "feed-json": feeds.json_feed}
+_WEB_SCHEMES = {"http", "https", "mailto"}
+_LIST_HEADINGS = {"categories": "category_title", "tags": "tag_title", "authors": "author_title"}
+
+
+def theme_version() -> str:
+    """Changes when any template or static file changes."""
+    hasher = hashlib.blake2b(digest_size=12)
+    root = resources.files("newsdesk.site")
+    for folder in ("templates", "static"):
+        for item in sorted((root / folder).iterdir(), key=lambda i: i.name):
+            hasher.update(item.name.encode() + item.read_bytes())
+    return hasher.hexdigest()
+
+
+class Theme:
+    """Renders any page of one catalog under one configuration."""
+
+    def __init__(self, config: SiteConfig, catalog: Catalog):
+        self.config = config
+        self.catalog = catalog
+        self.locale = Locale(config.site.language)
+        self.assets: dict[str, Asset] = build_assets(config)
+        self.absolute = feeds.Absolute(config.site.base_url)
+        self.base_path = urlsplit(config.site.base_url).path.rstrip("/") + "/"
+        self.key = digest(config, theme_version(), {n: a.url for n, a in self.assets.items()})
+        env = Environment(
+            loader=PackageLoader("newsdesk.site", "templates"),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=StrictUndefined,
+        )
+        env.filters["href"] = self.href
+        env.filters["cover"] = self.cover
+        env.filters["date"] = self.locale.date
+        env.filters["number"] = self.locale.number
+        env.globals["t"] = self.locale.text
+        env.globals["site"] = config.site
+        env.globals["menu"] = config.menu
+        env.globals["asset"] = lambda name: self.href(self.assets[name].url)
+        env.globals["absolute"] = self.absolute
+        env.globals["catalog"] = catalog
+        env.globals["term_url"] = self.term_url
+        self.env = env
+
+    def href(self, url: str) -> str:
+        """A site-relative URL under the site's base path; other URLs only when their
+        scheme is a web one (a front matter value may hold `javascript:`)."""
+        if url.startswith("/") and not url.startswith("//"):
+            return self.base_path + url.lstrip("/")
+        return url if urlsplit(url).scheme.lower() in _WEB_SCHEMES else ""
+
+    def cover(self, entry: Entry) -> str:
+        """The cover image's URL; a relative one is relative to the article's page."""
+        image = entry.article.cover_image
+        return self.href(urljoin(entry.article.url, image)) if image else ""
+
+    def term_url(self, kind: str, name: str) -> str | None:
+        group = {
+            "categories": self.catalog.categories,
+            "tags": self.catalog.tags,
+            "authors": self.catalog.authors,
+        }[kind]
+        term = group.get(name)
+        return self.href(term.url) if term else None
+
+    def render(self, plan: PagePlan) -> bytes:
+        if plan.kind in _FEEDS:
+            return self._feed(plan).encode()
+        if plan.kind == "sitemap":
+            return seo.sitemap(self._sitemap_urls(), self.absolute).encode()
+        if plan.kind == "robots":
+            return seo.robots(self.absolute).encode()
+        if plan.kind == "search-index":
+            return search_index(self.catalog.listed, self.base_path).encode()
+        return self._html(plan).encode()
+
+    def _html(self, plan: PagePlan) -> str:
+        context: dict[str, Any] = {"plan": plan, "canonical": self.absolute(plan.url)}
+        if plan.kind == "article":
+            entry = plan.entries[0]
+            template = "article.html"
+            context["entry"] = entry
+            context["jsonld"] = seo.news_article(
+                entry, self.config.site.title, self.config.site.language, self.absolute
+            )
+            context.update(plan.extra)
+        elif plan.kind.endswith("-index"):
+            template = f"{plan.kind}.html" if plan.kind == "archives-index" else "terms.html"
+            context["kind"] = plan.extra.get("kind", "")
+        elif plan.kind in ("search", "not-found"):
+            template = f"{plan.kind}.html"
+        else:
+            template = "list.html"
+            context["heading"] = self._list_heading(plan)
+        return self.env.get_template(template).render(context)
+
+    def _list_heading(self, plan: PagePlan) -> str:
+        if plan.kind == "home":
+            return self.locale.text("latest")
+        if plan.kind == "month":
+            year, month = plan.title.split("/")
+            return self.locale.text("month_title", year=int(year), month=int(month))
+        return self.locale.text(_LIST_HEADINGS[plan.kind], name=plan.title)
+
+    def _feed(self, plan: PagePlan) -> str:
+        site = self.config.site
+        title = f"{plan.title} · {site.title}" if plan.title else site.title
+        home = self.absolute(plan.term.url if plan.term else "/")
+        return _FEEDS[plan.kind](
+            title, site.description, home, self.absolute(plan.url), site.language,
+            plan.entries, self.absolute,
+        )  # fmt: skip
+
+    def _sitemap_urls(self) -> list[tuple[str, str | None]]:
+        urls: list[tuple[str, str | None]] = [("/", None)]
+        for entry in self.catalog.listed:
+            modified = entry.article.updated or entry.article.published
+            urls.append((entry.article.url, modified.date().isoformat()))
+        for group in (self.catalog.categories, self.catalog.tags, self.catalog.authors):
+            urls.extend((term.url, None) for term in group.values())
+        return urls
