@@ -181,7 +181,11 @@ def fix(path: Path | None, write: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder.")
 @click.option("--base-url", default=None, help="Absolute URL the site is published under.")
 def build(site: Path, out: Path | None, base_url: str | None) -> None:
-    """Build the static site into OUT (default: SITE/public)."""
+    """Build the static site into OUT (default: SITE/public).
+
+    Articles with errors are reported and left out; the rest are published, and the
+    exit status is 1 so that a pipeline notices.
+    """
     config_path = find_config(site)
     if config_path is None or config_path.parent.resolve() != site.resolve():
         raise NewsdeskError(f"{site}: no {CONFIG_NAME} here; a site folder is needed to build")
@@ -205,6 +209,7 @@ def build(site: Path, out: Path | None, base_url: str | None) -> None:
         f"{report.compiled} articles compiled, {errors} errors, {warnings} warnings",
         soft_wrap=True,
     )
+    sys.exit(1 if errors else 0)
 
 
 @cli.command()
