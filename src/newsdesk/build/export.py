@@ -11,7 +11,7 @@ from pathlib import Path
 from newsdesk.build.cache import BuildCache
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover
-from newsdesk.site.catalog import Catalog, digest
+from newsdesk.site.catalog import Catalog, Entry, digest
 from newsdesk.site.compile import compile_all
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
@@ -55,7 +55,7 @@ def build_site(
         )
         moment = now or datetime.now(config.content_options().zone)
         public = [
-            (c.outcome.article, c.html, c.toc)
+            Entry(c.outcome.article, c.html, c.toc, c.body_key)
             for c in compiled
             if c.outcome.article is not None and c.outcome.article.is_public(moment)
         ]

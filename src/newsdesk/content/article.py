@@ -14,6 +14,7 @@ from newsdesk.content.document import Line, join_lines, split_lines
 from newsdesk.content.frontmatter import Parsed, Span, locate, parse
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
+from newsdesk.content.pickling import reduce_by_fields
 from newsdesk.content.source import SourceText
 
 _INDEX_NAMES = {"index", "readme"}
@@ -22,6 +23,8 @@ _INDEX_NAMES = {"index", "readme"}
 @dataclass(slots=True)
 class Outcome:
     """What reading one file gave: an article or not, and everything said about it."""
+
+    __reduce__ = reduce_by_fields
 
     path: str
     article: Article | None = None

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from newsdesk.content.pickling import reduce_by_fields
+
 Severity = Literal["error", "warning", "info"]
 
 # Every code a diagnostic can carry, with its severity. docs/diagnostics.md
@@ -43,6 +45,8 @@ CODES: dict[str, Severity] = {
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding at a 1-based line and column of the file on disk."""
+
+    __reduce__ = reduce_by_fields
 
     code: str
     message: str

@@ -4,9 +4,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsdesk.content.pickling import reduce_by_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
+    __reduce__ = reduce_by_fields
+
     name: str
     bio: str = ""
     avatar: str = ""
@@ -23,6 +27,8 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class TocEntry:
+    __reduce__ = reduce_by_fields
+
     level: int
     text: str
     id: str
@@ -31,6 +37,8 @@ class TocEntry:
 @dataclass(frozen=True, slots=True)
 class Article:
     """One publishable article, with every field derived and normalized."""
+
+    __reduce__ = reduce_by_fields
 
     path: str
     slug: str

@@ -2,6 +2,7 @@
 hot, neighbours and related articles. The static build and the server share it."""
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,11 +14,16 @@ from newsdesk.text.slug import slugify
 RELATED_COUNT = 5
 # Related candidates come from the articles published closest in time under each
 # shared tag: a bounded window keeps the work linear in the number of articles.
-_RELATED_WINDOW = 12
+_RELATED_WINDOW = 8
 
 
 def digest(*parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    """A short fingerprint of the parts (text hashed as is: repr of a page is slow)."""
+    hasher = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        hasher.update((part if isinstance(part, str) else repr(part)).encode())
+        hasher.update(b"\x1f")
+    return hasher.hexdigest()
 
 
 @dataclass(eq=False)
@@ -27,6 +33,7 @@ class Entry:
     article: Article
     html: str
     toc: tuple[TocEntry, ...]
+    body_key: str
     hot: bool = False
 
     @cached_property
@@ -41,7 +48,7 @@ class Entry:
     @cached_property
     def key(self) -> str:
         """Changes when anything its own page shows changes."""
-        return digest(self.card_key, self.html, self.toc, self.article.cjk_chars)
+        return digest(self.card_key, self.body_key)
 
     @cached_property
     def title_bigrams(self) -> frozenset[str]:
@@ -64,10 +71,8 @@ class Term:
 
 
 class Catalog:
-    def __init__(
-        self, articles: Iterable[tuple[Article, str, tuple[TocEntry, ...]]], hot_count: int
-    ):
-        entries = [Entry(article, html, toc) for article, html, toc in articles]
+    def __init__(self, entries: Iterable[Entry], hot_count: int):
+        entries = list(entries)
         entries.sort(key=lambda e: (e.article.published, e.article.slug), reverse=True)
         self.entries = entries
         self.by_slug = {e.article.slug: e for e in entries}
@@ -131,27 +136,30 @@ class Catalog:
         return self.listed[position + 1]
 
     def related(self, entry: Entry) -> list[Entry]:
-        """Articles sharing the most tags, then the most similar titles."""
+        """Articles sharing the most tags, then the category and the most similar
+        title, the nearest in time first on ties."""
         article = entry.article
-        scores: dict[int, tuple[float, Entry]] = {}
+        shared: Counter[Entry] = Counter()
         for name in article.tags:
             term = self.tags.get(name)
             if term is None:
                 continue
             position = self._term_positions[(term.kind, term.slug)].get(id(entry), 0)
             start = max(0, position - _RELATED_WINDOW)
-            for other in term.entries[start : position + _RELATED_WINDOW + 1]:
-                if other is entry or id(other) in scores:
-                    continue
-                shared = len(set(article.tags) & set(other.article.tags))
-                same_category = article.category is not None and (
-                    article.category == other.article.category
-                )
-                union = entry.title_bigrams | other.title_bigrams
-                similar = len(entry.title_bigrams & other.title_bigrams) / len(union or "x")
-                scores[id(other)] = (shared + 0.5 * same_category + 2 * similar, other)
-        ranked = sorted(scores.values(), key=lambda s: (-s[0], -s[1].article.published.timestamp()))
-        return [other for _, other in ranked[:RELATED_COUNT]]
+            shared.update(term.entries[start : position + _RELATED_WINDOW + 1])
+        shared.pop(entry, None)
+        # Only the best few by shared tags get the costlier comparisons.
+        scored = []
+        for other, count in shared.most_common(RELATED_COUNT * 2):
+            same = article.category is not None and other.article.category == article.category
+            bigrams = other.title_bigrams
+            union = len(entry.title_bigrams | bigrams) or 1
+            similar = len(entry.title_bigrams & bigrams) / union
+            position = self._position.get(id(other), 0)
+            scored.append(
+                (-(count + 0.5 * same + 2 * similar), position, other.article.slug, other)
+            )
+        return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
 
     @cached_property
     def newest(self) -> datetime | None:

@@ -2,6 +2,7 @@
 the results kept in a cache keyed by the file's identity and the options."""
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
+from newsdesk.site.catalog import digest
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Compiled:
     outcome: Outcome
     html: str = ""
     toc: tuple[TocEntry, ...] = ()
+    body_key: str = ""
 
 
 class CompileCache(Protocol):
@@ -38,7 +41,8 @@ class CompileCache(Protocol):
 def file_key(path: Path, content: ContentOptions, render: RenderOptions) -> str:
     """Changes whenever the file, the options or newsdesk itself change."""
     stat = path.stat()
-    identity = f"{__version__}|{path}|{stat.st_size}|{stat.st_mtime_ns}|{content}|{render}"
+    where = os.path.abspath(path)
+    identity = f"{__version__}|{where}|{stat.st_size}|{stat.st_mtime_ns}|{content}|{render}"
     return hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
 
 
@@ -49,7 +53,8 @@ def compile_file(path: Path, content: ContentOptions, render: RenderOptions) -> 
         return Compiled(outcome)
     rendered = render_body(article.body, render)
     outcome.article = replace(article, body="")
-    return Compiled(outcome, rendered.html, rendered.toc)
+    body_key = digest(rendered.html, rendered.toc)
+    return Compiled(outcome, rendered.html, rendered.toc, body_key)
 
 
 def compile_all(
