@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format spec bench-deps bench-ingest bench-markdown clean
+.PHONY: run test lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,12 @@ run: $(STAMP)
 	@echo "serving http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory examples/site/public
 
-test: $(STAMP) $(SPECS)
+# Debian packages the tests drive: Chromium, with CJK fonts for readable screenshots.
+system-deps:
+	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" || \
+		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
+
+test: $(STAMP) $(SPECS) system-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -66,6 +71,9 @@ bench-deps:
 
 bench-ingest: $(STAMP) bench-deps
 	$(BIN)/python bench/ingest.py
+
+bench-build: $(STAMP) bench-deps
+	$(BIN)/python bench/build.py
 
 # markdown-it-py, mistune and markdown-it-pyrs are measured only here: the `bench` extra.
 bench-markdown: $(STAMP) $(SPECS)

@@ -9,7 +9,7 @@
   input.value = query;
   var words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return;
-  var WEIGHTS = { title: 10, tags: 5, category: 3, summary: 1 };
+  var WEIGHTS = { title: 10, tags: 5, category: 3, headings: 2, summary: 1 };
 
   function score(doc) {
     var total = 0;
