@@ -28,7 +28,7 @@ def median_run(runs: list[Run]) -> Run:
     return Run(
         statistics.median(r.wall for r in runs),
         statistics.median(r.cpu for r in runs),
-        max(r.peak_rss_mb for r in runs),
+        max(r.peak_mb for r in runs),
         middle.returncode,
     )
 
@@ -36,7 +36,7 @@ def median_run(runs: list[Run]) -> Run:
 def report(name: str, count: int, result: Run) -> None:
     print(
         f"{name:<22} {result.wall:7.2f} s wall {result.cpu:7.2f} s CPU "
-        f"{count / result.wall:9,.0f} articles/s {result.peak_rss_mb:7.0f} MB peak"
+        f"{count / result.wall:9,.0f} articles/s {result.peak_mb:7.0f} MB peak"
     )
 
 
@@ -64,7 +64,7 @@ def main() -> None:
         report("hugo list all", args.count, peer)
         print(
             f"ratio newsdesk/hugo: wall {ours.wall / peer.wall:.2f}, "
-            f"CPU {ours.cpu / peer.cpu:.2f}, memory {ours.peak_rss_mb / peer.peak_rss_mb:.2f}"
+            f"CPU {ours.cpu / peer.cpu:.2f}, memory {ours.peak_mb / peer.peak_mb:.2f}"
         )
         target = "met" if ours.wall < 5 and args.count >= 10_000 else "not met"
         print(f"target (10,000 articles in under 5 s): {target}")

@@ -1,6 +1,7 @@
 """The persistent build cache in the site's `.newsdesk/` folder (SQLite): compiled
 articles by file key, and what each output file was last built from."""
 
+import json
 import pickle
 import sqlite3
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from newsdesk.site.compile import Compiled
 
 CACHE_DIR = ".newsdesk"
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 # SQLite's default limit on the number of `?` parameters in one statement.
 _BATCH = 900
 
@@ -29,9 +30,7 @@ class BuildCache:
             )
         self.db.executescript(
             "CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, data BLOB NOT NULL);"
-            "CREATE TABLE IF NOT EXISTS outputs ("
-            " folder TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NULL,"
-            " PRIMARY KEY (folder, path));"
+            "CREATE TABLE IF NOT EXISTS outputs (folder TEXT PRIMARY KEY, files BLOB NOT NULL);"
         )
         self.used: set[str] = set()
 
@@ -52,22 +51,25 @@ class BuildCache:
                     continue
         return found
 
-    def put_many(self, items: dict[str, Compiled]) -> None:
+    def put_many(self, items: dict[str, bytes]) -> None:
         self.used.update(items)
-        rows = [(key, pickle.dumps(item, pickle.HIGHEST_PROTOCOL)) for key, item in items.items()]
-        self.db.executemany("INSERT OR REPLACE INTO compiled VALUES (?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO compiled VALUES (?, ?)", items.items())
         self.db.commit()
 
     def outputs(self, folder: Path) -> dict[str, str]:
-        rows = self.db.execute("SELECT path, key FROM outputs WHERE folder = ?", (str(folder),))
-        return dict(rows.fetchall())
+        """What each file in folder was last built from (output path -> page key)."""
+        row = self.db.execute("SELECT files FROM outputs WHERE folder = ?", (str(folder),))
+        found = row.fetchone()
+        if found is None:
+            return {}
+        files: dict[str, str] = json.loads(found[0])
+        return files
 
     def save_outputs(self, folder: Path, outputs: dict[str, str]) -> None:
         with self.db:
-            self.db.execute("DELETE FROM outputs WHERE folder = ?", (str(folder),))
-            self.db.executemany(
-                "INSERT INTO outputs VALUES (?, ?, ?)",
-                [(str(folder), path, key) for path, key in outputs.items()],
+            self.db.execute(
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?)",
+                (str(folder), json.dumps(outputs, separators=(",", ":"))),
             )
 
     def prune(self) -> None:

@@ -3,6 +3,7 @@ the results kept in a cache keyed by the file's identity and the options."""
 
 import hashlib
 import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,14 +36,14 @@ class Compiled:
 class CompileCache(Protocol):
     def get_many(self, keys: list[str]) -> dict[str, Compiled]: ...
 
-    def put_many(self, items: dict[str, Compiled]) -> None: ...
+    def put_many(self, items: dict[str, bytes]) -> None:
+        """Store pickled Compiled objects by key."""
 
 
-def file_key(path: Path, content: ContentOptions, render: RenderOptions) -> str:
+def file_key(path: Path, options_key: str) -> str:
     """Changes whenever the file, the options or newsdesk itself change."""
-    stat = path.stat()
-    where = os.path.abspath(path)
-    identity = f"{__version__}|{where}|{stat.st_size}|{stat.st_mtime_ns}|{content}|{render}"
+    stat = os.stat(path)
+    identity = f"{options_key}|{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
     return hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
 
 
@@ -57,6 +58,11 @@ def compile_file(path: Path, content: ContentOptions, render: RenderOptions) -> 
     return Compiled(outcome, rendered.html, rendered.toc, body_key)
 
 
+def compile_packed(path: Path, content: ContentOptions, render: RenderOptions) -> bytes:
+    """compile_file, pickled once in the worker: the same bytes go to the cache."""
+    return pickle.dumps(compile_file(path, content, render), pickle.HIGHEST_PROTOCOL)
+
+
 def compile_all(
     paths: Iterable[Path],
     content: ContentOptions,
@@ -68,25 +74,21 @@ def compile_all(
     checks; returns the results in path order and how many were compiled afresh."""
     paths = list(paths)
     keys: list[str] = []
+    options_key = f"{__version__}|{content}|{render}"
     for path in paths:
         try:
-            keys.append(file_key(path, content, render))
+            keys.append(file_key(path, options_key))
         except OSError:
             keys.append("")  # unreadable: load_file reports it
     cached = cache.get_many([k for k in keys if k]) if cache else {}
     if progress and cached:
         progress(len(cached))
-    missing = [(path, key) for path, key in zip(paths, keys, strict=True) if key not in cached]
-    fresh = dict(
-        zip(
-            [key for _, key in missing],
-            map_files(compile_file, [path for path, _ in missing], (content, render), progress),
-            strict=True,
-        )
-    )
+    missing = [n for n, key in enumerate(keys) if key not in cached]
+    packed = map_files(compile_packed, [paths[n] for n in missing], (content, render), progress)
     if cache:
-        cache.put_many({key: item for key, item in fresh.items() if key})
-    results = [cached.get(key) or fresh[key] for key in keys]
+        cache.put_many({keys[n]: data for n, data in zip(missing, packed, strict=True) if keys[n]})
+    fresh = {n: pickle.loads(data) for n, data in zip(missing, packed, strict=True)}
+    results = [fresh[n] if n in fresh else cached[key] for n, key in enumerate(keys)]
     outcomes = [item.outcome for item in results]
     resolve_slugs(outcomes, content)
     replace_boilerplate_summaries(outcomes, content)
