@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from newsdesk.site import feeds, seo
 from newsdesk.site.assets import Asset, build_assets
@@ -60,6 +61,18 @@ class Theme:
         env.globals["catalog"] = catalog
         env.globals["term_url"] = self.term_url
         self.env = env
+        # An article's card appears in about seven lists (home, tags, category,
+        # author, month): rendered once, reused by every list page.
+        self._card_macro = env.get_template("macros.html").module.card  # type: ignore[attr-defined]
+        self._cards: dict[tuple[int, int], Markup] = {}
+        env.globals["card"] = self.card
+
+    def card(self, entry: Entry, level: int = 2) -> Markup:
+        key = (id(entry), level)
+        found = self._cards.get(key)
+        if found is None:
+            found = self._cards[key] = self._card_macro(entry, level)
+        return found
 
     def href(self, url: str) -> str:
         """A site-relative URL under the site's base path; other URLs only when their
