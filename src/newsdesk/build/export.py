@@ -86,8 +86,10 @@ def build_site(
         removed = [path for path in previous if path not in current]
         for path in removed:
             (folder / path).unlink(missing_ok=True)
-        cache.save_outputs(folder, current)
-        cache.prune()
+        if current != previous:
+            cache.save_outputs(folder, current)
+        if fresh:
+            cache.prune()
     finally:
         cache.close()
     return BuildReport(
