@@ -215,22 +215,22 @@ def test_normalize_keeps_what_differs(left: str, right: str) -> None:
 # --- the specs -------------------------------------------------------------------------
 
 
-def test_commonmark_spec_examples() -> None:
-    """624 of the 652 CommonMark 0.31.2 examples pass; fewer is a regression."""
-    examples = _spec(COMMONMARK_SPEC)
-    assert len(examples) == 652
+@pytest.mark.parametrize(
+    ("spec", "total", "expected"),
+    [
+        # 624 of the 652 CommonMark 0.31.2 examples pass; fewer is a regression.
+        (COMMONMARK_SPEC, 652, COMMONMARK_PASSED),
+        # 648 of the 677 GFM 0.29-gfm examples (extensions included) pass.
+        (GFM_SPEC, 677, GFM_PASSED),
+    ],
+    ids=["commonmark", "gfm"],
+)
+def test_spec_examples(spec: Path, total: int, expected: int) -> None:
+    examples = _spec(spec)
+    assert len(examples) == total
     failed = failing_examples(examples)
     passed = len(examples) - len(failed)
-    assert passed >= COMMONMARK_PASSED, f"{passed} passed; failing examples: {failed}"
-
-
-def test_gfm_spec_examples() -> None:
-    """648 of the 677 GFM 0.29-gfm examples pass (extensions included); fewer is a regression."""
-    examples = _spec(GFM_SPEC)
-    assert len(examples) == 677
-    failed = failing_examples(examples)
-    passed = len(examples) - len(failed)
-    assert passed >= GFM_PASSED, f"{passed} passed; failing examples: {failed}"
+    assert passed >= expected, f"{passed} passed; failing examples: {failed}"
 
 
 # --- GFM behaviour, read as HTML -------------------------------------------------------

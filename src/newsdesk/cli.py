@@ -4,8 +4,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,8 @@ PROGRESS_MIN_FILES = 50
 
 
 def progress_factory(total: int, label: str) -> Callable[[int], None]:
-    """A progress callback whose bar lives until the process ends its line of work."""
+    """A progress callback drawing a bar on the terminal until `total` is reached
+    (nothing when stderr is not a terminal or the work is small)."""
     show = err.is_terminal and total >= PROGRESS_MIN_FILES
     if not show:
         return lambda done: None
@@ -59,27 +59,10 @@ def progress_factory(total: int, label: str) -> Callable[[int], None]:
     return advance
 
 
-@contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on the terminal (nothing when stderr is not one)."""
-    show = err.is_terminal and total >= PROGRESS_MIN_FILES
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not show,
-    ) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda done: progress.advance(task, done)
-
-
 def _load(sources: Sources, keep_source: bool = False) -> list[Outcome]:
     options = sources.config.content_options()
-    with progress_bar(len(sources.files), "读取文章") as advance:
-        return load_all(sources.files, options, advance, keep_source)
+    advance = progress_factory(len(sources.files), "读取文章")
+    return load_all(sources.files, options, advance, keep_source)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
