@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import DEMO_SITE, run_newsdesk
+from .conftest import DEMO_SITE, SEEDS, run_newsdesk
 
 
 def build(site: Path, out: Path, *extra: str) -> str:
@@ -42,8 +42,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def seeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import SEEDS
-
+    if not SEEDS.is_dir():
+        pytest.fail(f"the seed articles are missing: {SEEDS}")
     root = tmp_path_factory.mktemp("seeds")
     (root / "site" / "content").mkdir(parents=True)
     (root / "site" / "newsdesk.toml").write_text('[site]\ntitle = "种子"\n', encoding="utf-8")
