@@ -4,7 +4,7 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +33,6 @@ class BuildReport:
     pages: int
     written: int
     removed: int
-    written_paths: list[str] = field(default_factory=list)
 
 
 def build_site(
@@ -44,16 +43,17 @@ def build_site(
     now: datetime | None = None,
 ) -> BuildReport:
     files = discover(root / config.content.dir)
+    content_options = config.content_options()
     cache = BuildCache.for_site(root)
     try:
         compiled, fresh = compile_all(
             files,
-            config.content_options(),
+            content_options,
             config.render_options(),
             cache,
             progress(len(files), "编译文章") if progress else None,
         )
-        moment = now or datetime.now(config.content_options().zone)
+        moment = now or datetime.now(content_options.zone)
         public = [
             Entry(c.outcome.article, c.html, c.toc, c.body_key)
             for c in compiled
@@ -99,7 +99,6 @@ def build_site(
         pages=len(current),
         written=len(stale),
         removed=len(removed),
-        written_paths=sorted(stale),
     )
 
 

@@ -63,6 +63,4 @@ def render_body(markdown: str, options: RenderOptions) -> RenderedBody:
     html, toc = add_heading_ids(html)
     if options.cjk_spacing:
         html = space_cjk_latin(html)
-    if options.highlight:
-        html = highlight_code_blocks(html)
-    return RenderedBody(html=html, toc=toc)
+    return RenderedBody(html=highlight_code_blocks(html), toc=toc)

@@ -13,5 +13,4 @@ class RenderOptions:
 
     raw_html: bool = False
     cjk_spacing: bool = False
-    highlight: bool = True
     site_host: str = ""

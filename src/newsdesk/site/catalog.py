@@ -5,7 +5,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
 
 from newsdesk.content.model import Article, TocEntry
@@ -75,7 +74,6 @@ class Catalog:
         entries = list(entries)
         entries.sort(key=lambda e: (e.article.published, e.article.slug), reverse=True)
         self.entries = entries
-        self.by_slug = {e.article.slug: e for e in entries}
         self.listed = [e for e in entries if not e.article.unlisted]
         self.sticky = sorted(
             (e for e in self.listed if e.article.sticky),
@@ -160,10 +158,6 @@ class Catalog:
                 (-(count + 0.5 * same + 2 * similar), position, other.article.slug, other)
             )
         return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
-
-    @cached_property
-    def newest(self) -> datetime | None:
-        return max((e.article.updated or e.article.published for e in self.listed), default=None)
 
 
 def _unique_slug(name: str, used: set[str]) -> str:

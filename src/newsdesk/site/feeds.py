@@ -1,7 +1,7 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1, with each article's full content."""
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
@@ -10,12 +10,18 @@ from newsdesk.site.catalog import Entry
 GENERATOR = "newsdesk"
 
 
-def _time(moment: datetime) -> str:
-    return moment.isoformat()
+@dataclass(frozen=True)
+class Channel:
+    """What a feed says about itself, whatever its format."""
+
+    title: str
+    description: str
+    site_url: str
+    feed_url: str
+    language: str
 
 
-def rss(title: str, description: str, site_url: str, feed_url: str, language: str,
-        entries: tuple[Entry, ...], absolute: "Absolute") -> str:  # fmt: skip
+def rss(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute") -> str:
     items = []
     for entry in entries:
         a = entry.article
@@ -38,17 +44,16 @@ def rss(title: str, description: str, site_url: str, feed_url: str, language: st
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
-        f"<title>{escape(title)}</title><link>{escape(site_url)}</link>"
-        f"<description>{escape(description)}</description>"
-        f"<language>{escape(language)}</language><generator>{GENERATOR}</generator>{updated}"
-        f'<atom:link href={quoteattr(feed_url)} rel="self" type="application/rss+xml"/>'
+        f"<title>{escape(channel.title)}</title><link>{escape(channel.site_url)}</link>"
+        f"<description>{escape(channel.description)}</description>"
+        f"<language>{escape(channel.language)}</language><generator>{GENERATOR}</generator>{updated}"
+        f'<atom:link href={quoteattr(channel.feed_url)} rel="self" type="application/rss+xml"/>'
         + "".join(items)
         + "</channel></rss>\n"
     )
 
 
-def atom(title: str, description: str, site_url: str, feed_url: str, language: str,
-         entries: tuple[Entry, ...], absolute: "Absolute") -> str:  # fmt: skip
+def atom(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute") -> str:
     items = []
     for entry in entries:
         a = entry.article
@@ -59,26 +64,25 @@ def atom(title: str, description: str, site_url: str, feed_url: str, language: s
         )
         items.append(
             f"<entry><title>{escape(a.title)}</title><link href={quoteattr(link)}/>"
-            f"<id>{escape(link)}</id><published>{_time(a.published)}</published>"
-            f"<updated>{_time(a.updated or a.published)}</updated>{authors}{categories}"
+            f"<id>{escape(link)}</id><published>{a.published.isoformat()}</published>"
+            f"<updated>{(a.updated or a.published).isoformat()}</updated>{authors}{categories}"
             f"<summary>{escape(a.summary)}</summary>"
             f'<content type="html">{escape(entry.html)}</content></entry>'
         )
     newest = max((e.article.updated or e.article.published for e in entries), default=None)
-    updated = _time(newest) if newest else "1970-01-01T00:00:00+00:00"
+    updated = newest.isoformat() if newest else "1970-01-01T00:00:00+00:00"
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(language)}>'
-        f"<title>{escape(title)}</title><subtitle>{escape(description)}</subtitle>"
-        f"<link href={quoteattr(site_url)}/>"
-        f'<link href={quoteattr(feed_url)} rel="self" type="application/atom+xml"/>'
-        f"<id>{escape(feed_url)}</id><updated>{updated}</updated>"
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(channel.language)}>'
+        f"<title>{escape(channel.title)}</title><subtitle>{escape(channel.description)}</subtitle>"
+        f"<link href={quoteattr(channel.site_url)}/>"
+        f'<link href={quoteattr(channel.feed_url)} rel="self" type="application/atom+xml"/>'
+        f"<id>{escape(channel.feed_url)}</id><updated>{updated}</updated>"
         f"<generator>{GENERATOR}</generator>" + "".join(items) + "</feed>\n"
     )
 
 
-def json_feed(title: str, description: str, site_url: str, feed_url: str, language: str,
-              entries: tuple[Entry, ...], absolute: "Absolute") -> str:  # fmt: skip
+def json_feed(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute") -> str:
     items = []
     for entry in entries:
         a = entry.article
@@ -88,22 +92,22 @@ def json_feed(title: str, description: str, site_url: str, feed_url: str, langua
             "title": a.title,
             "summary": a.summary,
             "content_html": entry.html,
-            "date_published": _time(a.published),
+            "date_published": a.published.isoformat(),
             "tags": [name for name in ((a.category or ""), *a.tags) if name],
             "authors": [{"name": x.name} for x in a.authors],
         }
         if a.updated:
-            item["date_modified"] = _time(a.updated)
+            item["date_modified"] = a.updated.isoformat()
         if a.cover_image:
             item["image"] = absolute(a.cover_image)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": title,
-        "description": description,
-        "home_page_url": site_url,
-        "feed_url": feed_url,
-        "language": language,
+        "title": channel.title,
+        "description": channel.description,
+        "home_page_url": channel.site_url,
+        "feed_url": channel.feed_url,
+        "language": channel.language,
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"

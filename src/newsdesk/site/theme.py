@@ -42,6 +42,11 @@ class Theme:
         self.absolute = feeds.Absolute(config.site.base_url)
         self.base_path = urlsplit(config.site.base_url).path.rstrip("/") + "/"
         self.key = digest(config, theme_version(), {n: a.url for n, a in self.assets.items()})
+        self._groups = {
+            "categories": catalog.categories,
+            "tags": catalog.tags,
+            "authors": catalog.authors,
+        }
         env = Environment(
             loader=PackageLoader("newsdesk.site", "templates"),
             autoescape=True,
@@ -60,6 +65,7 @@ class Theme:
         env.globals["absolute"] = self.absolute
         env.globals["catalog"] = catalog
         env.globals["term_url"] = self.term_url
+        env.globals["groups"] = self._groups
         self.env = env
         # An article's card appears in about seven lists (home, tags, category,
         # author, month): rendered once, reused by every list page.
@@ -87,12 +93,7 @@ class Theme:
         return self.href(urljoin(entry.article.url, image)) if image else ""
 
     def term_url(self, kind: str, name: str) -> str | None:
-        group = {
-            "categories": self.catalog.categories,
-            "tags": self.catalog.tags,
-            "authors": self.catalog.authors,
-        }[kind]
-        term = group.get(name)
+        term = self._groups[kind].get(name)
         return self.href(term.url) if term else None
 
     def render(self, plan: PagePlan) -> bytes:
@@ -138,16 +139,16 @@ class Theme:
         site = self.config.site
         title = f"{plan.title} · {site.title}" if plan.title else site.title
         home = self.absolute(plan.term.url if plan.term else "/")
-        return _FEEDS[plan.kind](
-            title, site.description, home, self.absolute(plan.url), site.language,
-            plan.entries, self.absolute,
-        )  # fmt: skip
+        channel = feeds.Channel(
+            title, site.description, home, self.absolute(plan.url), site.language
+        )
+        return _FEEDS[plan.kind](channel, plan.entries, self.absolute)
 
     def _sitemap_urls(self) -> list[tuple[str, str | None]]:
         urls: list[tuple[str, str | None]] = [("/", None)]
         for entry in self.catalog.listed:
             modified = entry.article.updated or entry.article.published
             urls.append((entry.article.url, modified.date().isoformat()))
-        for group in (self.catalog.categories, self.catalog.tags, self.catalog.authors):
+        for group in self._groups.values():
             urls.extend((term.url, None) for term in group.values())
         return urls
