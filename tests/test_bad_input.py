@@ -197,3 +197,8 @@ def test_drafts_and_scheduled_articles_are_not_public(tmp_path: Path) -> None:
     now = datetime.fromisoformat("2026-11-23T12:00:00+08:00")
     outcomes = load(tmp_path, {"a.md": draft, "b.md": future, "c.md": jekyll, "d.md": GOOD})
     assert [o.article.is_public(now) for o in outcomes if o.article] == [False, False, False, True]
+
+
+def test_text_after_a_json_front_matter_on_its_line_does_not_crash(tmp_path: Path) -> None:
+    [outcome] = load(tmp_path, {"2024-05-01-a.md": '{"title": "标题"} 多余\n\n正文\n'})
+    assert outcome.article is not None and outcome.article.title == "标题"

@@ -17,7 +17,7 @@ from rich.table import Table
 from newsdesk import __version__
 from newsdesk.build.export import build_site
 from newsdesk.content.article import Outcome
-from newsdesk.content.diagnostics import has_errors
+from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
 from newsdesk.errors import ConfigError, NewsdeskError
@@ -79,24 +79,25 @@ def check(path: Path | None, fmt: str, quiet: bool) -> None:
     """Check articles; exit 1 when any has an error."""
     outcomes = _load(open_sources([path] if path else []))
     findings = [
-        {"path": o.path, **d.to_json()}
-        for o in outcomes
-        for d in o.diagnostics
-        if not (quiet and d.severity == "info")
+        (o.path, d) for o in outcomes for d in o.diagnostics if not (quiet and d.severity == "info")
     ]
     if fmt == "json":
-        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
+        data = [{"path": where, **d.to_json()} for where, d in findings]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for f in findings:
-            style = {"error": "red", "warning": "yellow"}.get(f["severity"], "dim")
-            out.print(
-                f"{f['path']}:{f['line']}:{f['col']}: [{style}]{f['severity']}[/] "
-                f"{f['code']} {f['message']}",
-                markup=True,
-                soft_wrap=True,
-            )
+        for where, d in findings:
+            _print_diagnostic(out, where, d)
         _summary(outcomes)
     sys.exit(1 if any(has_errors(o.diagnostics) for o in outcomes) else 0)
+
+
+def _print_diagnostic(console: Console, path: str, d: Diagnostic) -> None:
+    style = {"error": "red", "warning": "yellow"}.get(d.severity, "dim")
+    console.print(
+        f"{path}:{d.line}:{d.col}: [{style}]{d.severity}[/] {d.code} {d.message}",
+        markup=True,
+        soft_wrap=True,
+    )
 
 
 def _summary(outcomes: list[Outcome]) -> None:
@@ -178,14 +179,13 @@ def build(site: Path, out: Path | None, base_url: str | None) -> None:
         validate(config, config_path)
     target = out or site / "public"
     report = build_site(site, config, target, progress_factory)
-    problems = [(o.path, d) for o in report.outcomes for d in o.diagnostics]
-    for path, d in problems:
-        if d.severity == "error":
-            err.print(
-                f"{path}:{d.line}:{d.col}: [red]error[/] {d.code} {d.message}", soft_wrap=True
-            )
-    errors = sum(1 for _, d in problems if d.severity == "error")
-    warnings = sum(1 for _, d in problems if d.severity == "warning")
+    severities: Counter[str] = Counter()
+    for o in report.outcomes:
+        for d in o.diagnostics:
+            severities[d.severity] += 1
+            if d.severity == "error":
+                _print_diagnostic(err, o.path, d)
+    errors, warnings = severities["error"], severities["warning"]
     err.print(
         f"built {report.articles} articles into {target}: {report.pages} files, "
         f"{report.written} written, {report.removed} removed; "
@@ -213,7 +213,7 @@ def new(title: str, site: Path, category: str, tags: tuple[str, ...]) -> None:
     config_path = find_config(site)
     if config_path is None:
         raise NewsdeskError(f"{site}: no {CONFIG_NAME} here or above; run newsdesk init first")
-    sources = open_sources([config_path.parent])
+    sources = Sources(load_config(config_path), [], config_path.parent)
     created = create_article(sources, title, category, list(tags), datetime.now())
     err.print(f"created {created}")
 

@@ -146,8 +146,6 @@ def _list_end(lines: list[str], index: int) -> int:
     while end < len(lines):
         text = lines[end]
         if text.strip():
-            if FENCE_OPEN.match(text) and not text.startswith((" ", "\t")):
-                break
             if not text.startswith((" ", "\t")) and _interrupts(text) and not _LIST.match(text):
                 break
             end += 1

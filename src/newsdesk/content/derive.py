@@ -15,7 +15,7 @@ from newsdesk.text.slug import slugify
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[-_ ]+|$)")
 _UNREAD = re.compile(r"\]\([^)]*\)|<[^>]*>|\{%.*?%\}|\{\{.*?\}\}|https?://\S+")
-_TEXT_KINDS = ("paragraph", "quote", "list", "heading", "html")
+_TEXT_KINDS = ("paragraph", "quote", "list", "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def derive_summary(lines: list[str], blocks: list[Block], limit: int) -> str:
                 break
             if block.kind == "heading" and parts:
                 break  # the opening ends where the first section begins
-            if block.kind not in kinds or block.kind == "heading":
+            if block.kind not in kinds:
                 continue
             text = block_text(lines[block.start : block.end])
             if text:

@@ -220,7 +220,10 @@ def _parse_toml(block: list[Line]) -> Parsed:
 
 def _parse_json(block: list[Line]) -> Parsed:
     result = Parsed()
-    data = json.loads(join_lines(block))  # locate() has already decoded it once
+    text = join_lines(block)
+    # locate() has already decoded it once; the block runs to the end of the line
+    # where the object closed, so decode the object alone, not what follows it.
+    data, _ = json.JSONDecoder().raw_decode(text, text.index("{"))
     if not isinstance(data, dict):
         result.diagnostics.append(_not_mapping(block, type(data).__name__))
         result.failed = True

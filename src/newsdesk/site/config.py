@@ -17,6 +17,8 @@ from newsdesk.render.options import RenderOptions
 
 CONFIG_NAME = "newsdesk.toml"
 LANGUAGES = ("zh-CN", "en")
+# The content layer owns its defaults; the site's settings start from them.
+_CONTENT = ContentOptions()
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
@@ -26,7 +28,7 @@ class SiteSection:
     description: str = "中文科技新闻与博客"
     base_url: str = "http://127.0.0.1:8000"
     language: str = "zh-CN"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = _CONTENT.timezone
     page_size: int = 20
     hot_count: int = 5
     feed_items: int = 20
@@ -35,17 +37,17 @@ class SiteSection:
 @dataclass(frozen=True)
 class ContentSection:
     dir: str = "content"
-    permalink: str = "/posts/:slug/"
-    summary_chars: int = 120
-    max_file_kb: int = 1024
-    boilerplate_summary_repeats: int = 3
+    permalink: str = _CONTENT.permalink
+    summary_chars: int = _CONTENT.summary_chars
+    max_file_kb: int = _CONTENT.max_file_bytes // 1024
+    boilerplate_summary_repeats: int = _CONTENT.boilerplate_summary_repeats
 
 
 @dataclass(frozen=True)
 class ReadingSection:
-    cjk_chars_per_minute: int = 300
-    latin_words_per_minute: int = 200
-    code_lines_per_minute: int = 20
+    cjk_chars_per_minute: int = _CONTENT.cjk_chars_per_minute
+    latin_words_per_minute: int = _CONTENT.latin_words_per_minute
+    code_lines_per_minute: int = _CONTENT.code_lines_per_minute
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class SiteConfig:
         return replace(self, site=replace(self.site, base_url=base_url.rstrip("/")))
 
 
-_POSITIVE = {
+_POSITIVE = (
     "site.page_size",
     "site.hot_count",
     "site.feed_items",
@@ -110,7 +112,7 @@ _POSITIVE = {
     "reading.cjk_chars_per_minute",
     "reading.latin_words_per_minute",
     "reading.code_lines_per_minute",
-}
+)
 
 
 def load_config(path: Path) -> SiteConfig:
