@@ -19,6 +19,16 @@ _DELIMITERS: dict[str, tuple[Kind, tuple[str, ...]]] = {
     "---": ("yaml", ("---", "...")),
     "+++": ("toml", ("+++",)),
 }
+DELIMITERS = tuple(_DELIMITERS)
+
+
+def closing_line(lines: list[Line]) -> int | None:
+    """The index of the line that closes the front matter opened by `lines[0]`
+    (which must be a delimiter, stripped), or None when it is never closed."""
+    _, closers = _DELIMITERS[lines[0].text.strip()]
+    return next((i for i in range(1, len(lines)) if lines[i].text.strip() in closers), None)
+
+
 _PELICAN_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$")
 _PELICAN_FIRST = frozenset(
     ["title", "date", "category", "tags", "slug", "author", "authors", "summary"]
@@ -53,10 +63,9 @@ def locate(lines: list[Line]) -> Span | Diagnostic | None:
         return None
     opening = lines[0].text.strip()
     if opening in _DELIMITERS:
-        kind, closers = _DELIMITERS[opening]
-        for index in range(1, len(lines)):
-            if lines[index].text.strip() in closers:
-                return Span(kind, 1, index, index + 1)
+        index = closing_line(lines)
+        if index is not None:
+            return Span(_DELIMITERS[opening][0], 1, index, index + 1)
         return Diagnostic(
             "frontmatter-unclosed",
             f"front matter opened by '{opening}' is never closed",

@@ -16,6 +16,7 @@ from newsdesk.content.document import (
     indent_of,
     last_content,
 )
+from newsdesk.content.frontmatter import DELIMITERS, closing_line
 from newsdesk.text.cjk import CJK_CLASS
 
 REPAIR_CODES = (
@@ -53,11 +54,16 @@ class Repair:
         return Diagnostic(self.code, self.message, self.line, 1, fix="run `newsdesk fix --write`")
 
 
+def yaml_quote(text: str) -> str:
+    """text as a double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def unwrap_document(lines: list[Line]) -> Repair | None:
     """The whole file, front matter included, wrapped in one ```markdown fence."""
     first = first_content(lines)
     following = first_content(lines, first + 1)
-    if following >= len(lines) or lines[following].text.strip() not in ("---", "+++"):
+    if following >= len(lines) or lines[following].text.strip() not in DELIMITERS:
         return None
     return _unwrap_all(lines, first, "document-fence-unwrapped", "the whole file")
 
@@ -102,7 +108,7 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
 def drop_leading_blanks(lines: list[Line]) -> Repair | None:
     """Blank lines before the opening front matter delimiter."""
     first = first_content(lines)
-    if first == 0 or first >= len(lines) or lines[first].text.strip() not in ("---", "+++"):
+    if first == 0 or first >= len(lines) or lines[first].text.strip() not in DELIMITERS:
         return None
     del lines[:first]
     return Repair("leading-blank-lines", 1, "blank lines came before the front matter")
@@ -113,10 +119,9 @@ def dedent_frontmatter(lines: list[Line]) -> Repair | None:
     if not lines:
         return None
     delimiter = lines[0].text.strip()
-    if delimiter not in ("---", "+++"):
+    if delimiter not in DELIMITERS:
         return None
-    closers = ("---", "...") if delimiter == "---" else ("+++",)
-    close = next((i for i in range(1, len(lines)) if lines[i].text.strip() in closers), None)
+    close = closing_line(lines)
     if close is None:
         return None
     content = [line.text for line in lines[1:close] if not line.blank]
@@ -173,8 +178,7 @@ def quote_values(lines: list[Line], start: int, end: int) -> Repair | None:
         unbalanced = value[0] == "[" and "]" in value and not value.endswith("]")
         if ": " not in value and value[0] not in "@`%" and not unbalanced:
             continue
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        line.text = f'{match.group(1)}: "{escaped}"'
+        line.text = f"{match.group(1)}: {yaml_quote(value)}"
         changed = changed or line.no
     if changed is None:
         return None

@@ -3,6 +3,7 @@
 from datetime import datetime
 from pathlib import Path
 
+from newsdesk.content.repair import yaml_quote
 from newsdesk.errors import InputError
 from newsdesk.site.config import CONFIG_NAME
 from newsdesk.site.sources import Sources
@@ -59,14 +60,10 @@ def create_article(
     path = folder / f"{slugify(title) or 'article'}.md"
     if path.exists():
         raise InputError(f"{path} already exists")
-    quoted_tags = ", ".join(_quote(tag) for tag in tags)
+    quoted_tags = ", ".join(yaml_quote(tag) for tag in tags)
     path.write_text(
-        f"---\ntitle: {_quote(title)}\ndate: {now:%Y-%m-%d %H:%M:%S}\n"
-        f"category: {_quote(category)}\ntags: [{quoted_tags}]\ndraft: true\n---\n\n",
+        f"---\ntitle: {yaml_quote(title)}\ndate: {now:%Y-%m-%d %H:%M:%S}\n"
+        f"category: {yaml_quote(category)}\ntags: [{quoted_tags}]\ndraft: true\n---\n\n",
         encoding="utf-8",
     )
     return path
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
