@@ -16,18 +16,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus
+from corpus import write_corpus, write_hugo_copy
 from ingest import median_run
 from measure import Run, run
 
@@ -35,7 +31,6 @@ HUGO_SKELETON = Path(__file__).resolve().parent / "hugo"
 NEWSDESK_CONFIG = '[site]\ntitle = "基准"\nbase_url = "http://127.0.0.1:8000"\n'
 INCREMENTAL_SHARE = 0.05  # a one-article rebuild takes under 5% of Hugo's full build
 PEAK_LIMIT_MB = 1024
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -52,46 +47,6 @@ class Row:
     output: Output
 
 
-def for_hugo(text: str) -> str:
-    """The article as Hugo can read it, carrying the fields newsdesk reads from it.
-
-    Hugo cannot parse the LLM-pipeline shape (an indented front matter block whose
-    closing `---` is indented too, and a body wrapped in a ```markdown fence), and
-    takes taxonomies from front matter keys alone: the CMS shape's `category` and
-    `author: {name, bio}` and Hexo's nested category list would be lost. So every
-    YAML article is rewritten with `categories`, `tags` and `authors` (the author's
-    name), after the repairs newsdesk makes itself (front matter dedented, body fence
-    unwrapped, an H1 repeating the title dropped). Hugo's own TOML passes unchanged.
-    """
-    if text.startswith("+++"):
-        return text
-    lines = text.split("\n")
-    end = next(n for n in range(1, len(lines)) if lines[n].strip() == "---")
-    meta: dict[str, Any] = yaml.load(textwrap.dedent("\n".join(lines[1:end])), YAML_LOADER)
-    body = "\n".join(lines[end + 1 :]).strip()
-    if body.startswith("```markdown"):
-        body = body.removeprefix("```markdown").removesuffix("```").strip()
-    title = str(meta["title"])
-    body = body.removeprefix(f"# {title}\n").lstrip()
-    front: dict[str, Any] = {"title": title, "date": meta.get("date", meta.get("publishDate"))}
-    if meta.get("summary"):
-        front["summary"] = meta["summary"]
-    category = meta.get("categories", meta.get("category"))
-    while isinstance(category, list):  # Hexo's [parent, child]: newsdesk keeps the parent
-        category = category[0] if category else None
-    if category:
-        front["categories"] = [str(category)]
-    if meta.get("tags"):
-        front["tags"] = [str(tag) for tag in meta["tags"]]
-    author = meta.get("author")
-    if isinstance(author, dict):
-        author = author.get("name")
-    if author:
-        front["authors"] = [str(author)]
-    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
-    return f"---\n{head}---\n\n{body}\n"
-
-
 def make_sites(root: Path, count: int) -> tuple[Path, Path, int]:
     """A newsdesk site and a Hugo site holding the same N articles; the corpus's bytes."""
     site = root / "newsdesk"
@@ -101,9 +56,7 @@ def make_sites(root: Path, count: int) -> tuple[Path, Path, int]:
     shutil.copytree(HUGO_SKELETON, hugo_site)
     posts = hugo_site / "content" / "posts"
     posts.mkdir(parents=True)
-    for path in sorted((site / "content").glob("*.md")):
-        text = for_hugo(path.read_text(encoding="utf-8"))
-        (posts / path.name).write_text(text, encoding="utf-8")
+    write_hugo_copy(site / "content", posts)
     return site, hugo_site, size
 
 

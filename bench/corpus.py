@@ -6,8 +6,12 @@ dialects newsdesk reads (a tenth in the LLM-pipeline shape of seed 001).
 """
 
 import random
+import textwrap
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 CATEGORIES = [
     "人工智能",
@@ -140,3 +144,54 @@ def write_corpus(folder: Path, count: int, seed: int = 7) -> int:
         (content / name).write_bytes(data)
         total += len(data)
     return total
+
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def for_hugo(text: str) -> str:
+    """The article as Hugo can read it, carrying the fields newsdesk reads from it.
+
+    Hugo cannot parse the LLM-pipeline shape (an indented front matter block whose
+    closing `---` is indented too, and a body wrapped in a ```markdown fence), and
+    takes taxonomies from front matter keys alone: the CMS shape's `category` and
+    `author: {name, bio}` and Hexo's nested category list would be lost. So every
+    YAML article is rewritten with `categories`, `tags` and `authors` (the author's
+    name), after the repairs newsdesk makes itself (front matter dedented, body fence
+    unwrapped, an H1 repeating the title dropped). Hugo's own TOML passes unchanged.
+    """
+    if text.startswith("+++"):
+        return text
+    lines = text.split("\n")
+    end = next(n for n in range(1, len(lines)) if lines[n].strip() == "---")
+    meta: dict[str, Any] = yaml.load(textwrap.dedent("\n".join(lines[1:end])), YAML_LOADER)
+    body = "\n".join(lines[end + 1 :]).strip()
+    if body.startswith("```markdown"):
+        body = body.removeprefix("```markdown").removesuffix("```").strip()
+    title = str(meta["title"])
+    body = body.removeprefix(f"# {title}\n").lstrip()
+    front: dict[str, Any] = {"title": title, "date": meta.get("date", meta.get("publishDate"))}
+    if meta.get("summary"):
+        front["summary"] = meta["summary"]
+    category = meta.get("categories", meta.get("category"))
+    while isinstance(category, list):  # Hexo's [parent, child]: newsdesk keeps the parent
+        category = category[0] if category else None
+    if category:
+        front["categories"] = [str(category)]
+    if meta.get("tags"):
+        front["tags"] = [str(tag) for tag in meta["tags"]]
+    author = meta.get("author")
+    if isinstance(author, dict):
+        author = author.get("name")
+    if author:
+        front["authors"] = [str(author)]
+    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    return f"---\n{head}---\n\n{body}\n"
+
+
+def write_hugo_copy(content: Path, posts: Path) -> None:
+    """Every article of the corpus, as Hugo can read it, into posts."""
+    posts.mkdir(parents=True, exist_ok=True)
+    for path in sorted(content.glob("*.md")):
+        text = for_hugo(path.read_text(encoding="utf-8"))
+        (posts / path.name).write_text(text, encoding="utf-8")

@@ -1,5 +1,6 @@
 """Benchmark: `newsdesk check` over N generated articles, beside Hugo reading the
-same articles' front matter (`hugo list all`) in the same run.
+same articles' front matter (`hugo list all`, on a copy rewritten as Hugo can parse
+it) in the same run.
 
     python bench/ingest.py [--count 10000] [--runs 3]
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus
+from corpus import write_corpus, write_hugo_copy
 from measure import Run, run
 
 HUGO_CONFIG = (
@@ -24,12 +25,12 @@ HUGO_CONFIG = (
 
 
 def median_run(runs: list[Run]) -> Run:
-    middle = sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+    """Median times, the highest peak, and the first failing exit status of any run."""
     return Run(
         statistics.median(r.wall for r in runs),
         statistics.median(r.cpu for r in runs),
         max(r.peak_mb for r in runs),
-        middle.returncode,
+        next((r.returncode for r in runs if r.returncode), 0),
     )
 
 
@@ -52,15 +53,21 @@ def main() -> None:
         print(f"{args.count:,} articles, {size / args.count / 1024:.1f} KB each on average")
         newsdesk = [sys.executable, "-m", "newsdesk", "check", str(folder), "--format", "json"]
         ours = median_run([run(newsdesk) for _ in range(args.runs)])
-        if ours.returncode not in (0, 1):
+        if ours.returncode != 0:  # the corpus checks clean: any error is a failure
             sys.exit(f"newsdesk check failed with exit status {ours.returncode}")
         report("newsdesk check", args.count, ours)
         hugo = shutil.which("hugo")
         if hugo is None:
             print("hugo is not installed (apt-get install hugo): no peer figures")
             return
-        (folder / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-        peer = median_run([run([hugo, "list", "all"], cwd=folder) for _ in range(args.runs)])
+        # Hugo stops at the LLM-pipeline shape: it reads the same articles rewritten
+        # as it can parse them (see corpus.for_hugo).
+        hugo_site = folder / "hugo"
+        write_hugo_copy(folder / "content", hugo_site / "content" / "posts")
+        (hugo_site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        peer = median_run([run([hugo, "list", "all"], cwd=hugo_site) for _ in range(args.runs)])
+        if peer.returncode != 0:
+            sys.exit(f"hugo list all failed with exit status {peer.returncode}")
         report("hugo list all", args.count, peer)
         print(
             f"ratio newsdesk/hugo: wall {ours.wall / peer.wall:.2f}, "

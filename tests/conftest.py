@@ -1,6 +1,7 @@
 """Shared test helpers: paths to the seeds and fixtures, and a real CLI runner."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,12 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.fail(f"the seed articles are missing: {SEEDS}")
     return SEEDS
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """A copy of a site to build in, without its cache or output."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".newsdesk", "public"))
+    return target
 
 
 def run_newsdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,20 +1,19 @@
 """The static search page in Chromium, over HTTP, on the built demo site."""
 
-import shutil
 from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
 
 from .browser import rendered_dom, serve_folder
-from .conftest import DEMO_SITE, run_newsdesk
+from .conftest import DEMO_SITE, copy_site, run_newsdesk
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:  # type: ignore[misc]
     root = tmp_path_factory.mktemp("search")
-    shutil.copytree(DEMO_SITE, root / "site", ignore=shutil.ignore_patterns(".newsdesk", "public"))
-    result = run_newsdesk("build", str(root / "site"), "--out", str(root / "out"))
+    site = copy_site(DEMO_SITE, root / "site")
+    result = run_newsdesk("build", str(site), "--out", str(root / "out"))
     assert result.returncode == 0, result.stderr
     with serve_folder(root / "out") as url:
         yield url
