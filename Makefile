@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build clean
+.PHONY: run test lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build bench-serve clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,11 @@ $(SPEC_DIR)/gfm-spec.json: Makefile
 
 spec: $(SPECS)
 
-# Until `newsdesk serve` exists, the demo is the static build behind Python's file server.
+# The demo site on the dynamic server: indexed into examples/site/.newsdesk/ (SQLite),
+# counting views and watching its content folder.
 run: $(STAMP)
 	$(BIN)/newsdesk check --quiet examples/site
-	$(BIN)/newsdesk build examples/site --out examples/site/public
-	@echo "serving http://127.0.0.1:8000 (Ctrl-C stops)"
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory examples/site/public
+	$(BIN)/newsdesk serve examples/site --host 127.0.0.1 --port 8000
 
 # Debian packages the tests drive: Chromium, with CJK fonts for readable screenshots.
 system-deps:
@@ -67,7 +66,8 @@ format: $(STAMP)
 
 # The peers the benchmarks measure against, from Debian's packages.
 bench-deps:
-	command -v hugo >/dev/null || (apt-get update -q && apt-get install -y -q hugo)
+	command -v hugo >/dev/null && command -v /usr/sbin/nginx >/dev/null && command -v wrk >/dev/null || \
+		(apt-get update -q && apt-get install -y -q hugo nginx wrk)
 
 bench-ingest: $(STAMP) bench-deps
 	$(BIN)/python bench/ingest.py
@@ -79,6 +79,9 @@ bench-build: $(STAMP) bench-deps
 bench-markdown: $(STAMP) $(SPECS)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/markdown.py
+
+bench-serve: $(STAMP) bench-deps
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache

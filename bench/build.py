@@ -15,7 +15,6 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus, write_hugo_copy
 from ingest import median_run
-from measure import Run, run
+from measure import BenchFailed, Run, in_scratch_folder, run
 
 HUGO_SKELETON = Path(__file__).resolve().parent / "hugo"
 NEWSDESK_CONFIG = '[site]\ntitle = "基准"\nbase_url = "http://127.0.0.1:8000"\n'
@@ -72,10 +71,6 @@ def count_output(folder: Path, before: dict[Path, int]) -> Output:
     return Output(html, len(after), changed)
 
 
-class BuildFailed(Exception):
-    pass
-
-
 def measured(
     name: str, command: list[str], runs: int, before: Callable[[], None], out: Path
 ) -> Row:
@@ -87,7 +82,7 @@ def measured(
         times = file_times(out)
         results.append(run(command))
         if results[-1].returncode != 0:
-            raise BuildFailed(
+            raise BenchFailed(
                 f"{name} failed with exit status {results[-1].returncode}; "
                 f"run it by hand to see why:\n  {' '.join(command)}"
             )
@@ -208,19 +203,12 @@ def main() -> None:
     parser.add_argument("--only", choices=["newsdesk", "hugo"], help="measure one tool alone")
     parser.add_argument("--keep", action="store_true", help="keep the sites and their output")
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="newsdesk-build-"))
-    keep = args.keep
-    try:
-        bench(root, args.count, args.runs, args.only)
-    except BuildFailed as error:
-        keep = True
-        print(error, file=sys.stderr)
-        sys.exit(1)
-    finally:
-        if keep:
-            print(f"sites and output kept in {root}", file=sys.stderr)
-        else:
-            remove(root)
+    in_scratch_folder(
+        "newsdesk-build-",
+        args.keep,
+        "sites and output",
+        lambda root: bench(root, args.count, args.runs, args.only),
+    )
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@ share their parent's pages copy-on-write, and summing their RSS would count thos
 pages once per process. For a single process PSS and RSS are nearly equal."""
 
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,3 +75,24 @@ def run(command: list[str], cwd: Path | None = None) -> Run:
         after.children_system - before.children_system
     )
     return Run(wall, cpu, peak / 1024, process.returncode)
+
+
+class BenchFailed(Exception):
+    """A measured command failed: the bench stops and keeps its folder to look at."""
+
+
+def in_scratch_folder(prefix: str, keep: bool, what: str, work: Callable[[Path], None]) -> None:
+    """work(folder) in a new temporary folder, removed afterwards unless `keep` or
+    the work failed (then its message is printed and the exit status is 1)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        work(root)
+    except BenchFailed as error:
+        keep = True
+        print(error, file=sys.stderr)
+        sys.exit(1)
+    finally:
+        if keep:
+            print(f"{what} kept in {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)

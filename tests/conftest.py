@@ -4,9 +4,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.server import postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -39,3 +42,13 @@ def run_newsdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
         env=env,
         timeout=120,
     )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database on each backend: a SQLite file, or a PostgreSQL
+    database created on the server at $NEWSDESK_TEST_DATABASE_URL and dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    yield from postgres_database()

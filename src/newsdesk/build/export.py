@@ -11,7 +11,8 @@ from pathlib import Path
 from newsdesk.build.cache import BuildCache
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover
-from newsdesk.site.catalog import Catalog, Entry, digest
+from newsdesk.gc_pause import paused_gc
+from newsdesk.site.catalog import Catalog, digest
 from newsdesk.site.compile import compile_all
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
@@ -46,22 +47,25 @@ def build_site(
     content_options = config.content_options()
     cache = BuildCache.for_site(root)
     try:
-        compiled, fresh = compile_all(
-            files,
-            content_options,
-            config.render_options(),
-            cache,
-            progress(len(files), "编译文章") if progress else None,
-        )
-        moment = now or datetime.now(content_options.zone)
-        public = [
-            Entry(c.outcome.article, c.html, c.toc, c.body_key)
-            for c in compiled
-            if c.outcome.article is not None and c.outcome.article.is_public(moment)
-        ]
-        catalog = Catalog(public, config.site.hot_count)
-        theme = Theme(config, catalog)
-        plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
+        # The collector only pauses while the site is loaded: page rendering makes
+        # garbage of its own, in forked workers that would inherit the pause.
+        with paused_gc():
+            compiled, fresh = compile_all(
+                files,
+                content_options,
+                config.render_options(),
+                cache,
+                progress(len(files), "编译文章") if progress else None,
+            )
+            moment = now or datetime.now(content_options.zone)
+            public = [
+                c.entry(c.outcome.article)
+                for c in compiled
+                if c.outcome.article is not None and c.outcome.article.is_public(moment)
+            ]
+            catalog = Catalog(public, config.site.hot_count)
+            theme = Theme(config, catalog, beacon=config.views.api_url or None)
+            plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
         folder = out.resolve()
         previous = cache.outputs(folder)
         current = {plan.output_path: digest(theme.key, plan.key) for plan in plans}

@@ -106,12 +106,14 @@ def read_article(
         outcome.diagnostics.append(located)
         return _finish(outcome, lines, repairs)
     # Each of these changes what the others see (a new heading ends a paragraph, a
-    # closed fence frees the lines after it), so they run until none applies.
+    # closed fence frees the lines after it or makes a wrapper of the whole body), so
+    # they run until none applies.
     for _ in range(4):
         applied = [
             repairs.apply(repair.remove_invisible(lines, body)),
             repairs.apply(repair.space_headings(lines, body)),
             repairs.apply(repair.close_fences(lines, body)),
+            repairs.apply(repair.unwrap_body(lines, body)),
         ]
         if not any(applied):
             break

@@ -3,7 +3,7 @@ hot, neighbours and related articles. The static build and the server share it."
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,6 +25,15 @@ def digest(*parts: object) -> str:
     return hasher.hexdigest()
 
 
+def card_base(a: Article) -> str:
+    """The part of an article's card fixed when it is compiled (slug, summary, views
+    and hot are settled site-wide later)."""
+    return digest(
+        a.title, a.published, a.updated, a.category, a.tags, a.authors, a.read_minutes,
+        a.sticky_weight, a.cover_image,
+    )  # fmt: skip
+
+
 @dataclass(eq=False)
 class Entry:
     """A public article as the site shows it."""
@@ -33,16 +42,17 @@ class Entry:
     html: str
     toc: tuple[TocEntry, ...]
     body_key: str
+    # Category, tag and author names to their slugs, worked out where the article was
+    # compiled (the pinyin dictionary is slow to load in every process).
+    term_slugs: Mapping[str, str] = field(default_factory=dict)
+    card_base: str = ""  # card_base(article), when worked out at compile time
     hot: bool = False
 
     @cached_property
     def card_key(self) -> str:
         """Changes when anything an article list shows about this article changes."""
         a = self.article
-        return digest(
-            a.slug, a.url, a.title, a.summary, a.published, a.updated, a.category, a.tags,
-            a.authors, a.read_minutes, a.views, a.sticky_weight, self.hot, a.cover_image,
-        )  # fmt: skip
+        return digest(self.card_base or card_base(a), a.slug, a.url, a.summary, a.views, self.hot)
 
     @cached_property
     def key(self) -> str:
@@ -70,7 +80,12 @@ class Term:
 
 
 class Catalog:
-    def __init__(self, entries: Iterable[Entry], hot_count: int):
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        hot_count: int,
+        hot_scores: Mapping[str, float] | None = None,
+    ):
         entries = list(entries)
         entries.sort(key=lambda e: (e.article.published, e.article.slug), reverse=True)
         self.entries = entries
@@ -79,7 +94,7 @@ class Catalog:
             (e for e in self.listed if e.article.sticky),
             key=lambda e: (-e.article.sticky_weight, -e.article.published.timestamp()),
         )
-        self.hot = self._rank_hot(hot_count)
+        self.hot = self._rank_hot(hot_count, hot_scores)
         self.categories = self._group("categories", lambda a: [a.category] if a.category else [])
         self.tags = self._group("tags", lambda a: list(a.tags))
         self.authors = self._group("authors", lambda a: [x.name for x in a.authors])
@@ -90,12 +105,15 @@ class Catalog:
             for term in self.tags.values()
         }
 
-    def _rank_hot(self, count: int) -> list[Entry]:
-        """Pinned by `hot: true`, then the most viewed, up to `count` in all."""
+    def _rank_hot(self, count: int, scores: Mapping[str, float] | None) -> list[Entry]:
+        """Pinned by `hot: true`, then the highest scores (by default the views), up
+        to `count` in all."""
         pinned = [e for e in self.listed if e.article.hot]
+        if scores is None:
+            scores = {e.article.slug: e.article.views for e in self.listed}
         viewed = sorted(
-            (e for e in self.listed if not e.article.hot and e.article.views > 0),
-            key=lambda e: -e.article.views,
+            (e for e in self.listed if not e.article.hot and scores.get(e.article.slug, 0) > 0),
+            key=lambda e: -scores.get(e.article.slug, 0),
         )
         hot = pinned + viewed[: max(0, count - len(pinned))]
         for entry in hot:
@@ -109,7 +127,8 @@ class Catalog:
             for name in names_of(entry.article):
                 term = terms.get(name)
                 if term is None:
-                    term = terms[name] = Term(kind, name, _unique_slug(name, used))
+                    base = entry.term_slugs.get(name)
+                    term = terms[name] = Term(kind, name, _unique_slug(name, used, base))
                 term.entries.append(entry)
         return dict(sorted(terms.items(), key=lambda item: (-len(item[1].entries), item[0])))
 
@@ -160,8 +179,8 @@ class Catalog:
         return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
 
 
-def _unique_slug(name: str, used: set[str]) -> str:
-    base = slugify(name) or "term"
+def _unique_slug(name: str, used: set[str], base: str | None) -> str:
+    base = (base if base is not None else slugify(name)) or "term"
     slug, number = base, 2
     while slug in used:
         slug, number = f"{base}-{number}", number + 1

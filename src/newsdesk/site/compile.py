@@ -5,19 +5,23 @@ import hashlib
 import os
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from newsdesk import __version__
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import load_file, replace_boilerplate_summaries, resolve_slugs
-from newsdesk.content.model import TocEntry
+from newsdesk.content.model import Article, TocEntry
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
-from newsdesk.site.catalog import digest
+from newsdesk.site.catalog import Entry, card_base, digest
+from newsdesk.text.slug import slugify
+
+# Part of every cache key: changes whenever Compiled does, so old entries are not read.
+COMPILED_FORMAT = 3
 
 
 @dataclass
@@ -31,6 +35,15 @@ class Compiled:
     html: str = ""
     toc: tuple[TocEntry, ...] = ()
     body_key: str = ""
+    term_slugs: dict[str, str] = field(default_factory=dict)
+    # Fingerprint of the fields the search index holds besides slug, summary and body.
+    meta_key: str = ""
+    card_base: str = ""
+
+    def entry(self, article: Article) -> Entry:
+        """The site's entry for this compiled article (as published: its final slug,
+        summary and views)."""
+        return Entry(article, self.html, self.toc, self.body_key, self.term_slugs, self.card_base)
 
 
 class CompileCache(Protocol):
@@ -38,6 +51,10 @@ class CompileCache(Protocol):
 
     def put_many(self, items: dict[str, bytes]) -> None:
         """Store pickled Compiled objects by key."""
+
+
+def compile_options_key(content: ContentOptions, render: RenderOptions) -> str:
+    return digest(__version__, COMPILED_FORMAT, content, render)
 
 
 def file_key(path: Path, options_key: str) -> str:
@@ -55,7 +72,13 @@ def compile_file(path: Path, content: ContentOptions, render: RenderOptions) -> 
     rendered = render_body(article.body, render)
     outcome.article = replace(article, body="")
     body_key = digest(rendered.html, rendered.toc)
-    return Compiled(outcome, rendered.html, rendered.toc, body_key)
+    names = [x.name for x in article.authors]
+    terms = [*([article.category] if article.category else []), *article.tags, *names]
+    meta_key = digest(article.title, article.tags, article.category, names, article.published)
+    slugs = {name: slugify(name) for name in terms}
+    return Compiled(
+        outcome, rendered.html, rendered.toc, body_key, slugs, meta_key, card_base(article)
+    )
 
 
 def compile_packed(path: Path, content: ContentOptions, render: RenderOptions) -> bytes:
@@ -74,7 +97,7 @@ def compile_all(
     checks; returns the results in path order and how many were compiled afresh."""
     paths = list(paths)
     keys: list[str] = []
-    options_key = f"{__version__}|{content}|{render}"
+    options_key = compile_options_key(content, render)
     for path in paths:
         try:
             keys.append(file_key(path, options_key))

@@ -65,6 +65,26 @@ class ThemeSection:
 
 
 @dataclass(frozen=True)
+class ViewsSection:
+    window_minutes: int = 30
+    # Where statically built pages send their view beacon (a running `newsdesk serve`);
+    # empty: static pages send none, served pages always use their own server.
+    api_url: str = ""
+
+
+@dataclass(frozen=True)
+class HotSection:
+    days: int = 7
+    half_life_days: int = 2
+    refresh_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class ApiSection:
+    cors_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MenuItem:
     name: str = ""
     url: str = "/"
@@ -77,6 +97,9 @@ class SiteConfig:
     reading: ReadingSection = field(default_factory=ReadingSection)
     render: RenderSection = field(default_factory=RenderSection)
     theme: ThemeSection = field(default_factory=ThemeSection)
+    views: ViewsSection = field(default_factory=ViewsSection)
+    hot: HotSection = field(default_factory=HotSection)
+    api: ApiSection = field(default_factory=ApiSection)
     menu: tuple[MenuItem, ...] = ()
 
     def content_options(self) -> ContentOptions:
@@ -112,6 +135,10 @@ _POSITIVE = (
     "reading.cjk_chars_per_minute",
     "reading.latin_words_per_minute",
     "reading.code_lines_per_minute",
+    "views.window_minutes",
+    "hot.days",
+    "hot.half_life_days",
+    "hot.refresh_seconds",
 )
 
 
@@ -157,6 +184,8 @@ def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) 
         expected = hints[key]
         if isinstance(expected, type) and is_dataclass(expected):
             values[key] = _build(expected, value, f"{where}.", problems)
+        elif get_origin(expected) is tuple and get_args(expected)[0] is str:
+            values[key] = _build_strings(value, where, problems)
         elif get_origin(expected) is tuple:
             values[key] = _build_list(get_args(expected)[0], value, where, problems)
         elif _matches(value, expected):
@@ -171,6 +200,13 @@ def _build_list(kind: type, data: Any, where: str, problems: list[tuple[str, str
         problems.append((where, "expected a list of tables ([[...]])"))
         return ()
     return tuple(_build(kind, item, f"{where}[{n}].", problems) for n, item in enumerate(data))
+
+
+def _build_strings(data: Any, where: str, problems: list[tuple[str, str]]) -> tuple[str, ...]:
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        problems.append((where, "expected a list of text values"))
+        return ()
+    return tuple(data)
 
 
 def _matches(value: Any, expected: type) -> bool:
@@ -207,5 +243,12 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
     for key in ("code_style", "code_style_dark"):
         if getattr(config.render, key) not in styles:
             problems.append((f"render.{key}", "unknown Pygments style"))
+    if config.views.api_url and urlsplit(config.views.api_url).scheme not in ("http", "https"):
+        problems.append(("views.api_url", "must start with http:// or https://"))
+    for number, origin in enumerate(config.api.cors_origins):
+        if origin != "*" and urlsplit(origin).scheme not in ("http", "https"):
+            problems.append(
+                (f"api.cors_origins[{number}]", "expected * or an origin like https://example.com")
+            )
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))

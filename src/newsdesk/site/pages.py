@@ -50,6 +50,14 @@ def paginate(entries: list[Entry], size: int) -> Iterator[tuple[list[Entry], int
 
 
 def plan_site(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePlan]:
+    """Every page: the lists, feeds and indexes, then one page per article."""
+    plans = plan_lists(catalog, page_size, feed_items)
+    plans.extend(plan_article(catalog, entry) for entry in catalog.entries)
+    return plans
+
+
+def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePlan]:
+    """Every page but the articles' own (the server plans those when asked)."""
     plans: list[PagePlan] = []
     sticky_ids = {id(e) for e in catalog.sticky}
     latest = [e for e in catalog.listed if id(e) not in sticky_ids]
@@ -70,12 +78,11 @@ def plan_site(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePla
         plans.extend(_lists("month", term.url, term.slug, term.entries, page_size, (), term))
     months = tuple((y, m, len(t.entries)) for (y, m), t in catalog.months.items())
     plans.append(PagePlan("/archives/", "archives-index", digest(months)))
-    for entry in catalog.entries:
-        plans.append(_article(catalog, entry))
     cards = tuple(e.card_key for e in catalog.listed)
     plans.append(PagePlan("/search/", "search", ""))
     plans.append(PagePlan("/search/index.json", "search-index", digest(cards)))
     plans.append(PagePlan("/404.html", "not-found", ""))
+    # Article URLs are part of their cards.
     plans.append(PagePlan("/sitemap.xml", "sitemap", digest(cards, tuple(p.url for p in plans))))
     plans.append(PagePlan("/robots.txt", "robots", ""))
     return plans
@@ -120,7 +127,7 @@ def _feeds(
         )
 
 
-def _article(catalog: Catalog, entry: Entry) -> PagePlan:
+def plan_article(catalog: Catalog, entry: Entry) -> PagePlan:
     newer, older = catalog.newer(entry), catalog.older(entry)
     related = catalog.related(entry) if not entry.article.unlisted else []
     neighbours = tuple(e.card_key if e else None for e in (newer, older, *related))

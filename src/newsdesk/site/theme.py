@@ -3,7 +3,7 @@
 import hashlib
 from importlib import resources
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -18,6 +18,7 @@ from newsdesk.site.search_index import search_index
 
 _FEEDS = {"feed-rss": feeds.rss, "feed-atom": feeds.atom, "feed-json": feeds.json_feed}
 _WEB_SCHEMES = {"http", "https", "mailto"}
+LIVE_RELOAD_PATH = "/_live"
 _LIST_HEADINGS = {"categories": "category_title", "tags": "tag_title", "authors": "author_title"}
 
 
@@ -34,14 +35,24 @@ def theme_version() -> str:
 class Theme:
     """Renders any page of one catalog under one configuration."""
 
-    def __init__(self, config: SiteConfig, catalog: Catalog):
+    def __init__(
+        self,
+        config: SiteConfig,
+        catalog: Catalog,
+        beacon: str | None = None,
+        live_reload: bool = False,
+    ):
+        """`beacon` is the origin of the server that counts views ("" for the page's
+        own); None sends no beacon. `live_reload` makes pages reload on change."""
         self.config = config
         self.catalog = catalog
         self.locale = Locale(config.site.language)
         self.assets: dict[str, Asset] = build_assets(config)
         self.absolute = feeds.Absolute(config.site.base_url)
         self.base_path = urlsplit(config.site.base_url).path.rstrip("/") + "/"
-        self.key = digest(config, theme_version(), {n: a.url for n, a in self.assets.items()})
+        self.key = digest(
+            config, theme_version(), {n: a.url for n, a in self.assets.items()}, beacon, live_reload
+        )
         self._groups = {
             "categories": catalog.categories,
             "tags": catalog.tags,
@@ -66,6 +77,9 @@ class Theme:
         env.globals["catalog"] = catalog
         env.globals["term_url"] = self.term_url
         env.globals["groups"] = self._groups
+        env.globals["beacon_url"] = self.beacon_url
+        env.globals["live_reload_url"] = self.href(LIVE_RELOAD_PATH) if live_reload else ""
+        self.beacon = beacon
         self.env = env
         # An article's card appears in about seven lists (home, tags, category,
         # author, month): rendered once, reused by every list page.
@@ -79,6 +93,12 @@ class Theme:
         if found is None:
             found = self._cards[key] = self._card_macro(entry, level)
         return found
+
+    def beacon_url(self, slug: str) -> str:
+        if self.beacon is None:
+            return ""
+        path = f"/api/v1/articles/{quote(slug, safe='')}/views"
+        return self.beacon.rstrip("/") + path if self.beacon else self.href(path)
 
     def href(self, url: str) -> str:
         """A site-relative URL under the site's base path; other URLs only when their
@@ -120,12 +140,35 @@ class Theme:
         elif plan.kind.endswith("-index"):
             template = f"{plan.kind}.html" if plan.kind == "archives-index" else "terms.html"
             context["kind"] = plan.extra.get("kind", "")
-        elif plan.kind in ("search", "not-found"):
-            template = f"{plan.kind}.html"
+        elif plan.kind == "search":
+            template = "search.html"
+            context.update(served=False, query="", found=None)
+        elif plan.kind == "not-found":
+            template = "not-found.html"
         else:
             template = "list.html"
             context["heading"] = self._list_heading(plan)
         return self.env.get_template(template).render(context)
+
+    def search_page(self, query: str, found: dict[str, Any] | None) -> str:
+        """The server's search page: its results, in the page (`found` is the API's)."""
+        context = {
+            "plan": PagePlan("/search/", "search", ""),
+            "canonical": self.absolute("/search/"),
+            "served": True,
+            "query": query,
+            "found": found,
+        }
+        return self.env.get_template("search.html").render(context)
+
+    def error_page(self, status: int, message: str) -> str:
+        context = {
+            "plan": PagePlan("/", "error", ""),
+            "canonical": self.absolute("/"),
+            "status": status,
+            "message": message,
+        }
+        return self.env.get_template("error.html").render(context)
 
     def _list_heading(self, plan: PagePlan) -> str:
         if plan.kind == "home":

@@ -20,3 +20,36 @@
     block.appendChild(button);
   });
 })();
+
+// The view beacon: counted by the server once per visitor and window; the page
+// shows the new count when one comes back.
+(function () {
+  "use strict";
+  // As the server formats it (Locale.number): 万 from ten thousand in Chinese.
+  function formatCount(value) {
+    if (document.documentElement.lang === "zh-CN" && value >= 10000) {
+      return (value / 10000).toFixed(1).replace(/\.0$/, "") + "万";
+    }
+    return value.toLocaleString("en");
+  }
+  var views = document.querySelector(".views[data-beacon]");
+  if (!views || !window.fetch) return;
+  fetch(views.dataset.beacon, { method: "POST", keepalive: true, credentials: "omit" })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (data) {
+      if (!data || typeof data.views !== "number") return;
+      var text = document.body.dataset.viewsText || "{views}";
+      views.dataset.views = String(data.views);
+      views.textContent = text.replace("{views}", formatCount(data.views));
+    })
+    .catch(function () { /* a count missed is not worth an error */ });
+})();
+
+// Live reload (newsdesk serve --dev): the server says when the site changed.
+(function () {
+  "use strict";
+  var url = document.body.dataset.live;
+  if (!url || !window.EventSource) return;
+  var source = new EventSource(url);
+  source.addEventListener("change", function () { window.location.reload(); });
+})();

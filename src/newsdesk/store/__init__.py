@@ -1,0 +1,1 @@
+"""The database: the content index, the search index and the view counts."""

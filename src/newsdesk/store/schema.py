@@ -1,0 +1,66 @@
+"""The tables every module of the store shares (SQLAlchemy Core).
+
+Search tables are dialect-specific (FTS5 on SQLite, tsvector on PostgreSQL) and are
+created by their own migration, not declared here.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Float,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# One row per content file: what it was compiled from and the compiled result.
+documents = Table(
+    "documents",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("options_key", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+# Views counted by the beacon; the front matter's `views` is added when shown.
+view_counts = Table(
+    "view_counts",
+    metadata,
+    Column("slug", Text, primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+
+view_days = Table(
+    "view_days",
+    metadata,
+    Column("slug", Text, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("count", BigInteger, nullable=False),
+    PrimaryKeyConstraint("slug", "day"),
+)
+
+# The last counted view per visitor and article, to count one per window.
+view_visits = Table(
+    "view_visits",
+    metadata,
+    Column("visitor", String(64), nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("seen_at", Float, nullable=False),
+    PrimaryKeyConstraint("visitor", "slug"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

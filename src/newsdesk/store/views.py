@@ -1,0 +1,163 @@
+"""View counting, per-day views, hot scores and the visitor salt.
+
+Every function takes a Connection. Those that write (`record_view`, `prune_visits`,
+`visitor_salt`) must run in a transaction the caller commits, normally
+`with engine.begin() as connection:`. Record one beacon per transaction: on SQLite
+the transaction holds the database's write lock (the engine begins IMMEDIATE), and
+on PostgreSQL the row locks are then always taken in the same order (visit, total,
+day), so concurrent beacons cannot deadlock.
+"""
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Connection, Insert, Table, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsdesk.store.schema import settings, view_counts, view_days, view_visits
+
+_SECRET_KEY = "visitor_secret"
+_SECRET = select(settings.c.value).where(settings.c.key == _SECRET_KEY)
+
+
+def record_view(
+    connection: Connection, slug: str, visitor: str, now: datetime, window: timedelta
+) -> bool:
+    """Count one view of `slug`, unless `visitor` was counted for it within `window`.
+
+    `now` must be timezone-aware, in the site's zone: its date is the day counted.
+    Returns whether the view was counted. Exact under concurrency: the visit row is
+    claimed by one conditional upsert, so of several beacons racing for the same
+    visitor and article exactly one wins; the counters are incremented in SQL.
+    """
+    if now.tzinfo is None:
+        raise ValueError("record_view needs a timezone-aware time")
+    upserts = _UPSERTS[connection.dialect.name]
+    seen_at = now.timestamp()
+    claim = {
+        "visitor": visitor,
+        "slug": slug,
+        "seen_at": seen_at,
+        "threshold": seen_at - window.total_seconds(),
+    }
+    if connection.execute(upserts.claim, claim).first() is None:
+        return False
+    connection.execute(upserts.total, {"slug": slug})
+    connection.execute(upserts.daily, {"slug": slug, "day": now.date()})
+    return True
+
+
+def view_totals(connection: Connection) -> dict[str, int]:
+    """Counted views of every article that has any."""
+    rows = connection.execute(select(view_counts.c.slug, view_counts.c.count))
+    return {slug: count for slug, count in rows}
+
+
+def view_total(connection: Connection, slug: str) -> int:
+    query = select(view_counts.c.count).where(view_counts.c.slug == slug)
+    return connection.execute(query).scalar() or 0
+
+
+def daily_views(
+    connection: Connection, slug: str, days: int, today: date
+) -> list[tuple[date, int]]:
+    """Views per day over the `days` days ending with `today`, oldest first, 0 when none."""
+    first = today - timedelta(days=days - 1)
+    query = select(view_days.c.day, view_days.c.count).where(
+        view_days.c.slug == slug, view_days.c.day.between(first, today)
+    )
+    counted: dict[date, int] = {day: count for day, count in connection.execute(query)}
+    span = (first + timedelta(days=offset) for offset in range(days))
+    return [(day, counted.get(day, 0)) for day in span]
+
+
+def hot_scores(
+    connection: Connection, today: date, days: int, half_life_days: float
+) -> dict[str, float]:
+    """Views over the `days` days ending with `today`, each day's halved every
+    `half_life_days` of its age: Σ count_d · 0.5^(age_d / half_life). Only articles
+    with views in that span."""
+    first = today - timedelta(days=days - 1)
+    query = select(view_days.c.slug, view_days.c.day, view_days.c.count).where(
+        view_days.c.day.between(first, today)
+    )
+    scores: dict[str, float] = {}
+    for slug, day, count in connection.execute(query):
+        age = (today - day).days
+        scores[slug] = scores.get(slug, 0.0) + count * 0.5 ** (age / half_life_days)
+    return scores
+
+
+def prune_visits(connection: Connection, before: float) -> int:
+    """Forget visits counted before `before` (epoch seconds); returns how many.
+
+    Pass `now - window` or earlier: such a visit no longer stops a count, so
+    forgetting it changes nothing but the table's size.
+    """
+    deleted = connection.execute(view_visits.delete().where(view_visits.c.seen_at < before))
+    return deleted.rowcount
+
+
+def visitor_salt(connection: Connection, day: date) -> str:
+    """The salt of visitor ids on `day`: HMAC of the day under the site's secret.
+
+    The secret is made on first use and kept in `settings`; when two processes make
+    one at once, the first insert wins and both read it back, so every worker and
+    every restart derives the same salt, and it changes at midnight.
+    """
+    secret = connection.execute(_SECRET).scalar()
+    if secret is None:
+        connection.execute(
+            _INSERT[connection.dialect.name](settings)
+            .values(key=_SECRET_KEY, value=secrets.token_hex(32))
+            .on_conflict_do_nothing(index_elements=[settings.c.key])
+        )
+        secret = connection.execute(_SECRET).scalar_one()  # ours, or the race winner's
+    return hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Upserts:
+    claim: Insert
+    total: Insert
+    daily: Insert
+
+
+def _upserts(insert: Callable[[Table], postgresql.Insert | sqlite.Insert]) -> _Upserts:
+    """The beacon's statements, built once per dialect: building them is most of a
+    beacon's cost in Python."""
+    visit = insert(view_visits)
+    claim = visit.on_conflict_do_update(
+        index_elements=[view_visits.c.visitor, view_visits.c.slug],
+        set_={"seen_at": visit.excluded.seen_at},
+        # Also refuses a late beacon stamped before the counted one.
+        where=view_visits.c.seen_at <= bindparam("threshold"),
+    ).returning(view_visits.c.seen_at)
+    total = (
+        insert(view_counts)
+        .values(count=1)
+        .on_conflict_do_update(
+            index_elements=[view_counts.c.slug], set_={"count": view_counts.c.count + 1}
+        )
+    )
+    daily = (
+        insert(view_days)
+        .values(count=1)
+        .on_conflict_do_update(
+            index_elements=[view_days.c.slug, view_days.c.day],
+            set_={"count": view_days.c.count + 1},
+        )
+    )
+    return _Upserts(claim, total, daily)
+
+
+# ON CONFLICT is in the dialects' own INSERT constructs only.
+_INSERT: dict[str, Callable[[Table], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
+_UPSERTS = {name: _upserts(insert) for name, insert in _INSERT.items()}

@@ -1,0 +1,1 @@
+"""The dynamic server: HTML pages and the JSON API over ASGI."""

@@ -1,0 +1,294 @@
+"""The JSON API under /api/v1: articles, taxonomies, search and views."""
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from newsdesk.site.catalog import Entry, Term
+from newsdesk.site.live import LiveSite, Snapshot
+from newsdesk.site.records import article_record, search_record
+from newsdesk.store import views, visitors
+from newsdesk.store.search import SearchQuery
+from newsdesk.web.http import JSON_TYPE, HTTPError, Receive, Request, json_body, read_body
+from newsdesk.web.openapi import openapi_document
+
+PREFIX = "/api/v1"
+MAX_LIMIT = 100
+MAX_QUERY = 200
+_SORTS: dict[str, Callable[[Entry], Any]] = {
+    "published": lambda e: e.article.published.timestamp(),
+    "updated": lambda e: (e.article.updated or e.article.published).timestamp(),
+    "views": lambda e: e.article.views,
+    "title": lambda e: e.article.title,
+}
+_NO_STORE = (b"cache-control", b"no-store")
+_SEARCH_BODIES_KEPT = 1024
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+Reply = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+class Api:
+    def __init__(self, live: LiveSite):
+        self.live = live
+        self.config = live.config
+        self.zone = live.content.zone
+        self._salt: tuple[date, str] | None = None
+        self._openapi = json_body(openapi_document(self.config.site.title))
+        self._search_bodies: dict[tuple[int, SearchQuery], bytes] = {}
+
+    async def handle(self, request: Request, receive: Receive) -> Reply:
+        snapshot = self.live.snapshot
+        assert snapshot is not None
+        parts = request.path[len(PREFIX) :].strip("/").split("/")
+        route = parts[0]
+        if request.method == "POST":
+            if route == "articles" and len(parts) == 3 and parts[2] == "views":
+                await read_body(receive)
+                return _ok(await self._count_view(request, snapshot, parts[1]))
+            raise HTTPError(405, "this endpoint does not accept POST", [(b"allow", b"GET, HEAD")])
+        if request.method not in ("GET", "HEAD"):
+            raise HTTPError(
+                405, f"method {request.method} is not allowed", [(b"allow", b"GET, HEAD, POST")]
+            )
+        if route == "openapi.json" and len(parts) == 1:
+            return 200, [JSON_TYPE], self._openapi
+        if route == "articles" and len(parts) == 1:
+            return _ok(self._articles(request, snapshot))
+        if route == "articles" and len(parts) == 2:
+            return _ok(self._article(snapshot, parts[1]))
+        if route == "articles" and len(parts) == 3 and parts[2] == "views":
+            return _ok(await self._views(snapshot, parts[1]))
+        if route in ("categories", "tags", "authors") and len(parts) == 1:
+            group = getattr(snapshot.catalog, route)
+            return _ok({"items": [_term(term, snapshot) for term in group.values()]})
+        if route == "search" and len(parts) == 1:
+            return 200, [JSON_TYPE, _NO_STORE], await self._search_body(request, snapshot)
+        raise HTTPError(404, f"no such API endpoint: {request.path}")
+
+    # Articles ------------------------------------------------------------
+
+    def _articles(self, request: Request, snapshot: Snapshot) -> dict[str, Any]:
+        q = request.query
+        entries = snapshot.catalog.listed
+        for name, group in (("category", "categories"), ("tag", "tags"), ("author", "authors")):
+            if q.get(name):
+                term = _find_term(getattr(snapshot.catalog, group), q[name])
+                entries = term.entries if term else []
+        if "sticky" in q:
+            wanted = _boolean(q, "sticky")
+            entries = [e for e in entries if e.article.sticky == wanted]
+        if "hot" in q:
+            wanted = _boolean(q, "hot")
+            entries = [e for e in entries if e.hot == wanted]
+        since, until = self._range(q)
+        if since:
+            entries = [e for e in entries if e.article.published >= since]
+        if until:
+            entries = [e for e in entries if e.article.published <= until]
+        sort = q.get("sort", "-published")
+        field = sort.removeprefix("-")
+        if field not in _SORTS:
+            choices = ", ".join(f"{name}, -{name}" for name in _SORTS)
+            raise HTTPError(400, f"unknown sort {sort!r}; choose one of {choices}")
+        descending = sort.startswith("-")
+        value_of = _SORTS[field]
+        # A total order (value, then slug) makes the cursor stable as articles come and go.
+        ordered = sorted(entries, key=lambda e: (value_of(e), e.article.slug), reverse=descending)
+        limit = _integer(q, "limit", 20, 1, MAX_LIMIT)
+        start = 0
+        if q.get("cursor"):
+            after = _decode_cursor(q["cursor"], sort)
+            start = next(
+                (
+                    n
+                    for n, e in enumerate(ordered)
+                    if _after((value_of(e), e.article.slug), after, descending)
+                ),
+                len(ordered),
+            )
+        page = ordered[start : start + limit]
+        more = start + limit < len(ordered)
+        cursor = None
+        if more and page:
+            last = page[-1]
+            cursor = _encode_cursor(sort, value_of(last), last.article.slug)
+        return {
+            "items": [article_record(e, snapshot.theme) for e in page],
+            "total": len(ordered),
+            "next_cursor": cursor,
+        }
+
+    def _article(self, snapshot: Snapshot, slug: str) -> dict[str, Any]:
+        entry = _entry(snapshot, slug)
+        data = article_record(entry, snapshot.theme)
+        data["html"] = entry.html
+        data["toc"] = [{"level": t.level, "text": t.text, "id": t.id} for t in entry.toc]
+        related = snapshot.catalog.related(entry)
+        data["related"] = [e.article.slug for e in related]
+        return data
+
+    # Views ---------------------------------------------------------------
+
+    async def _count_view(self, request: Request, snapshot: Snapshot, slug: str) -> dict[str, Any]:
+        _entry(snapshot, slug)
+        agent = request.headers.get("user-agent", "")
+        now = datetime.now(self.zone)
+        window = timedelta(minutes=self.config.views.window_minutes)
+        engine = self.live.engine
+
+        def count() -> tuple[bool, int]:
+            visitor = None
+            if not visitors.is_bot(agent):
+                salt = self._daily_salt(now.date())  # its own transaction, before this one
+                visitor = visitors.visitor_id(salt, request.client, agent)
+            with engine.begin() as connection:
+                counted = visitor is not None and views.record_view(
+                    connection, slug, visitor, now, window
+                )
+                return counted, views.view_total(connection, slug)
+
+        counted, total = await asyncio.to_thread(count)
+        return {"slug": slug, "counted": counted, "views": snapshot.base_views[slug] + total}
+
+    def _daily_salt(self, day: date) -> str:
+        if self._salt is None or self._salt[0] != day:
+            with self.live.engine.begin() as connection:
+                self._salt = (day, views.visitor_salt(connection, day))
+        return self._salt[1]
+
+    async def _views(self, snapshot: Snapshot, slug: str) -> dict[str, Any]:
+        _entry(snapshot, slug)
+        today = datetime.now(self.zone).date()
+
+        def read() -> tuple[int, list[tuple[date, int]]]:
+            with self.live.engine.connect() as connection:
+                total = views.view_total(connection, slug)
+                return total, views.daily_views(connection, slug, 30, today)
+
+        total, daily = await asyncio.to_thread(read)
+        return {
+            "slug": slug,
+            "views": snapshot.base_views[slug] + total,
+            "counted": total,
+            "daily": [{"date": day.isoformat(), "views": count} for day, count in daily],
+        }
+
+    # Search --------------------------------------------------------------
+
+    async def search(self, request: Request, snapshot: Snapshot) -> dict[str, Any]:
+        query = self._search_query(request)
+        found = self.live.kept_search(query, snapshot)
+        if found is None:
+            found = await asyncio.to_thread(self.live.search, query)
+        total, hits = found
+        items = [search_record(entry, hit, snapshot.theme) for entry, hit in hits]
+        return {"query": query.text, "total": total, "items": items}
+
+    async def _search_body(self, request: Request, snapshot: Snapshot) -> bytes:
+        """The JSON of a search, kept until the site changes (popular queries repeat)."""
+        key = (snapshot.version, self._search_query(request))
+        body = self._search_bodies.get(key)
+        if body is None:
+            body = json_body(await self.search(request, snapshot))
+            if len(self._search_bodies) >= _SEARCH_BODIES_KEPT:
+                self._search_bodies.clear()
+            self._search_bodies[key] = body
+        return body
+
+    def _search_query(self, request: Request) -> SearchQuery:
+        q = request.query
+        since, until = self._range(q)
+        return SearchQuery(
+            text=q.get("q", "")[:MAX_QUERY],
+            category=q.get("category") or None,
+            tag=q.get("tag") or None,
+            since=since,
+            until=until,
+            limit=_integer(q, "limit", 20, 1, MAX_LIMIT),
+            offset=_integer(q, "offset", 0, 0, 10_000),
+        )
+
+    def _range(self, q: dict[str, str]) -> tuple[datetime | None, datetime | None]:
+        since = self._date(q, "since", time.min)
+        until = self._date(q, "until", time.max)
+        return since, until
+
+    def _date(self, q: dict[str, str], name: str, edge: time) -> datetime | None:
+        value = q.get(name)
+        if not value:
+            return None
+        try:
+            if len(value) == 10:
+                return datetime.combine(date.fromisoformat(value), edge, self.zone)
+            moment = datetime.fromisoformat(value)
+        except ValueError as error:
+            raise HTTPError(400, f"{name} must be a date like 2026-01-31") from error
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
+
+
+def _ok(data: dict[str, Any]) -> Reply:
+    return 200, [JSON_TYPE, _NO_STORE], json_body(data)
+
+
+def _entry(snapshot: Snapshot, slug: str) -> Entry:
+    entry = snapshot.by_slug.get(slug)
+    if entry is None:
+        raise HTTPError(404, f"no article with slug {slug!r}")
+    return entry
+
+
+def _term(term: Term, snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "name": term.name,
+        "slug": term.slug,
+        "count": len(term.entries),
+        "url": snapshot.theme.absolute(term.url),
+    }
+
+
+def _find_term(group: dict[str, Term], value: str) -> Term | None:
+    return group.get(value) or next((t for t in group.values() if t.slug == value), None)
+
+
+def _boolean(q: dict[str, str], name: str) -> bool:
+    value = q[name].lower()
+    if value not in _BOOLEANS:
+        raise HTTPError(400, f"{name} must be true or false")
+    return _BOOLEANS[value]
+
+
+def _integer(q: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = q.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+        raise HTTPError(400, f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def _encode_cursor(sort: str, value: Any, slug: str) -> str:
+    raw = json.dumps([sort, value, slug], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, value, slug = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise HTTPError(400, "invalid cursor: use next_cursor from the previous page") from error
+    if kind != sort or not isinstance(slug, str) or not isinstance(value, str | int | float):
+        raise HTTPError(400, "the cursor belongs to another sort order")
+    return value, slug
+
+
+def _after(item: tuple[Any, str], cursor: tuple[Any, str], descending: bool) -> bool:
+    try:
+        return item < cursor if descending else item > cursor
+    except TypeError as error:
+        raise HTTPError(400, "the cursor belongs to another sort order") from error

@@ -1,0 +1,193 @@
+"""Site pages served from the live snapshot: rendered once per change, then sent
+from memory with validators, caching headers and gzip."""
+
+import gzip
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from time import time
+
+from newsdesk.site.catalog import digest
+from newsdesk.site.live import Snapshot
+from newsdesk.site.pages import PagePlan
+from newsdesk.web.http import HTTPError, Request
+
+_TYPES = {
+    "feed-rss": b"application/rss+xml; charset=utf-8",
+    "feed-atom": b"application/atom+xml; charset=utf-8",
+    "feed-json": b"application/feed+json; charset=utf-8",
+    "sitemap": b"application/xml; charset=utf-8",
+    "robots": b"text/plain; charset=utf-8",
+    "search-index": b"application/json; charset=utf-8",
+}
+_HTML = b"text/html; charset=utf-8"
+# Pages change when the content does: browsers revalidate (cheap, by ETag) each time.
+_REVALIDATE = b"public, max-age=0, must-revalidate"
+_IMMUTABLE = b"public, max-age=31536000, immutable"
+_STATIC = b"public, max-age=3600"
+_GZIP_FROM = 1024
+_STATIC_DIR = "static"
+_STATIC_LARGEST = 50 * 1024 * 1024
+_STATIC_KEPT = 1024 * 1024
+
+
+@dataclass
+class Body:
+    """One response body, ready to send in either encoding."""
+
+    content: bytes
+    content_type: bytes
+    etag: bytes
+    modified: float
+    cache: bytes
+    _gzipped: bytes | None = None
+    _headers: list[tuple[bytes, bytes]] | None = None
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """The response headers every answer with this body carries (made once)."""
+        if self._headers is None:
+            self._headers = [
+                (b"content-type", self.content_type),
+                (b"etag", self.etag),
+                (b"last-modified", formatdate(self.modified, usegmt=True).encode()),
+                (b"cache-control", self.cache),
+                (b"vary", b"accept-encoding"),
+            ]
+        return self._headers
+
+    @classmethod
+    def of(cls, content: bytes, content_type: bytes, cache: bytes, modified: float) -> "Body":
+        etag = b'"' + hashlib.blake2b(content, digest_size=12).hexdigest().encode() + b'"'
+        return cls(content, content_type, etag, modified, cache)
+
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            self._gzipped = gzip.compress(self.content, 6, mtime=0)
+        return self._gzipped
+
+
+@dataclass
+class _Cached:
+    version: int
+    key: str
+    body: Body
+
+
+class PageCache:
+    """Rendered pages by URL, checked against the snapshot's plan before use."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, _Cached] = {}
+        self._assets: dict[str, Body] = {}
+        self._asset_version = -1
+
+    def page(self, snapshot: Snapshot, url: str) -> Body | None:
+        cached = self._pages.get(url)
+        if cached is not None and cached.version == snapshot.version:
+            return cached.body
+        plan = snapshot.plan(url)
+        if plan is None:
+            return None
+        key = digest(snapshot.theme.key, plan.key) if plan.key else ""
+        if cached is not None and key and cached.key == key:
+            cached.version = snapshot.version
+            return cached.body
+        body = self._render(snapshot, plan)
+        if len(self._pages) > 50_000:  # bounded: a crawler walking every page
+            self._pages.clear()
+        self._pages[url] = _Cached(snapshot.version, key, body)
+        return body
+
+    def _render(self, snapshot: Snapshot, plan: PagePlan) -> Body:
+        content = snapshot.theme.render(plan)
+        return Body.of(content, _TYPES.get(plan.kind, _HTML), _REVALIDATE, time())
+
+    def not_found(self, snapshot: Snapshot) -> Body:
+        body = self.page(snapshot, "/404.html")
+        assert body is not None
+        return body
+
+    def asset(self, snapshot: Snapshot, path: str) -> Body | None:
+        """The theme's fingerprinted CSS and JS, cached forever by browsers."""
+        if self._asset_version != snapshot.version:
+            self._assets = {
+                snapshot.theme.href(asset.url): Body.of(
+                    asset.content, _content_type(asset.url), _IMMUTABLE, time()
+                )
+                for asset in snapshot.theme.assets.values()
+            }
+            self._asset_version = snapshot.version
+        return self._assets.get(path)
+
+
+class StaticFiles:
+    """The site's own `static/` folder, nothing outside it. A file is read again only
+    when its size or time changes (small files are kept in memory)."""
+
+    def __init__(self, site: Path):
+        self.folder = (site / _STATIC_DIR).resolve()
+        self._kept: dict[Path, tuple[tuple[int, int], Body]] = {}
+
+    def get(self, path: str) -> Body | None:
+        relative = path.lstrip("/")
+        if not relative or any(
+            part in ("..", "") or part.startswith(".") for part in relative.split("/")
+        ):
+            return None
+        target = (self.folder / relative).resolve()
+        if not target.is_relative_to(self.folder) or not target.is_file():
+            return None
+        stat = target.stat()
+        if stat.st_size > _STATIC_LARGEST:
+            return None
+        identity = (stat.st_size, stat.st_mtime_ns)
+        kept = self._kept.get(target)
+        if kept is not None and kept[0] == identity:
+            return kept[1]
+        body = Body.of(target.read_bytes(), _content_type(relative), _STATIC, stat.st_mtime)
+        if stat.st_size <= _STATIC_KEPT:
+            self._kept[target] = (identity, body)
+        return body
+
+
+def _content_type(path: str) -> bytes:
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+        kind += "; charset=utf-8"
+    return kind.encode()
+
+
+def page_headers(request: Request, body: Body) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and content for a page: 304 when the client's copy is current."""
+    headers = body.headers()
+    if _not_modified(request, body):
+        return 304, headers, b""
+    content = body.content
+    if len(content) >= _GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
+        return 200, [*headers, (b"content-encoding", b"gzip")], body.gzipped()
+    return 200, headers, content
+
+
+def _not_modified(request: Request, body: Body) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+        return "*" in tags or body.etag.decode() in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since).timestamp() >= int(body.modified)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def canonical_path(path: str) -> str:
+    """`/x/index.html` is `/x/`; refuse what no page can be."""
+    if len(path) > 2048:
+        raise HTTPError(414, "the URL is too long")
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    return path

@@ -1,0 +1,91 @@
+"""The little of HTTP the server needs, on raw ASGI: requests in, responses out."""
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote_to_bytes
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+# Beacons and API calls carry no body worth more than this.
+MAX_BODY = 64 * 1024
+
+
+class HTTPError(Exception):
+    """Ends a request with a status and a message for the client."""
+
+    def __init__(self, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or []
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    client: str
+    scope: Scope = field(repr=False)
+
+    @classmethod
+    def from_scope(cls, scope: Scope) -> "Request":
+        raw = scope.get("raw_path") or scope["path"].encode()
+        try:
+            path = unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
+            query_string = scope.get("query_string", b"").decode("utf-8")
+            query = dict(
+                parse_qsl(query_string, keep_blank_values=True, errors="strict", max_num_fields=50)
+            )
+        except (UnicodeDecodeError, ValueError) as error:
+            raise HTTPError(400, "the URL is not valid UTF-8") from error
+        if "\x00" in path or any("\x00" in v for v in query.values()):
+            raise HTTPError(400, "the URL contains a NUL character")
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in scope.get("headers", [])
+        }
+        client = scope.get("client") or ("", 0)
+        return cls(scope["method"], path, query, headers, client[0] or "", scope)
+
+
+async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise HTTPError(413, f"the request body is larger than {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    headers: list[tuple[bytes, bytes]],
+    head_only: bool = False,
+) -> None:
+    headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head_only else body})
+
+
+def json_body(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+JSON_TYPE = (b"content-type", b"application/json; charset=utf-8")

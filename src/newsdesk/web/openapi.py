@@ -1,0 +1,326 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json."""
+
+from typing import Any
+
+from newsdesk import __version__
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str) -> dict[str, Any]:
+    return {"type": [kind, "null"]}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {
+    "400": _json(_ref("Error"), "Invalid parameters"),
+    "404": _json(_ref("Error"), "No such article or endpoint"),
+    "503": _json(_ref("Error"), "The database is unavailable; retry later"),
+}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+_SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "The article's slug",
+    "schema": {"type": "string", "minLength": 1},
+}
+_DATE = {"type": "string", "format": "date"}
+_RANGE = [
+    _query("since", "Published on or after this date (YYYY-MM-DD)", _DATE),
+    _query("until", "Published on or before this date (YYYY-MM-DD)", _DATE),
+]
+_LIMIT = _query(
+    "limit", "Items per page (1–100)", {"type": "integer", "minimum": 1, "maximum": 100}
+)
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "message"],
+                "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+            }
+        },
+    },
+    "Author": {
+        "type": "object",
+        "required": ["name", "bio"],
+        "properties": {
+            "name": {"type": "string"},
+            "bio": {"type": "string"},
+            "avatar": {"type": "string"},
+            "url": {"type": "string"},
+        },
+    },
+    "ArticleSummary": {
+        "type": "object",
+        "required": [
+            "slug",
+            "url",
+            "path",
+            "title",
+            "summary",
+            "category",
+            "tags",
+            "authors",
+            "published",
+            "updated",
+            "cover_image",
+            "sticky",
+            "hot",
+            "views",
+            "read_minutes",
+        ],
+        "properties": {
+            "slug": {"type": "string"},
+            "url": {"type": "string", "description": "Absolute URL of the article's page"},
+            "path": {"type": "string", "description": "The page's path on this site"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "category": _nullable("string"),
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "authors": {"type": "array", "items": _ref("Author")},
+            "published": {"type": "string", "format": "date-time"},
+            "updated": {"type": ["string", "null"], "format": "date-time"},
+            "cover_image": _nullable("string"),
+            "sticky": {"type": "boolean"},
+            "hot": {"type": "boolean"},
+            "views": {"type": "integer", "minimum": 0},
+            "read_minutes": {"type": "integer", "minimum": 1},
+        },
+    },
+    "Article": {
+        "allOf": [
+            _ref("ArticleSummary"),
+            {
+                "type": "object",
+                "required": ["html", "toc", "related"],
+                "properties": {
+                    "html": {"type": "string"},
+                    "toc": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["level", "text", "id"],
+                            "properties": {
+                                "level": {"type": "integer"},
+                                "text": {"type": "string"},
+                                "id": {"type": "string"},
+                            },
+                        },
+                    },
+                    "related": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        ]
+    },
+    "ArticlePage": {
+        "type": "object",
+        "required": ["items", "total", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("ArticleSummary")},
+            "total": {"type": "integer"},
+            "next_cursor": _nullable("string"),
+        },
+    },
+    "Terms": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "slug", "count", "url"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "slug": {"type": "string"},
+                        "count": {"type": "integer"},
+                        "url": {"type": "string"},
+                    },
+                },
+            }
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["query", "total", "items"],
+        "properties": {
+            "query": {"type": "string"},
+            "total": {"type": "integer"},
+            "items": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        _ref("ArticleSummary"),
+                        {
+                            "type": "object",
+                            "required": ["title_html", "snippet_html", "score"],
+                            "properties": {
+                                "title_html": {"type": "string"},
+                                "snippet_html": {"type": "string"},
+                                "score": {"type": "number"},
+                            },
+                        },
+                    ]
+                },
+            },
+        },
+    },
+    "ViewCount": {
+        "type": "object",
+        "required": ["slug", "counted", "views"],
+        "properties": {
+            "slug": {"type": "string"},
+            "counted": {"type": "boolean"},
+            "views": {"type": "integer"},
+        },
+    },
+    "Views": {
+        "type": "object",
+        "required": ["slug", "views", "counted", "daily"],
+        "properties": {
+            "slug": {"type": "string"},
+            "views": {"type": "integer"},
+            "counted": {"type": "integer"},
+            "daily": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["date", "views"],
+                    "properties": {"date": _DATE, "views": {"type": "integer"}},
+                },
+            },
+        },
+    },
+}
+
+
+def _terms(kind: str) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": f"All {kind} with their article counts, largest first",
+            "operationId": f"list_{kind}",
+            "responses": {"200": _json(_ref("Terms"), f"The {kind}")},
+        }
+    }
+
+
+def openapi_document(title: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{title} API", "version": __version__},
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/articles": {
+                "get": {
+                    "summary": "Published articles, filtered, sorted and paginated by cursor",
+                    "operationId": "list_articles",
+                    "parameters": [
+                        _query("category", "Category name or slug", {"type": "string"}),
+                        _query("tag", "Tag name or slug", {"type": "string"}),
+                        _query("author", "Author name or slug", {"type": "string"}),
+                        _query(
+                            "sticky",
+                            "Only sticky (true) or not sticky (false)",
+                            {"type": "boolean"},
+                        ),
+                        _query("hot", "Only hot (true) or not hot (false)", {"type": "boolean"}),
+                        *_RANGE,
+                        _query(
+                            "sort",
+                            "Sort order; a leading - sorts descending",
+                            {
+                                "type": "string",
+                                "enum": [
+                                    "published",
+                                    "-published",
+                                    "updated",
+                                    "-updated",
+                                    "views",
+                                    "-views",
+                                    "title",
+                                    "-title",
+                                ],
+                            },
+                        ),
+                        _LIMIT,
+                        _query("cursor", "next_cursor of the previous page", {"type": "string"}),
+                    ],
+                    "responses": {
+                        "200": _json(_ref("ArticlePage"), "A page of articles"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/articles/{slug}": {
+                "get": {
+                    "summary": "One article with its HTML and table of contents",
+                    "operationId": "get_article",
+                    "parameters": [_SLUG],
+                    "responses": {"200": _json(_ref("Article"), "The article"), **_ERRORS},
+                }
+            },
+            "/articles/{slug}/views": {
+                "get": {
+                    "summary": "The article's view count and its daily counts for 30 days",
+                    "operationId": "get_views",
+                    "parameters": [_SLUG],
+                    "responses": {"200": _json(_ref("Views"), "The counts"), **_ERRORS},
+                },
+                "post": {
+                    "summary": "Count a view: once per visitor, article and window; not bots",
+                    "operationId": "count_view",
+                    "parameters": [_SLUG],
+                    "responses": {"200": _json(_ref("ViewCount"), "Whether it counted"), **_ERRORS},
+                },
+            },
+            "/categories": _terms("categories"),
+            "/tags": _terms("tags"),
+            "/authors": _terms("authors"),
+            "/search": {
+                "get": {
+                    "summary": "Chinese full-text search over titles, tags, summaries and bodies",
+                    "operationId": "search",
+                    "parameters": [
+                        _query(
+                            "q",
+                            "The query; words separated by spaces must all match",
+                            {"type": "string"},
+                        ),
+                        _query("category", "Only this category (name)", {"type": "string"}),
+                        _query("tag", "Only this tag (name)", {"type": "string"}),
+                        *_RANGE,
+                        _LIMIT,
+                        _query(
+                            "offset",
+                            "Results to skip",
+                            {"type": "integer", "minimum": 0, "maximum": 10000},
+                        ),
+                    ],
+                    "responses": {"200": _json(_ref("SearchResults"), "Ranked results"), **_ERRORS},
+                }
+            },
+        },
+        "components": {"schemas": _SCHEMAS},
+    }

@@ -1,0 +1,112 @@
+"""Running the application on uvicorn, in one process or several forked workers
+sharing one listening socket (each inherits the indexed site, so none re-reads it)."""
+
+import contextlib
+import gc
+import importlib
+import logging
+import os
+import signal
+import socket
+import time
+
+import uvicorn
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.site.live import LiveSite
+from newsdesk.web.app import App
+
+log = logging.getLogger("newsdesk")
+
+# What uvicorn imports when a server starts, given the options below.
+_WORKER_MODULES = (
+    "uvloop",
+    "uvicorn.loops.uvloop",
+    "uvicorn.protocols.http.httptools_impl",
+    "uvicorn.lifespan.on",
+)
+# A worker that dies sooner than this after starting is not restarted in a loop.
+_CRASH_LOOP_SECONDS = 2.0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise NewsdeskError(
+            f"cannot listen on {host}:{port}: {error.strerror}; choose another --port"
+        ) from error
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
+    for module in _WORKER_MODULES:  # once here, not in every forked worker
+        importlib.import_module(module)
+    # The indexed site lives as long as the server: keep the collector off it (and,
+    # in forked workers, off its shared pages). No collection first: walking every
+    # object of a large site would delay the start by a quarter of a second.
+    gc.freeze()
+    if workers == 1:
+        _worker(live, sock, dev)
+        return
+    children: dict[int, float] = {}
+    stopping = False
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            live.engine.dispose(close=False)  # the parent's connections are not ours
+            try:
+                _worker(live, sock, dev)
+            finally:
+                os._exit(0)
+        children[pid] = time.monotonic()
+
+    def stop(signum: int, _: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    for _ in range(workers):
+        spawn()
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        started = children.pop(pid, time.monotonic())
+        if stopping:
+            continue
+        code = os.waitstatus_to_exitcode(status)
+        log.warning("worker %d exited (%d); starting another", pid, code)
+        if time.monotonic() - started < _CRASH_LOOP_SECONDS:
+            time.sleep(_CRASH_LOOP_SECONDS)
+        spawn()
+
+
+def _worker(live: LiveSite, sock: socket.socket, dev: bool) -> None:
+    config = uvicorn.Config(
+        App(live, dev),
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        proxy_headers=True,
+        timeout_keep_alive=15,
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run(sockets=[sock])

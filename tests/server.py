@@ -1,0 +1,96 @@
+"""A real `newsdesk serve` process on 127.0.0.1 for tests, and its databases."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from newsdesk.store.database import scratch_database
+
+TEST_DATABASE_ENV = "NEWSDESK_TEST_DATABASE_URL"
+START_TIMEOUT = 90.0
+
+
+@dataclass
+class Server:
+    url: str
+    site: Path
+    database_url: str
+    process: subprocess.Popen[str]
+    log: Path
+
+    def client(self, **options: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30, **options)  # type: ignore[arg-type]
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(site: Path, database_url: str, *options: str) -> Iterator[Server]:
+    """`newsdesk serve SITE` in a child process, ready when its home page answers."""
+    port = free_port()
+    log = site.parent / f"serve-{port}.log"
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("NEWSDESK_DATABASE_URL", None)
+    command = [sys.executable, "-m", "newsdesk", "serve", str(site), "--port", str(port)]
+    command += ["--database-url", database_url, *options]
+    with open(log, "w", encoding="utf-8") as sink:
+        process = subprocess.Popen(
+            command, stdout=sink, stderr=subprocess.STDOUT, text=True, env=env
+        )
+    server = Server(f"http://127.0.0.1:{port}", site, database_url, process, log)
+    try:
+        _wait_until_ready(server)
+        yield server
+    finally:
+        stop(server)
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+
+
+def _wait_until_ready(server: Server) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"newsdesk serve exited with {server.process.returncode}:\n{server.output()}"
+            )
+        try:
+            if httpx.get(server.url + "/", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"newsdesk serve did not answer within {START_TIMEOUT} s:\n{server.output()}")
+
+
+def postgres_database() -> Iterator[str]:
+    """A new database on the server at $NEWSDESK_TEST_DATABASE_URL, dropped after."""
+    server = os.environ.get(TEST_DATABASE_ENV)
+    if not server:
+        pytest.fail(f"{TEST_DATABASE_ENV} is not set: point it at a PostgreSQL server")
+    with scratch_database(server) as url:
+        yield url

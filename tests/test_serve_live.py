@@ -1,0 +1,193 @@
+"""A running server follows its content folder: added, edited and deleted articles
+show within a second; a broken edit keeps the last good version online; a restart
+on an unchanged site compiles nothing; several workers share one database."""
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import DEMO_SITE, copy_site
+from tests.server import Server, running_server
+
+ARTICLE = """---
+title: {title}
+date: 2026-03-01 09:00
+category: 测试
+tags: [实时更新]
+---
+
+正文第一段：{body}。
+"""
+
+
+@pytest.fixture
+def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    with running_server(site, database_url) as running:
+        yield running
+
+
+def eventually(check: Callable[[], bool], within: float = 1.0) -> float:
+    """Seconds until check() held; fails after `within` seconds."""
+    start = time.monotonic()
+    while time.monotonic() - start < within:
+        if check():
+            return time.monotonic() - start
+        time.sleep(0.02)
+    raise AssertionError(f"not true within {within} s")
+
+
+def title_at(client: httpx.Client, path: str) -> str | None:
+    response = client.get(path)
+    if response.status_code != 200:
+        return None
+    start = response.text.index("<title>") + len("<title>")
+    return response.text[start : response.text.index("</title>")]
+
+
+def test_added_edited_and_deleted_articles_show_within_a_second(server: Server) -> None:
+    path = server.site / "content" / "live-update.md"
+    with server.client() as client:
+        assert client.get("/posts/live-update/").status_code == 404
+        path.write_text(ARTICLE.format(title="实时新增的文章", body="第一版"), encoding="utf-8")
+        eventually(lambda: "实时新增的文章" in (title_at(client, "/posts/live-update/") or ""))
+        eventually(lambda: "实时新增的文章" in client.get("/").text)
+
+        path.write_text(ARTICLE.format(title="实时修改后的标题", body="第二版"), encoding="utf-8")
+        eventually(lambda: "实时修改后的标题" in (title_at(client, "/posts/live-update/") or ""))
+        api = client.get("/api/v1/articles/live-update").json()
+        assert "第二版" in api["html"]
+        found = client.get("/api/v1/search", params={"q": "实时修改后"}).json()
+        assert [i["slug"] for i in found["items"]] == ["live-update"]
+
+        path.unlink()
+        eventually(lambda: client.get("/posts/live-update/").status_code == 404)
+        gone = client.get("/api/v1/search", params={"q": "实时修改后"}).json()
+        assert gone["total"] == 0
+
+
+def test_a_broken_edit_keeps_the_last_good_version_online(server: Server) -> None:
+    path = server.site / "content" / "rust-2024-edition.md"
+    with server.client() as client:
+        good = title_at(client, "/posts/rust-2024-edition/")
+        assert good
+        text = path.read_text(encoding="utf-8")
+        path.write_text("---\ntitle: [unclosed\n" + text.split("\n", 2)[2], encoding="utf-8")
+        deadline = time.monotonic() + 1.5
+        while "no longer parses" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "no longer parses" in server.output()
+        assert "rust-2024-edition.md" in server.output()
+        assert title_at(client, "/posts/rust-2024-edition/") == good
+        path.write_text(text.replace("Rust 2024", "Rust 2024 修订版", 1), encoding="utf-8")
+        eventually(lambda: "修订版" in (title_at(client, "/posts/rust-2024-edition/") or ""))
+
+
+def test_a_restart_on_an_unchanged_site_compiles_nothing(tmp_path: Path, database_url: str) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    with running_server(site, database_url) as first:
+        assert "26 compiled" in first.output()
+        with first.client() as client:
+            client.post(
+                "/api/v1/articles/rust-2024-edition/views", headers={"user-agent": "Mozilla/5.0 a"}
+            )
+    with running_server(site, database_url) as second:
+        assert "0 compiled" in second.output()
+        with second.client() as client:
+            views = client.get("/api/v1/articles/rust-2024-edition/views").json()
+    assert views["counted"] == 1  # counts survive restarts
+
+
+def test_several_workers_serve_and_count_together(tmp_path: Path, database_url: str) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    with running_server(site, database_url, "--workers", "2") as server, server.client() as client:
+        for n in range(40):
+            response = client.post(
+                "/api/v1/articles/pgvector-intro/views",
+                headers={"user-agent": f"Mozilla/5.0 worker-{n}"},
+            )
+            assert response.json()["counted"] is True
+        assert client.get("/api/v1/articles/pgvector-intro/views").json()["counted"] == 40
+        path = site / "content" / "live-update.md"
+        path.write_text(ARTICLE.format(title="多进程更新", body="两个进程"), encoding="utf-8")
+
+        # Each request may reach either worker: every worker must have the change.
+        def everywhere() -> bool:
+            answers = []
+            for _ in range(8):
+                with httpx.Client(base_url=server.url) as fresh:  # a new connection each
+                    answers.append(title_at(fresh, "/posts/live-update/"))
+            return all(answers)
+
+        eventually(everywhere, within=2.0)
+
+
+def test_counted_views_make_an_article_hot(tmp_path: Path, database_url: str) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    config = site / "newsdesk.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[hot]\nrefresh_seconds = 1\n", encoding="utf-8"
+    )
+    with running_server(site, database_url) as server, server.client() as client:
+        hot = {
+            i["slug"]
+            for i in client.get("/api/v1/articles", params={"hot": "true"}).json()["items"]
+        }
+        cold = client.get("/api/v1/articles", params={"hot": "false", "limit": "100"}).json()
+        # The least read article that is not hot: counted views today outweigh
+        # every front matter count.
+        slug = min(cold["items"], key=lambda i: i["views"])["slug"]
+        assert slug not in hot
+        for n in range(5):
+            client.post(
+                f"/api/v1/articles/{slug}/views", headers={"user-agent": f"Mozilla/5.0 hot-{n}"}
+            )
+
+        def is_hot() -> bool:
+            found = client.get("/api/v1/articles", params={"hot": "true"}).json()["items"]
+            return slug in {i["slug"] for i in found}
+
+        eventually(is_hot, within=4.0)
+        home = client.get("/").text
+        assert f'href="/posts/{slug}/"' in home.split('id="hot-heading"', 1)[1].split("</aside>")[0]
+
+
+def test_dev_mode_tells_open_pages_to_reload(tmp_path: Path, database_url: str) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    with running_server(site, database_url, "--dev") as server, server.client() as client:
+        page = client.get("/").text
+        assert 'data-live="/_live"' in page
+        with client.stream("GET", "/_live") as events:
+            lines = events.iter_lines()
+            assert next(lines).startswith(":")
+            started = time.monotonic()
+            path = site / "content" / "live-update.md"
+            path.write_text(ARTICLE.format(title="开发模式", body="刷新"), encoding="utf-8")
+            for line in lines:
+                if line == "event: change":
+                    break
+            assert time.monotonic() - started < 1.0
+
+
+def test_cors_origins_come_from_the_configuration(tmp_path: Path, database_url: str) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    config = site / "newsdesk.toml"
+    allowed = "https://reader.example.com"
+    config.write_text(
+        config.read_text(encoding="utf-8") + f'\n[api]\ncors_origins = ["{allowed}"]\n',
+        encoding="utf-8",
+    )
+    with running_server(site, database_url) as server, server.client() as client:
+        ok = client.get("/api/v1/tags", headers={"origin": allowed})
+        other = client.get("/api/v1/tags", headers={"origin": "https://evil.example"})
+        preflight = client.options(
+            "/api/v1/articles/x/views",
+            headers={"origin": allowed, "access-control-request-method": "POST"},
+        )
+    assert ok.headers["access-control-allow-origin"] == allowed
+    assert "access-control-allow-origin" not in other.headers
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["access-control-allow-methods"]
