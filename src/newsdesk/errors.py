@@ -17,3 +17,9 @@ class ConfigError(NewsdeskError):
 
 class InputError(NewsdeskError):
     """A path given on the command line cannot be used."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message cut to one line for a log or the terminal (a database
+    driver's error is read from the exception it wraps)."""
+    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [repr(error)])[0]

@@ -399,6 +399,7 @@ class LiveSite:
     def _index_search(self, catalog: Catalog, keys: dict[str, str]) -> None:
         wanted = {e.article.slug: (e, keys[e.article.slug]) for e in catalog.listed}
         with self.engine.begin() as connection:
+            search.hold_index(connection)
             indexed = search.indexed_keys(connection)
             stale = [slug for slug in indexed if slug not in wanted]
             if stale:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, first_line
 
 DATABASE_ENV = "NEWSDESK_DATABASE_URL"
 DATABASE_NAME = "newsdesk.sqlite"
@@ -99,7 +99,7 @@ def _current_revision(engine: Engine) -> str | None:
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as error:
-        raise StoreError(f"cannot reach the database: {_first_line(error)}") from error
+        raise StoreError(f"cannot reach the database: {first_line(error)}") from error
 
 
 def migrate(engine: Engine) -> None:
@@ -127,7 +127,7 @@ def migrate(engine: Engine) -> None:
                     )
                     connection.commit()
     except OperationalError as error:
-        raise StoreError(f"cannot reach the database: {_first_line(error)}") from error
+        raise StoreError(f"cannot reach the database: {first_line(error)}") from error
 
 
 @contextmanager
@@ -153,7 +153,3 @@ def open_store(url: str) -> Engine:
     engine = connect(url)
     migrate(engine)
     return engine
-
-
-def _first_line(error: OperationalError) -> str:
-    return str(error.orig or error).strip().splitlines()[0]

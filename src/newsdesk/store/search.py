@@ -111,6 +111,15 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 _WORD_CHAR = re.compile(WORD_CHAR)
+_INDEX_LOCK = 0x6E657773_696E6478  # an arbitrary key: "newsindx"
+
+
+def hold_index(connection: Connection) -> None:
+    """Make other servers wait to change the index until this transaction ends, so two
+    workers syncing the same change do not insert the same slug twice. (SQLite's
+    transactions already take the write lock when they begin.)"""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INDEX_LOCK})
 
 
 def indexed_keys(connection: Connection) -> dict[str, str]:

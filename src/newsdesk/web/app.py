@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from newsdesk.errors import first_line
 from newsdesk.site.live import LiveSite, Snapshot
 from newsdesk.site.theme import LIVE_RELOAD_PATH
 from newsdesk.web import html
@@ -90,7 +91,7 @@ class App:
                 if await asyncio.to_thread(self.live.refresh):
                     self._notify()
             except (OperationalError, DBAPIError, PoolTimeout) as error:
-                log.warning("recounting views failed: %s", _first_line(error))
+                log.warning("recounting views failed: %s", first_line(error))
 
     # Requests ------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class App:
         except HTTPError as error:
             await self._error(scope, send, error.status, error.message, error.headers, head)
         except (OperationalError, DBAPIError, PoolTimeout) as error:
-            log.warning("database unavailable: %s", _first_line(error))
+            log.warning("database unavailable: %s", first_line(error))
             await self._error(scope, send, 503, _UNAVAILABLE, [(b"retry-after", b"5")], head)
 
     async def _page(self, request: Request, send: Send) -> None:
@@ -214,7 +215,3 @@ class App:
 async def _disconnect(receive: Callable[[], Awaitable[Any]]) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
-
-
-def _first_line(error: Exception) -> str:
-    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [""])[0]

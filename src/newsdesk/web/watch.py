@@ -8,6 +8,7 @@ from pathlib import Path
 from watchfiles import Change, awatch
 
 from newsdesk.content.loader import MARKDOWN_SUFFIXES
+from newsdesk.errors import first_line
 from newsdesk.site.live import LiveSite
 
 log = logging.getLogger("newsdesk")
@@ -15,6 +16,8 @@ log = logging.getLogger("newsdesk")
 # Editors save in bursts (temporary file, rename, touch): wait this long for quiet.
 _DEBOUNCE_MS = 80
 _STEP_MS = 20
+_FIRST_RETRY_SECONDS = 0.25
+_LAST_RETRY_SECONDS = 8.0
 
 
 async def start_watching(live: LiveSite, changed: Callable[[], None]) -> asyncio.Task[None]:
@@ -57,11 +60,23 @@ async def _apply(
 
 
 async def _update(live: LiveSite, changed: Callable[[], None], paths: set[Path]) -> None:
-    try:
-        report = await asyncio.to_thread(live.update, paths)
-    except Exception:  # the server stays up; the next change tries again
-        log.exception("indexing %d changed files failed", len(paths))
-        return
+    # A change is never dropped: while the database is away (or another server holds
+    # it), this tries again, waiting longer each time; the watcher keeps collecting
+    # the changes made meanwhile.
+    wait = _FIRST_RETRY_SECONDS
+    while True:
+        try:
+            report = await asyncio.to_thread(live.update, paths)
+            break
+        except Exception as error:
+            log.warning(
+                "indexing %d changed files failed (%s); trying again in %g s",
+                len(paths),
+                first_line(error),
+                wait,
+            )
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, _LAST_RETRY_SECONDS)
     for key in report.kept:
         log.warning("%s no longer parses: its last good version stays online", key)
     log.info("content changed: %d compiled, %d removed", report.compiled, report.removed)
