@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The PostgreSQL server the tests create their scratch databases on.
+export NEWSDESK_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build bench-serve clean
+.PHONY: run test test-fast test-browser test-fuzz test-load test-faults lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build bench-serve clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,11 +51,26 @@ system-deps:
 	@command -v chromium >/dev/null && fc-list | grep -q "Noto Sans CJK" || \
 		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 
-test: $(STAMP) $(SPECS) system-deps
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy
+# Every test, the heavy suites included.
+test: $(STAMP) $(SPECS) system-deps lint
 	$(BIN)/pytest -n 2
+
+HEAVY := browser or fuzz or load or faults
+
+test-fast: $(STAMP) $(SPECS) lint
+	$(BIN)/pytest -n 2 -m "not ($(HEAVY))"
+
+test-browser: $(STAMP) system-deps
+	$(BIN)/pytest -n 2 -m browser
+
+test-fuzz: $(STAMP)
+	$(BIN)/pytest -n 2 -m fuzz
+
+test-load: $(STAMP)
+	$(BIN)/pytest -n 2 -m load
+
+test-faults: $(STAMP)
+	$(BIN)/pytest -n 2 -m faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -1,17 +1,102 @@
-"""Real Chromium (Debian's package) and a real HTTP server on 127.0.0.1 for tests."""
+"""Real Chromium (Debian's package, driven by Playwright without its own browser
+download) and a real HTTP server on 127.0.0.1 for tests."""
 
 import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+# Screenshots and other files a reader of the test run may want to look at.
+ARTIFACTS = Path(__file__).resolve().parent.parent / ".cache" / "test-artifacts"
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def _require_chromium() -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (or `make test`)")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, under Playwright."""
+    _require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class WatchedPage:
+    """A page and everything it did that a reader would not want: console errors,
+    uncaught exceptions, failed requests and dialogs (dismissed as they open)."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return [*self.errors, *self.failed_requests, *(f"dialog: {d}" for d in self.dialogs)]
+
+
+@contextmanager
+def watched_page(
+    browser: Browser,
+    viewport: dict[str, int] = DESKTOP,
+    color_scheme: str = "light",
+    java_script: bool = True,
+) -> Iterator[WatchedPage]:
+    """A new page in its own context (no shared cookies or cache), watched."""
+    context = browser.new_context(
+        viewport=viewport,  # type: ignore[arg-type]
+        color_scheme=color_scheme,  # type: ignore[arg-type]
+        java_script_enabled=java_script,
+        locale="zh-CN",
+    )
+    page = context.new_page()
+    watched = WatchedPage(page)
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watched.errors.append(f"console: {message.text}")
+
+    def dialog(opened: Dialog) -> None:
+        watched.dialogs.append(f"{opened.type}: {opened.message}")
+        opened.dismiss()
+
+    def failed(request: Request) -> None:
+        watched.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: watched.errors.append(f"exception: {error}"))
+    page.on("dialog", dialog)
+    page.on("requestfailed", failed)
+    try:
+        yield watched
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot kept under .cache/test-artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -35,8 +120,7 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 def rendered_dom(url: str) -> str:
     """The page's DOM after its scripts ran (and their fetches finished)."""
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs it")
+    _require_chromium()
     result = subprocess.run(
         [
             CHROMIUM,

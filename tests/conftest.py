@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
+from tests.browser import chromium
 from tests.server import postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +54,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'store.sqlite'}"
         return
     yield from postgres_database()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per test process."""
+    with chromium() as launched:
+        yield launched

@@ -8,6 +8,8 @@ from bs4 import BeautifulSoup
 from .browser import rendered_dom, serve_folder
 from .conftest import DEMO_SITE, copy_site, run_newsdesk
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> str:  # type: ignore[misc]
