@@ -6,18 +6,23 @@ import pickle
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsdesk.site.compile import Compiled
 
+if TYPE_CHECKING:
+    from newsdesk.build.incremental import Manifest
+
 CACHE_DIR = ".newsdesk"
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 # SQLite's default limit on the number of `?` parameters in one statement.
 _BATCH = 900
 
 
 class BuildCache:
     def __init__(self, path: Path):
+        self.folder = path.parent
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -30,7 +35,8 @@ class BuildCache:
             )
         self.db.executescript(
             "CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, data BLOB NOT NULL);"
-            "CREATE TABLE IF NOT EXISTS outputs (folder TEXT PRIMARY KEY, files BLOB NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS outputs"
+            " (folder TEXT PRIMARY KEY, files BLOB NOT NULL, manifest BLOB);"
         )
         self.used: set[str] = set()
 
@@ -65,12 +71,31 @@ class BuildCache:
         files: dict[str, str] = json.loads(found[0])
         return files
 
-    def save_outputs(self, folder: Path, outputs: dict[str, str]) -> None:
+    def save_outputs(self, folder: Path, outputs: dict[str, str], manifest: "Manifest") -> None:
+        """What each file in folder was built from, and the build's manifest."""
         with self.db:
             self.db.execute(
-                "INSERT OR REPLACE INTO outputs VALUES (?, ?)",
-                (str(folder), json.dumps(outputs, separators=(",", ":"))),
+                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                (
+                    str(folder),
+                    json.dumps(outputs, separators=(",", ":")),
+                    pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL),
+                ),
             )
+
+    def manifest(self, folder: Path) -> "Manifest | None":
+        """The manifest the last build into folder saved."""
+        row = self.db.execute("SELECT manifest FROM outputs WHERE folder = ?", (str(folder),))
+        found = row.fetchone()
+        if found is None or found[0] is None:
+            return None
+        from newsdesk.build.incremental import Manifest
+
+        try:
+            manifest = pickle.loads(found[0])
+        except Exception:  # written by another version: the build starts afresh
+            return None
+        return manifest if isinstance(manifest, Manifest) else None
 
     def prune(self) -> None:
         """Forget compiled files that this build did not use (deleted or edited)."""

@@ -9,14 +9,15 @@ from datetime import datetime
 from pathlib import Path
 
 from newsdesk.build.cache import BuildCache
+from newsdesk.build.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover
 from newsdesk.gc_pause import paused_gc
 from newsdesk.site.catalog import Catalog, digest
-from newsdesk.site.compile import compile_all
+from newsdesk.site.compile import compile_all, compile_options_key, file_keys
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
-from newsdesk.site.theme import Theme
+from newsdesk.site.theme import Theme, theme_version
 
 # Below this many pages, forking workers costs more than it saves.
 _PARALLEL_PAGES = 200
@@ -34,6 +35,7 @@ class BuildReport:
     pages: int
     written: int
     removed: int
+    patched: bool = False  # only pages showing edited bodies were rendered again
 
 
 def build_site(
@@ -45,33 +47,55 @@ def build_site(
 ) -> BuildReport:
     files = discover(root / config.content.dir)
     content_options = config.content_options()
+    render_options = config.render_options()
+    options_key = compile_options_key(content_options, render_options)
+    setup = digest(config, options_key, theme_version())
+    folder = out.resolve()
+    moment = now or datetime.now(content_options.zone)
     cache = BuildCache.for_site(root)
     try:
+        keys = file_keys(files, options_key)
+        statics = _static_files(root / _STATIC_DIR)
+        previous = cache.outputs(folder)
+        manifest = cache.manifest(folder)
+        changed = None
+        if manifest is not None and _present(folder, previous):
+            changed = manifest.changed_files(setup, keys, statics, moment)
+        edits = {}
+        if manifest is not None and changed is not None and len(changed) <= PATCH_LIMIT:
+            edits = compile_edits(manifest, changed, keys, cache, content_options, render_options)
+            patch = patch_plans(
+                manifest, edits, keys, cache, lambda catalog: _theme(config, catalog, cache.folder)
+            )
+            if patch is not None:
+                written = _write_changed(patch.theme, patch.plans, folder, previous, progress)
+                cache.save_outputs(folder, previous, manifest)
+                return BuildReport(
+                    manifest.outcomes(), len(edits), manifest.article_count,
+                    len(previous), written, 0, patched=True,
+                )  # fmt: skip
         # The collector only pauses while the site is loaded: page rendering makes
         # garbage of its own, in forked workers that would inherit the pause.
         with paused_gc():
             compiled, fresh = compile_all(
                 files,
+                keys,
                 content_options,
-                config.render_options(),
+                render_options,
                 cache,
                 progress(len(files), "编译文章") if progress else None,
             )
-            moment = now or datetime.now(content_options.zone)
             public = [
                 c.entry(c.outcome.article)
                 for c in compiled
                 if c.outcome.article is not None and c.outcome.article.is_public(moment)
             ]
             catalog = Catalog(public, config.site.hot_count)
-            theme = Theme(config, catalog, beacon=config.views.api_url or None)
+            theme = _theme(config, catalog, cache.folder)
             plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
-        folder = out.resolve()
-        previous = cache.outputs(folder)
         current = {plan.output_path: digest(theme.key, plan.key) for plan in plans}
         for asset in theme.assets.values():
             current[asset.url.lstrip("/")] = digest(asset.content)
-        statics = _static_files(root / _STATIC_DIR)
         current.update(statics)
         stale = [
             path for path, key in current.items()
@@ -90,20 +114,50 @@ def build_site(
         removed = [path for path in previous if path not in current]
         for path in removed:
             (folder / path).unlink(missing_ok=True)
-        if current != previous:
-            cache.save_outputs(folder, current)
+        with paused_gc():
+            manifest = record(setup, theme, keys, statics, files, compiled, catalog, plans, moment)
+        cache.save_outputs(folder, current, manifest)
         if fresh:
             cache.prune()
     finally:
         cache.close()
     return BuildReport(
         outcomes=[c.outcome for c in compiled],
-        compiled=fresh,
+        compiled=fresh + len(edits),
         articles=len(catalog.entries),
         pages=len(current),
         written=len(stale),
         removed=len(removed),
     )
+
+
+def _theme(config: SiteConfig, catalog: Catalog, cache: Path) -> Theme:
+    beacon = config.views.api_url or None
+    return Theme(config, catalog, beacon, compiled_templates=cache / "templates")
+
+
+def _present(folder: Path, outputs: dict[str, str]) -> bool:
+    """Whether every file the last build wrote is still there."""
+    prefix = str(folder)
+    return all(os.path.isfile(os.path.join(prefix, path)) for path in outputs)
+
+
+def _write_changed(
+    theme: Theme,
+    plans: list[PagePlan],
+    folder: Path,
+    outputs: dict[str, str],
+    progress: ProgressFactory | None,
+) -> int:
+    """Render the plans whose key changed; outputs is updated in place."""
+    todo = []
+    for plan in plans:
+        key = digest(theme.key, plan.key)
+        if outputs.get(plan.output_path) != key:
+            outputs[plan.output_path] = key
+            todo.append(plan)
+    _write_pages(theme, todo, folder, progress(len(todo), "写入页面") if progress else None)
+    return len(todo)
 
 
 def _static_files(folder: Path) -> dict[str, str]:

@@ -15,6 +15,9 @@ from newsdesk.content.source import decode
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _SKIPPED_NAMES = {"_index.md", "node_modules"}
+# The findings of the site-wide checks that change an article.
+SLUG_COLLISION = "slug-collision"
+SUMMARY_BOILERPLATE = "summary-boilerplate"
 
 
 def discover(folder: Path) -> list[Path]:
@@ -95,7 +98,7 @@ def resolve_slugs(outcomes: list[Outcome], options: ContentOptions) -> None:
             _add(
                 outcome,
                 Diagnostic(
-                    "slug-collision",
+                    SLUG_COLLISION,
                     f"slug '{slug}' is also used by {owners[slug]}; "
                     f"this article is published as '{new_slug}'",
                     fix="give one of the two articles its own 'slug:'",
@@ -125,7 +128,7 @@ def replace_boilerplate_summaries(outcomes: list[Outcome], options: ContentOptio
         _add(
             outcome,
             Diagnostic(
-                "summary-boilerplate",
+                SUMMARY_BOILERPLATE,
                 f"the same summary is used by {repeats} articles; "
                 "using the article's opening text instead",
                 *(outcome.summary_position or (1, 1)),

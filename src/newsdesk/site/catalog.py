@@ -46,6 +46,7 @@ class Entry:
     # compiled (the pinyin dictionary is slow to load in every process).
     term_slugs: Mapping[str, str] = field(default_factory=dict)
     card_base: str = ""  # card_base(article), when worked out at compile time
+    toc_key: str = ""  # digest(toc), when worked out at compile time
     hot: bool = False
 
     @cached_property
@@ -53,6 +54,11 @@ class Entry:
         """Changes when anything an article list shows about this article changes."""
         a = self.article
         return digest(self.card_base or card_base(a), a.slug, a.url, a.summary, a.views, self.hot)
+
+    @cached_property
+    def index_key(self) -> str:
+        """Changes when anything the static search index holds about it changes."""
+        return digest(self.card_key, self.toc_key or digest(self.toc))
 
     @cached_property
     def key(self) -> str:
@@ -85,7 +91,11 @@ class Catalog:
         entries: Iterable[Entry],
         hot_count: int,
         hot_scores: Mapping[str, float] | None = None,
+        slugs: Mapping[tuple[str, str], str] | None = None,
     ):
+        """`slugs`: term slugs by (kind, name) as a build of the whole site settled
+        them, for a catalog of only some of its articles."""
+        self._settled = slugs or {}
         entries = list(entries)
         entries.sort(key=lambda e: (e.article.published, e.article.slug), reverse=True)
         self.entries = entries
@@ -127,8 +137,10 @@ class Catalog:
             for name in names_of(entry.article):
                 term = terms.get(name)
                 if term is None:
-                    base = entry.term_slugs.get(name)
-                    term = terms[name] = Term(kind, name, _unique_slug(name, used, base))
+                    slug = self._settled.get((kind, name))
+                    if slug is None:
+                        slug = _unique_slug(name, used, entry.term_slugs.get(name))
+                    term = terms[name] = Term(kind, name, slug)
                 term.entries.append(entry)
         return dict(sorted(terms.items(), key=lambda item: (-len(item[1].entries), item[0])))
 
@@ -141,6 +153,11 @@ class Catalog:
                 months[month] = Term("archives", "", f"{moment.year}/{moment.month:02d}")
             months[month].entries.append(entry)
         return months
+
+    def term(self, kind: str, name: str) -> Term | None:
+        """A category, tag or author (kind: "categories", "tags", "authors")."""
+        groups = {"categories": self.categories, "tags": self.tags, "authors": self.authors}
+        return groups[kind].get(name)
 
     def newer(self, entry: Entry) -> Entry | None:
         position = self._position.get(id(entry))

@@ -4,7 +4,7 @@ the results kept in a cache keyed by the file's identity and the options."""
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +21,7 @@ from newsdesk.site.catalog import Entry, card_base, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled does, so old entries are not read.
-COMPILED_FORMAT = 3
+COMPILED_FORMAT = 4
 
 
 @dataclass
@@ -39,11 +39,20 @@ class Compiled:
     # Fingerprint of the fields the search index holds besides slug, summary and body.
     meta_key: str = ""
     card_base: str = ""
+    toc_key: str = ""
 
     def entry(self, article: Article) -> Entry:
         """The site's entry for this compiled article (as published: its final slug,
         summary and views)."""
-        return Entry(article, self.html, self.toc, self.body_key, self.term_slugs, self.card_base)
+        return Entry(
+            article,
+            self.html,
+            self.toc,
+            self.body_key,
+            self.term_slugs,
+            self.card_base,
+            self.toc_key,
+        )
 
 
 class CompileCache(Protocol):
@@ -64,7 +73,14 @@ def file_key(path: Path, options_key: str) -> str:
     return hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
 
 
-def compile_file(path: Path, content: ContentOptions, render: RenderOptions) -> Compiled:
+def compile_file(
+    path: Path,
+    content: ContentOptions,
+    render: RenderOptions,
+    known_slugs: Mapping[str, str] | None = None,
+) -> Compiled:
+    """`known_slugs`: term slugs worked out before (transliterating a Chinese name
+    loads pinyin's dictionary, a quarter of a second)."""
     outcome = load_file(path, content, keep_source=False)
     article = outcome.article
     if article is None:
@@ -75,43 +91,77 @@ def compile_file(path: Path, content: ContentOptions, render: RenderOptions) -> 
     names = [x.name for x in article.authors]
     terms = [*([article.category] if article.category else []), *article.tags, *names]
     meta_key = digest(article.title, article.tags, article.category, names, article.published)
-    slugs = {name: slugify(name) for name in terms}
+    known = known_slugs or {}
+    slugs = {name: known[name] if name in known else slugify(name) for name in terms}
     return Compiled(
-        outcome, rendered.html, rendered.toc, body_key, slugs, meta_key, card_base(article)
+        outcome,
+        rendered.html,
+        rendered.toc,
+        body_key,
+        slugs,
+        meta_key,
+        card_base(article),
+        digest(rendered.toc),
     )
 
 
-def compile_packed(path: Path, content: ContentOptions, render: RenderOptions) -> bytes:
+def compile_packed(
+    path: Path,
+    content: ContentOptions,
+    render: RenderOptions,
+    known_slugs: Mapping[str, str] | None = None,
+) -> bytes:
     """compile_file, pickled once in the worker: the same bytes go to the cache."""
-    return pickle.dumps(compile_file(path, content, render), pickle.HIGHEST_PROTOCOL)
+    compiled = compile_file(path, content, render, known_slugs)
+    return pickle.dumps(compiled, pickle.HIGHEST_PROTOCOL)
+
+
+def term_slugs(compiled: Iterable[Compiled]) -> dict[str, str]:
+    """Every term slug these compiled articles worked out."""
+    known: dict[str, str] = {}
+    for item in compiled:
+        known.update(item.term_slugs)
+    return known
+
+
+def file_keys(paths: Iterable[Path], options_key: str) -> dict[str, str]:
+    """Each file's cache key by its path ("" when it cannot be read: loading it
+    reports why)."""
+    keys: dict[str, str] = {}
+    for path in paths:
+        try:
+            keys[str(path)] = file_key(path, options_key)
+        except OSError:
+            keys[str(path)] = ""
+    return keys
 
 
 def compile_all(
     paths: Iterable[Path],
+    keys: dict[str, str],
     content: ContentOptions,
     render: RenderOptions,
     cache: CompileCache | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Compiled], int]:
-    """Every file compiled (from the cache when unchanged), then the site-wide
+    """Every file compiled (from the cache when its key is there), then the site-wide
     checks; returns the results in path order and how many were compiled afresh."""
     paths = list(paths)
-    keys: list[str] = []
-    options_key = compile_options_key(content, render)
-    for path in paths:
-        try:
-            keys.append(file_key(path, options_key))
-        except OSError:
-            keys.append("")  # unreadable: load_file reports it
-    cached = cache.get_many([k for k in keys if k]) if cache else {}
+    ordered = [keys[str(path)] for path in paths]
+    cached = cache.get_many([k for k in ordered if k]) if cache else {}
     if progress and cached:
         progress(len(cached))
-    missing = [n for n, key in enumerate(keys) if key not in cached]
-    packed = map_files(compile_packed, [paths[n] for n in missing], (content, render), progress)
+    missing = [n for n, key in enumerate(ordered) if key not in cached]
+    known = term_slugs(cached.values()) if missing else {}
+    packed = map_files(
+        compile_packed, [paths[n] for n in missing], (content, render, known), progress
+    )
     if cache:
-        cache.put_many({keys[n]: data for n, data in zip(missing, packed, strict=True) if keys[n]})
+        cache.put_many(
+            {ordered[n]: data for n, data in zip(missing, packed, strict=True) if ordered[n]}
+        )
     fresh = {n: pickle.loads(data) for n, data in zip(missing, packed, strict=True)}
-    results = [fresh[n] if n in fresh else cached[key] for n, key in enumerate(keys)]
+    results = [fresh[n] if n in fresh else cached[key] for n, key in enumerate(ordered)]
     outcomes = [item.outcome for item in results]
     resolve_slugs(outcomes, content)
     replace_boilerplate_summaries(outcomes, content)

@@ -27,7 +27,7 @@ from newsdesk.content.parallel import map_files
 from newsdesk.gc_pause import paused_gc
 from newsdesk.render.plaintext import html_to_text
 from newsdesk.site.catalog import Catalog, Entry, digest
-from newsdesk.site.compile import Compiled, compile_options_key, compile_packed
+from newsdesk.site.compile import Compiled, compile_options_key, compile_packed, term_slugs
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_article, plan_lists
 from newsdesk.site.theme import Theme
@@ -204,7 +204,7 @@ class LiveSite:
         packed = map_files(
             compile_packed,
             [by_key[t[0]] for t in todo],
-            (self.content, self.render),
+            (self.content, self.render, term_slugs(self._compiled.values()) if todo else {}),
             progress(len(todo), "编译文章") if progress and todo else None,
         )
         results: list[Compiled] = [pickle.loads(data) for data in packed]

@@ -63,11 +63,11 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     latest = [e for e in catalog.listed if id(e) not in sticky_ids]
     front = (tuple(e.card_key for e in catalog.sticky), tuple(e.card_key for e in catalog.hot))
     plans.extend(_lists("home", "/", "", latest, page_size, front))
-    plans.extend(_feeds("/", "", catalog.listed[:feed_items]))
+    plans.extend(plan_feeds("/", "", catalog.listed[:feed_items]))
     for group in (catalog.categories, catalog.tags, catalog.authors):
         for term in group.values():
             plans.extend(_lists(term.kind, term.url, term.name, term.entries, page_size, (), term))
-            plans.extend(_feeds(term.url, term.name, term.entries[:feed_items], term))
+            plans.extend(plan_feeds(term.url, term.name, term.entries[:feed_items], term))
         kind = next(iter(group.values())).kind if group else ""
         if kind:
             counts = tuple((t.name, t.slug, len(t.entries)) for t in group.values())
@@ -80,7 +80,8 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     plans.append(PagePlan("/archives/", "archives-index", digest(months)))
     cards = tuple(e.card_key for e in catalog.listed)
     plans.append(PagePlan("/search/", "search", ""))
-    plans.append(PagePlan("/search/index.json", "search-index", digest(cards)))
+    indexed = tuple(e.index_key for e in catalog.listed)
+    plans.append(PagePlan("/search/index.json", "search-index", digest(indexed)))
     plans.append(PagePlan("/404.html", "not-found", ""))
     # Article URLs are part of their cards.
     plans.append(PagePlan("/sitemap.xml", "sitemap", digest(cards, tuple(p.url for p in plans))))
@@ -112,9 +113,10 @@ def _lists(
         )
 
 
-def _feeds(
+def plan_feeds(
     base: str, title: str, entries: list[Entry], term: Term | None = None
 ) -> Iterator[PagePlan]:
+    """The feeds of one list in every format (each holds full articles)."""
     key = digest(title, tuple(e.key for e in entries))
     for form in FEED_FORMATS:
         yield PagePlan(
@@ -128,8 +130,14 @@ def _feeds(
 
 
 def plan_article(catalog: Catalog, entry: Entry) -> PagePlan:
-    newer, older = catalog.newer(entry), catalog.older(entry)
     related = catalog.related(entry) if not entry.article.unlisted else []
+    return article_plan(entry, catalog.newer(entry), catalog.older(entry), related)
+
+
+def article_plan(
+    entry: Entry, newer: Entry | None, older: Entry | None, related: list[Entry]
+) -> PagePlan:
+    """An article's page, beside the articles it links to."""
     neighbours = tuple(e.card_key if e else None for e in (newer, older, *related))
     return PagePlan(
         entry.article.url,

@@ -2,10 +2,11 @@
 
 import hashlib
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from newsdesk.site import feeds, seo
@@ -41,9 +42,12 @@ class Theme:
         catalog: Catalog,
         beacon: str | None = None,
         live_reload: bool = False,
+        compiled_templates: Path | None = None,
     ):
         """`beacon` is the origin of the server that counts views ("" for the page's
-        own); None sends no beacon. `live_reload` makes pages reload on change."""
+        own); None sends no beacon. `live_reload` makes pages reload on change.
+        `compiled_templates`: a folder to keep compiled templates in between runs
+        (compiling them takes a fifth of a second)."""
         self.config = config
         self.catalog = catalog
         self.locale = Locale(config.site.language)
@@ -64,6 +68,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=StrictUndefined,
+            bytecode_cache=_bytecode_cache(compiled_templates),
         )
         env.filters["href"] = self.href
         env.filters["cover"] = self.cover
@@ -195,3 +200,10 @@ class Theme:
         for group in self._groups.values():
             urls.extend((term.url, None) for term in group.values())
         return urls
+
+
+def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))

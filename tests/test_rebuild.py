@@ -1,0 +1,146 @@
+"""Rebuilding after an edit: whichever way the build takes (redoing only the pages
+that show an edited body, or the whole site), the output folder ends up byte for
+byte what a build from scratch writes."""
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.build.export import BuildReport, build_site
+from newsdesk.site.config import load_config
+
+from .conftest import DEMO_SITE, copy_site
+
+# Every build of one test sees the same moment, so that scheduled articles stay put.
+NOW = datetime.fromisoformat("2026-11-23T12:00:00+08:00")
+
+
+def build(site: Path, out: Path) -> BuildReport:
+    return build_site(site, load_config(site / "newsdesk.toml"), out, now=NOW)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def newest_article(site: Path) -> Path:
+    """The file of the most recent public article: it is in every feed it belongs to."""
+    outcomes = build(site, site.parent / "probe").outcomes
+    public = [o.article for o in outcomes if o.article and o.article.is_public(NOW)]
+    newest = max(public, key=lambda a: a.published)
+    return Path(newest.path).resolve()
+
+
+def append(text: str) -> Callable[[str], str]:
+    return lambda source: source + text
+
+
+def amend_last_sentence(source: str) -> str:
+    """A sentence added to the last paragraph (the newest demo article is wrapped
+    in a Markdown fence, so text after its end would change its whole shape)."""
+    head, _, tail = source.rpartition("。")
+    return head + "。更新：补充了一条**新的**数据。" + tail
+
+
+def retitle(source: str) -> str:
+    return re.sub(r"^title: .*$", 'title: "改过的标题"', source, count=1, flags=re.M)
+
+
+def retag(source: str) -> str:
+    return re.sub(r"^tags:.*$", "tags: [新标签, 另一个标签]", source, count=1, flags=re.M)
+
+
+# Articles the site-wide checks change: a slug taken by another article, and a
+# summary shared by three. Their opening paragraphs are longer than a summary, so
+# that text added at the end leaves the derived summary as it was.
+OPENING = "这一段是正文的开头，" * 20 + "到此结束。\n"
+SITE_WIDE = {
+    "zz-same-slug.md": "---\ntitle: 同名文章\ndate: 2025-03-04 10:00\nslug: rust-2024-edition\n"
+    f"tags: [Rust]\n---\n\n{OPENING}",
+    **{
+        f"shared-summary-{n}.md": f"---\ntitle: 共用摘要的文章 {n}\ndate: 2025-05-0{n} 10:00\n"
+        f"summary: 这段摘要被好几篇文章原样重复使用。\ntags: [样板]\n---\n\n{OPENING}"
+        for n in (1, 2, 3)
+    },
+}
+
+EDITS: dict[str, tuple[str | None, Callable[[str], str], bool]] = {
+    # name: (file, edit, whether only the pages showing the body are redone)
+    "a paragraph appended": ("ebpf-observability.md", append("\n补充一段新的结论。\n"), True),
+    "the newest article's body": (None, amend_last_sentence, True),
+    "a draft's body": ("first-open-source-contribution.md", append("\n草稿新增内容。\n"), True),
+    "a renamed article's body": ("zz-same-slug.md", append("\n补充。\n"), True),
+    "a body whose summary is replaced": ("shared-summary-2.md", append("\n补充。\n"), True),
+    "a heading added": ("pgvector-intro.md", append("\n## 新增的小节\n\n小节内容。\n"), False),
+    "the title": ("rust-2024-edition.md", retitle, False),
+    "the tags": ("redis-license-valkey-fork.md", retag, False),
+    "the front matter broken": (
+        "go-123-range-over-func.md",
+        lambda s: "---\ntitle: [\n" + s,
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_rebuild_after_an_edit_equals_a_build_from_scratch(tmp_path: Path, name: str) -> None:
+    file, edit, patched = EDITS[name]
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    for name, text in SITE_WIDE.items():
+        (site / "content" / name).write_text(text, encoding="utf-8")
+    path = site / "content" / file if file else newest_article(site)
+    out = tmp_path / "out"
+    build(site, out)
+    before = tree(out)
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    report = build(site, out)
+
+    assert report.patched is patched
+    assert report.compiled == 1
+    after = tree(out)
+    fresh = build(copy_site(site, tmp_path / "fresh"), tmp_path / "fresh-out")
+    expected = tree(tmp_path / "fresh-out")
+    assert after.keys() == expected.keys()
+    assert [p for p in expected if after[p] != expected[p]] == []
+    changed = [p for p in after if before.get(p) != after[p]]
+    assert report.written >= len(changed)
+    if patched:
+        assert report.written == len(changed)
+    assert report.articles == fresh.articles
+    codes = {d.code for o in fresh.outcomes for d in o.diagnostics}
+    assert {"slug-collision", "summary-boilerplate"} <= codes
+    found = [(o.path, d) for o in report.outcomes for d in o.diagnostics]
+    assert len(found) == sum(len(o.diagnostics) for o in fresh.outcomes)
+
+
+def test_the_newest_articles_edit_reaches_its_feeds(tmp_path: Path) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    path = newest_article(site)
+    out = tmp_path / "out"
+    build(site, out)
+    path.write_text(amend_last_sentence(path.read_text(encoding="utf-8")), "utf-8")
+    report = build(site, out)
+    assert report.patched
+    holding = sorted(p for p, data in tree(out).items() if "补充了一条".encode() in data)
+    assert "feed.xml" in holding and "atom.xml" in holding and "feed.json" in holding
+    assert any(p.startswith("posts/") and p.endswith("index.html") for p in holding)
+
+
+def test_a_second_rebuild_without_changes_writes_nothing(tmp_path: Path) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    build(site, out)
+    path = site / "content" / "ebpf-observability.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert build(site, out).patched
+    again = build(site, out)
+    assert (again.patched, again.compiled, again.written) == (True, 0, 0)
+    (out / "index.html").unlink()
+    restored = build(site, out)
+    assert not restored.patched and (out / "index.html").is_file()
