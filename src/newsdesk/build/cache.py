@@ -1,10 +1,10 @@
 """The persistent build cache in the site's `.newsdesk/` folder (SQLite): compiled
-articles by file key, and what each output file was last built from."""
+articles by file key and, for each output folder, what each of its files was last
+built from and the manifest of the last whole build into it."""
 
-import json
 import pickle
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".newsdesk"
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 3
+_SCHEMA_VERSION = 4
 # SQLite's default limit on the number of `?` parameters in one statement.
 _BATCH = 900
 
@@ -31,12 +31,17 @@ class BuildCache:
         if version != _SCHEMA_VERSION:
             self.db.executescript(
                 "DROP TABLE IF EXISTS compiled; DROP TABLE IF EXISTS outputs;"
+                "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS manifests;"
                 f"PRAGMA user_version = {_SCHEMA_VERSION};"
             )
         self.db.executescript(
             "CREATE TABLE IF NOT EXISTS compiled (key TEXT PRIMARY KEY, data BLOB NOT NULL);"
+            # Rows, not one document: a rebuild after one edit changes a few of them.
             "CREATE TABLE IF NOT EXISTS outputs"
-            " (folder TEXT PRIMARY KEY, files BLOB NOT NULL, manifest BLOB);"
+            " (folder TEXT, path TEXT, key TEXT NOT NULL, PRIMARY KEY (folder, path));"
+            "CREATE TABLE IF NOT EXISTS sources"
+            " (folder TEXT, path TEXT, key TEXT NOT NULL, PRIMARY KEY (folder, path));"
+            "CREATE TABLE IF NOT EXISTS manifests (folder TEXT PRIMARY KEY, data BLOB NOT NULL);"
         )
         self.used: set[str] = set()
 
@@ -64,38 +69,63 @@ class BuildCache:
 
     def outputs(self, folder: Path) -> dict[str, str]:
         """What each file in folder was last built from (output path -> page key)."""
-        row = self.db.execute("SELECT files FROM outputs WHERE folder = ?", (str(folder),))
-        found = row.fetchone()
-        if found is None:
-            return {}
-        files: dict[str, str] = json.loads(found[0])
-        return files
+        return self._rows("outputs", folder)
 
-    def save_outputs(self, folder: Path, outputs: dict[str, str], manifest: "Manifest") -> None:
-        """What each file in folder was built from, and the build's manifest."""
-        with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
-                (
-                    str(folder),
-                    json.dumps(outputs, separators=(",", ":")),
-                    pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL),
-                ),
-            )
+    def update_outputs(
+        self, folder: Path, changed: dict[str, str], removed: Iterable[str] = ()
+    ) -> None:
+        self._update_rows("outputs", folder, changed, removed)
 
     def manifest(self, folder: Path) -> "Manifest | None":
-        """The manifest the last build into folder saved."""
-        row = self.db.execute("SELECT manifest FROM outputs WHERE folder = ?", (str(folder),))
-        found = row.fetchone()
-        if found is None or found[0] is None:
-            return None
+        """The manifest of the last whole build into folder, with the keys of the
+        files it was built from as they are now."""
         from newsdesk.build.incremental import Manifest
 
+        row = self.db.execute("SELECT data FROM manifests WHERE folder = ?", (str(folder),))
+        found = row.fetchone()
+        if found is None:
+            return None
         try:
             manifest = pickle.loads(found[0])
         except Exception:  # written by another version: the build starts afresh
             return None
-        return manifest if isinstance(manifest, Manifest) else None
+        if not isinstance(manifest, Manifest):
+            return None
+        manifest.files = self._rows("sources", folder)
+        return manifest
+
+    def save_manifest(self, folder: Path, manifest: "Manifest") -> None:
+        files, manifest.files = manifest.files, {}
+        try:
+            data = pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL)
+        finally:
+            manifest.files = files
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (str(folder), data))
+            self.db.execute("DELETE FROM sources WHERE folder = ?", (str(folder),))
+        self.update_sources(folder, files)
+
+    def update_sources(self, folder: Path, changed: dict[str, str]) -> None:
+        """The keys of source files that were compiled again since the manifest."""
+        self._update_rows("sources", folder, changed, ())
+
+    def _rows(self, table: str, folder: Path) -> dict[str, str]:
+        query = f"SELECT path, key FROM {table} WHERE folder = ?"
+        return dict(self.db.execute(query, (str(folder),)).fetchall())
+
+    def _update_rows(
+        self, table: str, folder: Path, changed: dict[str, str], removed: Iterable[str]
+    ) -> None:
+        name = str(folder)
+        with self.db:
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                ((name, path, key) for path, key in changed.items()),
+            )
+            self.db.executemany(
+                f"DELETE FROM {table} WHERE folder = ? AND path = ?",
+                ((name, path) for path in removed),
+            )
 
     def prune(self) -> None:
         """Forget compiled files that this build did not use (deleted or edited)."""

@@ -69,10 +69,11 @@ def build_site(
             )
             if patch is not None:
                 written = _write_changed(patch.theme, patch.plans, folder, previous, progress)
-                cache.save_outputs(folder, previous, manifest)
+                cache.update_outputs(folder, written)
+                cache.update_sources(folder, {path: keys[path] for path in edits})
                 return BuildReport(
                     manifest.outcomes(), len(edits), manifest.article_count,
-                    len(previous), written, 0, patched=True,
+                    len(previous), len(written), 0, patched=True,
                 )  # fmt: skip
         # The collector only pauses while the site is loaded: page rendering makes
         # garbage of its own, in forked workers that would inherit the pause.
@@ -114,9 +115,14 @@ def build_site(
         removed = [path for path in previous if path not in current]
         for path in removed:
             (folder / path).unlink(missing_ok=True)
+        cache.update_outputs(
+            folder,
+            {path: current[path] for path in stale if previous.get(path) != current[path]},
+            removed,
+        )
         with paused_gc():
             manifest = record(setup, theme, keys, statics, files, compiled, catalog, plans, moment)
-        cache.save_outputs(folder, current, manifest)
+        cache.save_manifest(folder, manifest)
         if fresh:
             cache.prune()
     finally:
@@ -148,16 +154,17 @@ def _write_changed(
     folder: Path,
     outputs: dict[str, str],
     progress: ProgressFactory | None,
-) -> int:
-    """Render the plans whose key changed; outputs is updated in place."""
+) -> dict[str, str]:
+    """Render the plans whose key changed; returns their new keys."""
+    written: dict[str, str] = {}
     todo = []
     for plan in plans:
         key = digest(theme.key, plan.key)
         if outputs.get(plan.output_path) != key:
-            outputs[plan.output_path] = key
+            written[plan.output_path] = key
             todo.append(plan)
     _write_pages(theme, todo, folder, progress(len(todo), "写入页面") if progress else None)
-    return len(todo)
+    return written
 
 
 def _static_files(folder: Path) -> dict[str, str]:

@@ -202,8 +202,6 @@ def patch_plans(
         term = catalog.term(*source.term) if source.term else None
         members = [entries[p] for p in source.paths]
         plans.extend(plan_feeds(base, source.title, members, term))
-    for path in edited:
-        manifest.files[path] = keys[path]
     return Patch(theme, plans)
 
 
