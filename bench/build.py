@@ -1,6 +1,7 @@
 """Benchmark: a cold `newsdesk build` of N generated articles beside a full Hugo build of
 the same articles (the site in bench/hugo/), then newsdesk's rebuild after one article
-is edited and after no change, all in the same run.
+is edited (a paragraph added, the usual edit; then its title, which changes every list
+that shows it) and after no change, all in the same run.
 
     python bench/build.py [--count 10000] [--runs 1] [--only newsdesk|hugo] [--keep]
 
@@ -123,7 +124,8 @@ def edited_article(site: Path) -> Path:
 
 
 def rebuilds(build: list[str], out: Path, article: Path, runs: int) -> tuple[Row, Row]:
-    """newsdesk's rebuild after a paragraph is appended to `article`, then after no change."""
+    """newsdesk's rebuild after a paragraph is appended to `article`, after no change,
+    and after its title is changed."""
     edits = iter(range(1, runs + 1))
 
     def edit() -> None:
@@ -134,6 +136,16 @@ def rebuilds(build: list[str], out: Path, article: Path, runs: int) -> tuple[Row
     print_row(edited, full=False)
     unchanged = measured("newsdesk rebuild (no change)", build, runs, lambda: None, out)
     print_row(unchanged, full=False)
+    titles = iter(range(1, runs + 1))
+
+    def retitle() -> None:
+        text = article.read_text(encoding="utf-8")
+        head, _, rest = text.partition("title: ")
+        _, _, tail = rest.partition("\n")
+        article.write_text(f"{head}title: 修订标题 {next(titles)}\n{tail}", encoding="utf-8")
+
+    retitled = measured("newsdesk rebuild (title edited)", build, runs, retitle, out)
+    print_row(retitled, full=False)
     return edited, unchanged
 
 
