@@ -1,13 +1,26 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1, with each article's full content."""
 
 import json
+import re
 from dataclasses import dataclass
 from email.utils import format_datetime
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
 from newsdesk.site.catalog import Entry
 
 GENERATOR = "newsdesk"
+
+# XML 1.0 cannot carry most C0 control characters, not even as character
+# references: one in a title or a body would make the whole feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    return saxutils.escape(_NOT_XML.sub("", text))
+
+
+def quoteattr(text: str) -> str:
+    return saxutils.quoteattr(_NOT_XML.sub("", text))
 
 
 @dataclass(frozen=True)
