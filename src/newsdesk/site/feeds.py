@@ -4,8 +4,10 @@ import json
 import re
 from dataclasses import dataclass
 from email.utils import format_datetime
+from urllib.parse import urljoin, urlsplit
 from xml.sax import saxutils
 
+from newsdesk.content.model import Article
 from newsdesk.site.catalog import Entry
 
 GENERATOR = "newsdesk"
@@ -111,8 +113,8 @@ def json_feed(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute"
         }
         if a.updated:
             item["date_modified"] = a.updated.isoformat()
-        if a.cover_image:
-            item["image"] = absolute(a.cover_image)
+        if cover := cover_url(a):
+            item["image"] = absolute(cover)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -124,6 +126,21 @@ def json_feed(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute"
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+_IMAGE_SCHEMES = {"http", "https"}
+
+
+def cover_url(article: Article) -> str:
+    """The cover image's URL, site-relative (a relative path is relative to the
+    article's page) or on the web; "" for any other scheme, as front matter may hold
+    a `javascript:` or `data:` URL."""
+    if not article.cover_image:
+        return ""
+    url = urljoin(article.url, article.cover_image)
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return url if urlsplit(url).scheme.lower() in _IMAGE_SCHEMES else ""
 
 
 class Absolute:
