@@ -38,6 +38,7 @@ TAGS_PER_ARTICLE = 2
 TEXT_GROUPS = [tuple(p for p in group if not p.markdown_only) for group in GROUPS]
 MARKDOWN_SLUG = "markdown-links"
 SEARCH_QUERIES = ["pwn", "onerror", "script", "javascript"]
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # What a page may hold that is the site's own: its two scripts, its JSON-LD block
 # in the head, its search forms, its tag cloud weights.
@@ -369,10 +370,9 @@ def unsafe_url(where: str, url: str | None) -> list[str]:
     return [f"{where} is a {scheme}: URL: {url!r:.120}"]
 
 
-def browse_site(
-    site: Site, base: str, client: httpx.Client, browsing: Browsing, served: bool
-) -> None:
-    """Opens every page, checks what it shows, then the feeds and the search page."""
+def browse_site(site: Site, base: str, client: httpx.Client, browsing: Browsing) -> set[str]:
+    """Opens every page and checks what it shows, then the feeds; returns the paths of
+    the articles that hold payloads."""
     by_title = {plain(w.title): w for w in site.articles}
     articles = 0
     payload_paths = set()
@@ -392,7 +392,7 @@ def browse_site(
     if articles != len(site.articles) + 1:
         browsing.findings.add(base, [f"{articles} article pages, {len(site.articles) + 1} written"])
     check_feeds(site, client, browsing)
-    check_search_pages(base, browsing, served, payload_paths)
+    return payload_paths
 
 
 def is_archive(path: str) -> bool:
@@ -439,8 +439,10 @@ def check_feeds(site: Site, client: httpx.Client, browsing: Browsing) -> None:
             if not items:
                 browsing.findings.add(url, ["no items"])
             shown = {plain(title) for title, _ in items} - {"Markdown 链接"}
-            if not shown <= titles:
-                browsing.findings.add(url, [f"titles not as written: {shown - titles}"])
+            # XML 1.0 cannot carry C0 controls, so the XML feeds leave them out
+            expected = titles if name == "feed.json" else {NOT_XML.sub("", t) for t in titles}
+            if not shown <= expected:
+                browsing.findings.add(url, [f"titles not as written: {shown - expected}"])
             contents.update(content for _, content in items)
     for number, content in enumerate(sorted(contents)):
         browsing.check_html(f"feed content #{number}", content)
@@ -474,20 +476,32 @@ def test_static_site_runs_no_payload(site: Site, browsing: Browsing, tmp_path: P
     result = run_newsdesk("build", str(site.root), "--out", str(out))
     assert result.returncode == 0, result.stderr
     with serve_folder(out) as base, httpx.Client(base_url=base, timeout=30) as client:
-        browse_site(site, base, client, browsing, served=False)
+        paths = browse_site(site, base, client, browsing)
+        check_search_pages(base, browsing, False, paths)
     assert browsing.findings.problems == [], "\n".join(browsing.findings.problems)
 
 
-def test_served_site_runs_no_payload(
-    site: Site, browsing: Browsing, database_url: str, tmp_path: Path
-) -> None:
+def test_served_site_runs_no_payload(site: Site, browsing: Browsing, tmp_path: Path) -> None:
+    """Pages do not depend on the database: SQLite is enough here."""
+    database_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     with running_server(site.root, database_url) as server, server.client() as client:
-        browse_site(site, server.url, client, browsing, served=True)
-        check_urls_and_api(site, server.url, client, browsing)
+        browse_site(site, server.url, client, browsing)
     assert browsing.findings.problems == [], "\n".join(browsing.findings.problems)
 
 
-def check_urls_and_api(site: Site, base: str, client: httpx.Client, browsing: Browsing) -> None:
+def test_served_search_and_api_run_no_payload(
+    site: Site, browsing: Browsing, database_url: str
+) -> None:
+    """Search and the API answer from the database: on both backends."""
+    with running_server(site.root, database_url) as server, server.client() as client:
+        listing = client.get("/api/v1/articles", params={"limit": 50}).json()["items"]
+        paths = {item["path"] for item in listing if item["slug"] != MARKDOWN_SLUG}
+        check_search_pages(server.url, browsing, True, paths)
+        check_urls_and_api(server.url, client, browsing)
+    assert browsing.findings.problems == [], "\n".join(browsing.findings.problems)
+
+
+def check_urls_and_api(base: str, client: httpx.Client, browsing: Browsing) -> None:
     """Payloads in paths and query strings, and the API's JSON for them."""
     for group in TEXT_GROUPS:
         text = joined(group)
