@@ -1,13 +1,28 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1, with each article's full content."""
 
 import json
+import re
 from dataclasses import dataclass
 from email.utils import format_datetime
-from xml.sax.saxutils import escape, quoteattr
+from urllib.parse import urljoin, urlsplit
+from xml.sax import saxutils
 
+from newsdesk.content.model import Article
 from newsdesk.site.catalog import Entry
 
 GENERATOR = "newsdesk"
+
+# XML 1.0 cannot carry most C0 control characters, not even as character
+# references: one in a title or a body would make the whole feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def escape(text: str) -> str:
+    return saxutils.escape(_NOT_XML.sub("", text))
+
+
+def quoteattr(text: str) -> str:
+    return saxutils.quoteattr(_NOT_XML.sub("", text))
 
 
 @dataclass(frozen=True)
@@ -98,8 +113,8 @@ def json_feed(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute"
         }
         if a.updated:
             item["date_modified"] = a.updated.isoformat()
-        if a.cover_image:
-            item["image"] = absolute(a.cover_image)
+        if cover := cover_url(a):
+            item["image"] = absolute(cover)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -111,6 +126,21 @@ def json_feed(channel: Channel, entries: tuple[Entry, ...], absolute: "Absolute"
         "items": items,
     }
     return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+
+
+_IMAGE_SCHEMES = {"http", "https"}
+
+
+def cover_url(article: Article) -> str:
+    """The cover image's URL, site-relative (a relative path is relative to the
+    article's page) or on the web; "" for any other scheme, as front matter may hold
+    a `javascript:` or `data:` URL."""
+    if not article.cover_image:
+        return ""
+    url = urljoin(article.url, article.cover_image)
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return url if urlsplit(url).scheme.lower() in _IMAGE_SCHEMES else ""
 
 
 class Absolute:

@@ -4,7 +4,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from newsdesk.site.catalog import Entry
-from newsdesk.site.feeds import Absolute
+from newsdesk.site.feeds import Absolute, cover_url
 
 
 def sitemap(urls: list[tuple[str, str | None]], absolute: Absolute) -> str:
@@ -44,8 +44,8 @@ def news_article(
     }
     if a.authors:
         data["author"] = [{"@type": "Person", "name": x.name} for x in a.authors]
-    if a.cover_image:
-        data["image"] = [absolute(a.cover_image)]
+    if cover := cover_url(a):
+        data["image"] = [absolute(cover)]
     if a.category:
         data["articleSection"] = a.category
     return data

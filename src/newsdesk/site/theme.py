@@ -4,7 +4,7 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -113,9 +113,8 @@ class Theme:
         return url if urlsplit(url).scheme.lower() in _WEB_SCHEMES else ""
 
     def cover(self, entry: Entry) -> str:
-        """The cover image's URL; a relative one is relative to the article's page."""
-        image = entry.article.cover_image
-        return self.href(urljoin(entry.article.url, image)) if image else ""
+        """The cover image's URL under the site's base path."""
+        return self.href(feeds.cover_url(entry.article))
 
     def term_url(self, kind: str, name: str) -> str | None:
         term = self._groups[kind].get(name)
