@@ -96,7 +96,7 @@ def control_names(page: Page) -> list[tuple[str, str, str]]:
             if node.get("ignored"):
                 continue
             name = node.get("name", {})
-            winner = next(
+            winner: dict[str, Any] = next(
                 (s for s in name.get("sources", []) if "value" in s and not s.get("superseded")),
                 {},
             )

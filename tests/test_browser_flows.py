@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from newsdesk.site.locale import Locale
 from tests.browser import DESKTOP, PHONE, WatchedPage, screenshot, serve_folder, watched_page
@@ -49,7 +49,7 @@ def articles(server: Server) -> list[dict[str, Any]]:
 def unique_word(title: str, others: list[str]) -> str:
     """Chinese characters from the title that no other title contains, longest first:
     a query whose first result can only be this article."""
-    runs = re.findall(r"[\u4e00-\u9fff]{2,}", title)
+    runs: list[str] = re.findall(r"[\u4e00-\u9fff]{2,}", title)
     for size in (4, 3, 2):
         for run in runs:
             for start in range(len(run) - size + 1):
@@ -69,7 +69,7 @@ def is_beacon(response: Response) -> bool:
     return response.request.method == "POST" and response.url.endswith("/views")
 
 
-def open_article(page: Page, link: Any) -> None:
+def open_article(page: Page, link: Locator) -> None:
     """Follow a link to an article and wait for its view beacon, which a reader
     leaving at once would otherwise cut off."""
     read(page)
