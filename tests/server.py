@@ -61,6 +61,14 @@ def running_server(site: Path, database_url: str, *options: str) -> Iterator[Ser
         stop(server)
 
 
+@contextmanager
+def sqlite_server(site: Path, *options: str) -> Iterator[Server]:
+    """`running_server` on a SQLite file beside the site, for tests of what the
+    database backend does not change."""
+    with running_server(site, f"sqlite:///{site.parent / 'store.sqlite'}", *options) as running:
+        yield running
+
+
 def stop(server: Server) -> None:
     if server.process.poll() is None:
         server.process.terminate()

@@ -17,7 +17,7 @@ class Asset:
 
 
 def build_assets(config: SiteConfig) -> dict[str, Asset]:
-    """Assets by logical name (`site.css`, `site.js`, `search.js`)."""
+    """Assets by logical name (`site.css`, `site.js`, `search.js`, `favicon.svg`)."""
     dark = f":root {{ --accent: {config.theme.accent_dark}; }}"
     theme = (
         f":root {{ --accent: {config.theme.accent}; }}\n"
@@ -32,6 +32,7 @@ def build_assets(config: SiteConfig) -> dict[str, Asset]:
         "site.css": css.encode(),
         "site.js": (_STATIC / "site.js").read_bytes(),
         "search.js": (_STATIC / "search.js").read_bytes(),
+        "favicon.svg": _favicon(config.theme.accent).encode(),
     }
     assets = {}
     for name, content in sources.items():
@@ -39,3 +40,13 @@ def build_assets(config: SiteConfig) -> dict[str, Asset]:
         fingerprint = hashlib.blake2b(content, digest_size=6).hexdigest()
         assets[name] = Asset(f"/assets/{stem}.{fingerprint}.{suffix}", content)
     return assets
+
+
+def _favicon(accent: str) -> str:
+    """An icon in the site's accent colour: without one, every browser asks for
+    /favicon.ico and logs the 404."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+        f'<rect width="32" height="32" rx="6" fill="{accent}"/>'
+        '<path d="M9 24V8h3.2l7.6 10.4V8H23v16h-3.2l-7.6-10.4V24z" fill="#fff"/></svg>\n'
+    )

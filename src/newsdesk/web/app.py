@@ -165,7 +165,8 @@ class App:
         return [(b"access-control-allow-origin", allowed), (b"vary", b"origin")]
 
     async def _live_reload(self, receive: Receive, send: Send) -> None:
-        """A server-sent event stream that says `change` whenever the site changes."""
+        """A server-sent event stream that says `change` once the site changes, then
+        ends (the page reloads and opens a new one)."""
         headers = [
             (b"content-type", b"text/event-stream"),
             (b"cache-control", b"no-store"),
@@ -173,19 +174,17 @@ class App:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b": connected\n\n", "more_body": True})
         disconnected = asyncio.ensure_future(_disconnect(receive))
+        changed = asyncio.ensure_future(self.changed.wait())
         try:
-            while not disconnected.done():
-                changed = asyncio.ensure_future(self.changed.wait())
-                await asyncio.wait({changed, disconnected}, return_when=asyncio.FIRST_COMPLETED)
-                if changed.done():
-                    event = b"event: change\ndata: %d\n\n" % self._snapshot().version
-                    await send({"type": "http.response.body", "body": event, "more_body": True})
-                else:
-                    changed.cancel()
+            await asyncio.wait({changed, disconnected}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             disconnected.cancel()
+            changed.cancel()
+        last = b""
+        if changed.done() and not changed.cancelled():
+            last = b"event: change\ndata: %d\n\n" % self._snapshot().version
         with contextlib.suppress(Exception):
-            await send({"type": "http.response.body", "body": b""})
+            await send({"type": "http.response.body", "body": last})
 
     async def _error(
         self,

@@ -50,6 +50,14 @@
   "use strict";
   var url = document.body.dataset.live;
   if (!url || !window.EventSource) return;
+  // The server ends the stream after a change; reloading only then, and not while
+  // the stream is open, leaves no request cut off by the unload.
+  var changed = false;
   var source = new EventSource(url);
-  source.addEventListener("change", function () { window.location.reload(); });
+  source.addEventListener("change", function () { changed = true; });
+  source.addEventListener("error", function () {
+    if (!changed) return;
+    source.close();
+    window.location.reload();
+  });
 })();
