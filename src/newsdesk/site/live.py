@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover, replace_boilerplate_summaries, resolve_slugs
-from newsdesk.content.parallel import map_files
+from newsdesk.content.parallel import map_batches
 from newsdesk.gc_pause import paused_gc
 from newsdesk.render.plaintext import html_to_text
 from newsdesk.site.catalog import Catalog, Entry, digest
@@ -201,12 +201,47 @@ class LiveSite:
         compiling = {t[0] for t in todo}
         unchanged = [k for k in by_key if k in rows and k not in compiling]
         self._compiled.update(self._read([k for k in unchanged if k not in self._compiled]))
-        packed = map_files(
+        batches = map_batches(
             compile_packed,
             [by_key[t[0]] for t in todo],
             (self.content, self.render),
             progress(len(todo), "编译文章") if progress and todo else None,
         )
+        done = 0
+        for packed in batches:
+            writes = self._take(todo[done : done + len(packed)], packed, rows, report)
+            done += len(packed)
+            # Stored batch by batch: a server killed while compiling a large site
+            # keeps what it compiled, and compiles only the rest when it starts again.
+            if writes:
+                with self.engine.begin() as connection:
+                    connection.execute(self._upsert(), writes)
+        known = set(rows) | set(self._compiled) if everything else wanted or set()
+        gone = {key for key in known if key not in by_key}
+        for key in gone:
+            self._compiled.pop(key, None)
+        report.removed = len(gone)
+        with self.engine.begin() as connection:
+            if touched:
+                restat = (
+                    update(documents)
+                    .where(documents.c.path == bindparam("key"))
+                    .values(size=bindparam("size"), mtime_ns=bindparam("mtime_ns"))
+                )
+                connection.execute(restat, touched)
+            if gone:
+                connection.execute(delete(documents).where(documents.c.path.in_(gone)))
+        return report
+
+    def _take(
+        self,
+        todo: list[tuple[str, int, int, str]],
+        packed: list[bytes],
+        rows: dict[str, _Row],
+        report: IndexReport,
+    ) -> list[dict[str, object]]:
+        """Keep freshly compiled articles (or the last good version of one that no
+        longer parses); the rows to store."""
         results: list[Compiled] = [pickle.loads(data) for data in packed]
         failed = [t[0] for t, c in zip(todo, results, strict=True) if c.outcome.article is None]
         stored = self._read([k for k in failed if k in rows and k not in self._compiled])
@@ -235,24 +270,7 @@ class LiveSite:
                     "data": data,
                 }
             )
-        known = set(rows) | set(self._compiled) if everything else wanted or set()
-        gone = {key for key in known if key not in by_key}
-        for key in gone:
-            self._compiled.pop(key, None)
-        report.removed = len(gone)
-        with self.engine.begin() as connection:
-            if writes:
-                connection.execute(self._upsert(), writes)
-            if touched:
-                restat = (
-                    update(documents)
-                    .where(documents.c.path == bindparam("key"))
-                    .values(size=bindparam("size"), mtime_ns=bindparam("mtime_ns"))
-                )
-                connection.execute(restat, touched)
-            if gone:
-                connection.execute(delete(documents).where(documents.c.path.in_(gone)))
-        return report
+        return writes
 
     def _read(self, keys: list[str]) -> dict[str, Compiled]:
         found: dict[str, Compiled] = {}
