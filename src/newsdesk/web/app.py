@@ -32,7 +32,6 @@ from newsdesk.web.watch import start_watching
 
 log = logging.getLogger("newsdesk")
 
-_UNAVAILABLE = "数据库暂时不可用，请稍后再试。"
 # While the database is away, the log says so again this often (not once per request).
 _OUTAGE_REMINDER_SECONDS = 60.0
 
@@ -156,7 +155,8 @@ class App:
             await self._error(scope, send, error.status, error.message, error.headers, head)
         except (OperationalError, DBAPIError, PoolTimeout) as error:
             self.outage.failed(error)
-            await self._error(scope, send, 503, _UNAVAILABLE, [(b"retry-after", b"5")], head)
+            message = self._snapshot().theme.locale.text("database_unavailable")
+            await self._error(scope, send, 503, message, [(b"retry-after", b"5")], head)
 
     async def _page(self, request: Request, send: Send) -> None:
         if request.method not in ("GET", "HEAD"):
