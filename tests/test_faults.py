@@ -482,6 +482,12 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
     tmp_path: Path, private_postgres: PrivatePostgres
 ) -> None:
     site = copy_site(DEMO_SITE, tmp_path / "site")
+    # In English: the page saying the database is away must be too.
+    config = site / "newsdesk.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('language = "zh-CN"', 'language = "en"'),
+        encoding="utf-8",
+    )
     with running_server(site, private_postgres.url) as server:
         with server.client() as client:
             articles = all_slugs(client)
@@ -504,11 +510,12 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
                 readers.more(503, 30, within=20)
                 with server.client() as client:
                     assert client.get("/").status_code == 200
-                    for path in (
-                        "/api/v1/articles/pgvector-intro/views",
-                        "/search/?q=向量&offset=7777",
-                    ):
-                        assert unavailable(client.get(path)) is None, path
+                    assert unavailable(client.get("/api/v1/articles/pgvector-intro/views")) is None
+                    page = client.get("/search/", params={"q": "向量", "offset": "7777"})
+                    assert unavailable(page) is None
+                    assert '<html lang="en"' in page.text
+                    message = page.text.split("</h1>", 1)[1].split("</p>", 1)[0]
+                    assert message.isascii(), message
                 private_postgres.start()
                 recovered = eventually(lambda: beacon_counts(server, readers.slugs[0]), within=15)
                 readers.more(200, 50, within=20)
