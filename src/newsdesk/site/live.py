@@ -105,6 +105,8 @@ class LiveSite:
         self._prefix = os.path.join(os.path.abspath(self.folder), "")
         self.options_key = compile_options_key(self.content, self.render)
         self._compiled: dict[str, Compiled] = {}
+        # The content hash of the file each article of _compiled was compiled from.
+        self._hashes: dict[str, str] = {}
         self._lock = threading.Lock()
         self._version = 0
         self._views_key = ""
@@ -200,7 +202,12 @@ class LiveSite:
             todo.append((key, stat.st_size, stat.st_mtime_ns, content_hash))
         compiling = {t[0] for t in todo}
         unchanged = [k for k in by_key if k in rows and k not in compiling]
-        self._compiled.update(self._read([k for k in unchanged if k not in self._compiled]))
+        # Another worker may have stored a newer version than the one held here (it
+        # compiled the change first): that one is read, not ours kept.
+        stale = [k for k in unchanged if self._hashes.get(k) != rows[k].content_hash]
+        fresh = self._read(stale)
+        self._compiled.update(fresh)
+        self._hashes.update((k, rows[k].content_hash) for k in fresh)
         batches = map_batches(
             compile_packed,
             [by_key[t[0]] for t in todo],
@@ -220,6 +227,7 @@ class LiveSite:
         gone = {key for key in known if key not in by_key}
         for key in gone:
             self._compiled.pop(key, None)
+            self._hashes.pop(key, None)
         report.removed = len(gone)
         with self.engine.begin() as connection:
             if touched:
@@ -256,10 +264,13 @@ class LiveSite:
                     log.warning("%s:%s:%s: %s", compiled.outcome.path, d.line, d.col, d.message)
                 if previous is not None and previous.outcome.article is not None:
                     report.kept.append(key)
-                    self._compiled[key] = previous
+                    if key in stored:
+                        self._compiled[key] = previous
+                        self._hashes[key] = rows[key].content_hash
                     continue
             report.compiled += 1
             self._compiled[key] = compiled
+            self._hashes[key] = content_hash
             writes.append(
                 {
                     "path": key,
