@@ -1,11 +1,13 @@
 """A real `newsdesk serve` process on 127.0.0.1 for tests, and its databases."""
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +43,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(site: Path, database_url: str, *options: str) -> Iterator[Server]:
+def running_server(
+    site: Path, database_url: str, *options: str, port: int | None = None
+) -> Iterator[Server]:
     """`newsdesk serve SITE` in a child process, ready when its home page answers."""
-    port = free_port()
+    server = launch(site, database_url, *options, port=port)
+    try:
+        wait_until_ready(server)
+        yield server
+    finally:
+        stop(server)
+
+
+def launch(site: Path, database_url: str, *options: str, port: int | None = None) -> Server:
+    """`newsdesk serve SITE` started in a session of its own (so that its workers can
+    be found and ended with it), without waiting for it; `stop` ends it."""
+    port = port or free_port()
     log = site.parent / f"serve-{port}.log"
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("NEWSDESK_DATABASE_URL", None)
@@ -51,14 +66,14 @@ def running_server(site: Path, database_url: str, *options: str) -> Iterator[Ser
     command += ["--database-url", database_url, *options]
     with open(log, "w", encoding="utf-8") as sink:
         process = subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, text=True, env=env
+            command,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            start_new_session=True,
         )
-    server = Server(f"http://127.0.0.1:{port}", site, database_url, process, log)
-    try:
-        _wait_until_ready(server)
-        yield server
-    finally:
-        stop(server)
+    return Server(f"http://127.0.0.1:{port}", site, database_url, process, log)
 
 
 @contextmanager
@@ -77,9 +92,12 @@ def stop(server: Server) -> None:
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
+    # Whatever is left of its session (workers of a server that was killed).
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
 
 
-def _wait_until_ready(server: Server) -> None:
+def wait_until_ready(server: Server) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -93,6 +111,16 @@ def _wait_until_ready(server: Server) -> None:
             pass
         time.sleep(0.1)
     pytest.fail(f"newsdesk serve did not answer within {START_TIMEOUT} s:\n{server.output()}")
+
+
+def eventually(check: Callable[[], bool], within: float = 1.0) -> float:
+    """Seconds until check() held; fails after `within` seconds."""
+    start = time.monotonic()
+    while time.monotonic() - start < within:
+        if check():
+            return time.monotonic() - start
+        time.sleep(0.02)
+    raise AssertionError(f"not true within {within} s")
 
 
 def postgres_database() -> Iterator[str]:

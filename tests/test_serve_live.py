@@ -3,14 +3,14 @@ show within a second; a broken edit keeps the last good version online; a restar
 on an unchanged site compiles nothing; several workers share one database."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import DEMO_SITE, copy_site
-from tests.server import Server, running_server
+from tests.server import Server, eventually, running_server
 
 ARTICLE = """---
 title: {title}
@@ -28,16 +28,6 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
     site = copy_site(DEMO_SITE, tmp_path / "site")
     with running_server(site, database_url) as running:
         yield running
-
-
-def eventually(check: Callable[[], bool], within: float = 1.0) -> float:
-    """Seconds until check() held; fails after `within` seconds."""
-    start = time.monotonic()
-    while time.monotonic() - start < within:
-        if check():
-            return time.monotonic() - start
-        time.sleep(0.02)
-    raise AssertionError(f"not true within {within} s")
 
 
 def title_at(client: httpx.Client, path: str) -> str | None:

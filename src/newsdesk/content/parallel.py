@@ -1,7 +1,7 @@
 """Work over many files, spread over all cores when there are enough of them."""
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -11,6 +11,8 @@ Progress = Callable[[int], None]
 
 # Below this many items a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 300
+# Results handed over at a time when working in this process.
+SERIAL_BATCH = 64
 
 
 def map_files(
@@ -23,23 +25,34 @@ def map_files(
 
     `function` and `extra` must be picklable; results come back in order.
     """
+    return [result for batch in map_batches(function, items, extra, progress) for result in batch]
+
+
+def map_batches(
+    function: Callable[..., Result],
+    items: Sequence[Item],
+    extra: tuple[Any, ...],
+    progress: Progress | None = None,
+) -> Iterator[list[Result]]:
+    """The results of `map_files` in consecutive batches, each as soon as it is done,
+    so that a caller can keep them before the rest is finished."""
     workers = os.cpu_count() or 1
     if len(items) < PARALLEL_THRESHOLD or workers == 1:
-        results = []
-        for item in items:
-            results.append(function(item, *extra))
-            if progress:
-                progress(1)
-        return results
+        for start in range(0, len(items), SERIAL_BATCH):
+            batch = []
+            for item in items[start : start + SERIAL_BATCH]:
+                batch.append(function(item, *extra))
+                if progress:
+                    progress(1)
+            yield batch
+        return
     chunk = max(16, len(items) // (workers * 8))
     jobs = [(function, items[i : i + chunk], extra) for i in range(0, len(items), chunk)]
-    results = []
     with ProcessPoolExecutor(workers) as pool:
         for batch in pool.map(_run_batch, jobs):
-            results.extend(batch)
             if progress:
                 progress(len(batch))
-    return results
+            yield batch
 
 
 def _run_batch(job: tuple[Callable[..., Result], Sequence[Item], tuple[Any, ...]]) -> list[Result]:

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover, replace_boilerplate_summaries, resolve_slugs
-from newsdesk.content.parallel import map_files
+from newsdesk.content.parallel import map_batches
 from newsdesk.gc_pause import paused_gc
 from newsdesk.render.plaintext import html_to_text
 from newsdesk.site.catalog import Catalog, Entry, digest
@@ -105,6 +105,8 @@ class LiveSite:
         self._prefix = os.path.join(os.path.abspath(self.folder), "")
         self.options_key = compile_options_key(self.content, self.render)
         self._compiled: dict[str, Compiled] = {}
+        # The content hash of the file each article of _compiled was compiled from.
+        self._hashes: dict[str, str] = {}
         self._lock = threading.Lock()
         self._version = 0
         self._views_key = ""
@@ -200,13 +202,54 @@ class LiveSite:
             todo.append((key, stat.st_size, stat.st_mtime_ns, content_hash))
         compiling = {t[0] for t in todo}
         unchanged = [k for k in by_key if k in rows and k not in compiling]
-        self._compiled.update(self._read([k for k in unchanged if k not in self._compiled]))
-        packed = map_files(
+        # Another worker may have stored a newer version than the one held here (it
+        # compiled the change first): that one is read, not ours kept.
+        stale = [k for k in unchanged if self._hashes.get(k) != rows[k].content_hash]
+        fresh = self._read(stale)
+        self._compiled.update(fresh)
+        self._hashes.update((k, rows[k].content_hash) for k in fresh)
+        batches = map_batches(
             compile_packed,
             [by_key[t[0]] for t in todo],
             (self.content, self.render, term_slugs(self._compiled.values()) if todo else {}),
             progress(len(todo), "编译文章") if progress and todo else None,
         )
+        done = 0
+        for packed in batches:
+            writes = self._take(todo[done : done + len(packed)], packed, rows, report)
+            done += len(packed)
+            # Stored batch by batch: a server killed while compiling a large site
+            # keeps what it compiled, and compiles only the rest when it starts again.
+            if writes:
+                with self.engine.begin() as connection:
+                    connection.execute(self._upsert(), writes)
+        known = set(rows) | set(self._compiled) if everything else wanted or set()
+        gone = {key for key in known if key not in by_key}
+        for key in gone:
+            self._compiled.pop(key, None)
+            self._hashes.pop(key, None)
+        report.removed = len(gone)
+        with self.engine.begin() as connection:
+            if touched:
+                restat = (
+                    update(documents)
+                    .where(documents.c.path == bindparam("key"))
+                    .values(size=bindparam("size"), mtime_ns=bindparam("mtime_ns"))
+                )
+                connection.execute(restat, touched)
+            if gone:
+                connection.execute(delete(documents).where(documents.c.path.in_(gone)))
+        return report
+
+    def _take(
+        self,
+        todo: list[tuple[str, int, int, str]],
+        packed: list[bytes],
+        rows: dict[str, _Row],
+        report: IndexReport,
+    ) -> list[dict[str, object]]:
+        """Keep freshly compiled articles (or the last good version of one that no
+        longer parses); the rows to store."""
         results: list[Compiled] = [pickle.loads(data) for data in packed]
         failed = [t[0] for t, c in zip(todo, results, strict=True) if c.outcome.article is None]
         stored = self._read([k for k in failed if k in rows and k not in self._compiled])
@@ -221,10 +264,13 @@ class LiveSite:
                     log.warning("%s:%s:%s: %s", compiled.outcome.path, d.line, d.col, d.message)
                 if previous is not None and previous.outcome.article is not None:
                     report.kept.append(key)
-                    self._compiled[key] = previous
+                    if key in stored:
+                        self._compiled[key] = previous
+                        self._hashes[key] = rows[key].content_hash
                     continue
             report.compiled += 1
             self._compiled[key] = compiled
+            self._hashes[key] = content_hash
             writes.append(
                 {
                     "path": key,
@@ -235,24 +281,7 @@ class LiveSite:
                     "data": data,
                 }
             )
-        known = set(rows) | set(self._compiled) if everything else wanted or set()
-        gone = {key for key in known if key not in by_key}
-        for key in gone:
-            self._compiled.pop(key, None)
-        report.removed = len(gone)
-        with self.engine.begin() as connection:
-            if writes:
-                connection.execute(self._upsert(), writes)
-            if touched:
-                restat = (
-                    update(documents)
-                    .where(documents.c.path == bindparam("key"))
-                    .values(size=bindparam("size"), mtime_ns=bindparam("mtime_ns"))
-                )
-                connection.execute(restat, touched)
-            if gone:
-                connection.execute(delete(documents).where(documents.c.path.in_(gone)))
-        return report
+        return writes
 
     def _read(self, keys: list[str]) -> dict[str, Compiled]:
         found: dict[str, Compiled] = {}

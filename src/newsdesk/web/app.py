@@ -4,9 +4,12 @@ work that keeps the site current (file watching, view recounts)."""
 import asyncio
 import contextlib
 import logging
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -29,7 +32,49 @@ from newsdesk.web.watch import start_watching
 
 log = logging.getLogger("newsdesk")
 
-_UNAVAILABLE = "数据库暂时不可用，请稍后再试。"
+# While the database is away, the log says so again this often (not once per request).
+_OUTAGE_REMINDER_SECONDS = 60.0
+
+
+class _Outage:
+    """Logs a database outage in a few lines: when it starts, a reminder now and then
+    while requests keep failing, and when a new connection succeeds again."""
+
+    def __init__(self, engine: Engine):
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._said = 0.0
+        self._failed = 0
+        event.listen(engine, "connect", self._connected)
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._failed += 1
+            if self._since is None:
+                self._since = self._said = now
+                log.warning(
+                    "database unavailable: %s; answering 503 until it is back", first_line(error)
+                )
+            elif now - self._said >= _OUTAGE_REMINDER_SECONDS:
+                self._said = now
+                log.warning(
+                    "database still unavailable (%d requests answered 503): %s",
+                    self._failed,
+                    first_line(error),
+                )
+
+    def _connected(self, *_: object) -> None:
+        with self._lock:
+            if self._since is None:
+                return
+            log.info(
+                "database reachable again after %.0f s (%d requests answered 503)",
+                time.monotonic() - self._since,
+                self._failed,
+            )
+            self._since = None
+            self._failed = 0
 
 
 class App:
@@ -39,6 +84,7 @@ class App:
         self.pages = html.PageCache()
         self.static = html.StaticFiles(live.root)
         self.api = Api(live)
+        self.outage = _Outage(live.engine)
         self.changed = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         cors = live.config.api.cors_origins
@@ -108,8 +154,9 @@ class App:
         except HTTPError as error:
             await self._error(scope, send, error.status, error.message, error.headers, head)
         except (OperationalError, DBAPIError, PoolTimeout) as error:
-            log.warning("database unavailable: %s", first_line(error))
-            await self._error(scope, send, 503, _UNAVAILABLE, [(b"retry-after", b"5")], head)
+            self.outage.failed(error)
+            message = self._snapshot().theme.locale.text("database_unavailable")
+            await self._error(scope, send, 503, message, [(b"retry-after", b"5")], head)
 
     async def _page(self, request: Request, send: Send) -> None:
         if request.method not in ("GET", "HEAD"):

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 
 import uvicorn
@@ -27,6 +28,8 @@ _WORKER_MODULES = (
 )
 # A worker that dies sooner than this after starting is not restarted in a loop.
 _CRASH_LOOP_SECONDS = 2.0
+# How often a worker checks that its supervisor is still there.
+_SUPERVISOR_POLL_SECONDS = 0.25
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -57,6 +60,7 @@ def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
         return
     children: dict[int, float] = {}
     stopping = False
+    supervisor = os.getpid()
 
     def spawn() -> None:
         pid = os.fork()
@@ -64,6 +68,7 @@ def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             live.engine.dispose(close=False)  # the parent's connections are not ours
+            threading.Thread(target=_follow_supervisor, args=(supervisor,), daemon=True).start()
             try:
                 _worker(live, sock, dev)
             finally:
@@ -94,6 +99,15 @@ def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
         if time.monotonic() - started < _CRASH_LOOP_SECONDS:
             time.sleep(_CRASH_LOOP_SECONDS)
         spawn()
+
+
+def _follow_supervisor(supervisor: int) -> None:
+    """Stops this worker (gracefully, as SIGTERM does) once its supervisor is gone: a
+    supervisor killed outright cannot stop its workers, and workers left behind would
+    keep the port, so that the server could not be started again."""
+    while os.getppid() == supervisor:
+        time.sleep(_SUPERVISOR_POLL_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _worker(live: LiveSite, sock: socket.socket, dev: bool) -> None:
