@@ -67,7 +67,7 @@ CHECK_PAGE = r"""
     }
     if (tag === "meta" && el.hasAttribute("http-equiv")) found.push("meta " + describe(el));
     if (tag === "link" && (el.parentElement !== document.head
-        || !["stylesheet", "alternate", "canonical"].includes(el.rel))) {
+        || !["stylesheet", "alternate", "canonical", "icon"].includes(el.rel))) {
       found.push("link " + describe(el));
     }
     if (tag === "form" && !["search-box", "search-page"].includes(el.className)) {
