@@ -12,8 +12,42 @@ _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 _NUMBER = re.compile(r"(\d[\d,，_]*(?:\.\d+)?)\s*([万wWkK])?")
 
 
+# Deeper and larger than any field needs, and far below Python's recursion limit.
+MAX_NESTING = 32
+MAX_ITEMS = 10_000
+
+
 class ValueProblem(ValueError):
     """A value that cannot be read as the type its field needs."""
+
+
+def nesting_problem(value: Any) -> str | None:
+    """Why a value is unusable whatever its field: lists and mappings nested past
+    MAX_NESTING, one that contains itself, or aliases that multiply past MAX_ITEMS
+    (YAML anchors make each of these in a line)."""
+    sizes: dict[int, int] = {}  # items under each container, counted once per container
+    path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, leaving = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if leaving:
+            path.discard(id(item))
+            size = sum(sizes.get(id(child), 1) for child in children)
+            if size > MAX_ITEMS:
+                return f"the value holds more than {MAX_ITEMS:,} items"
+            sizes[id(item)] = size
+            continue
+        if not isinstance(item, list | tuple | dict) or id(item) in sizes:
+            continue
+        if id(item) in path:
+            return "the value contains itself"
+        if len(path) >= MAX_NESTING:
+            return f"the value is nested more than {MAX_NESTING} levels deep"
+        path.add(id(item))
+        stack.append((item, True))
+        stack.extend((child, False) for child in children)
+    return None
 
 
 def to_text(value: Any) -> str | None:

@@ -169,6 +169,16 @@ def map_fields(
     chosen: dict[str, tuple[int, str, Any]] = {}
     for key, value in meta.items():
         key_text = str(key)
+        if problem := coerce.nesting_problem(value):
+            diagnostics.append(
+                Diagnostic(
+                    "invalid-value",
+                    f"{key_text}: {problem}; the value is ignored",
+                    *positions.get(key_text, (1, 1)),
+                    fix="write the value without anchors (&, *) or deep nesting",
+                )
+            )
+            continue
         normalized = normalize_key(key_text)
         name = _KEY_TO_FIELD.get(normalized)
         if normalized == "published" and isinstance(value, bool):

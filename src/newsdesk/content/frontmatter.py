@@ -92,6 +92,15 @@ def _locate_json(lines: list[Line]) -> Span | Diagnostic:
             error.colno + line.shift,
             fix="correct the JSON object at the top of the file",
         )
+    except RecursionError:
+        opening = lines[0]
+        return Diagnostic(
+            "frontmatter-syntax",
+            "JSON front matter is nested too deeply to read",
+            opening.no,
+            opening.text.index("{") + opening.shift + 1,
+            fix="flatten the JSON object at the top of the file",
+        )
     last = text.count("\n", 0, end)
     return Span("json", 0, last + 1, last + 1)
 
@@ -214,6 +223,17 @@ def _parse_toml(block: list[Line]) -> Parsed:
                 line,
                 col,
                 fix='write each field as key = "value" between the +++ lines',
+            )
+        )
+        result.failed = True
+        return result
+    except RecursionError:
+        result.diagnostics.append(
+            Diagnostic(
+                "frontmatter-syntax",
+                "TOML front matter is nested too deeply to read",
+                *_map(block, 0, 0),
+                fix="flatten the arrays and tables between the +++ lines",
             )
         )
         result.failed = True

@@ -14,7 +14,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
     (re.compile(r"<(https?://[^>]+)>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^>]*>"), ""),
-    (re.compile(r"(`+)(.+?)\1"), r"\2"),
+    # A span opens with a whole run of backticks and closes with a run as long: tried
+    # from every backtick instead, the pattern takes cubic time on a line of them.
+    (re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)"), r"\2"),
     (re.compile(r"(\*\*|__|~~)(.+?)\1"), r"\2"),
     (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)"), r"\1"),
     (re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w])"), r"\1"),
@@ -27,9 +29,15 @@ _ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"
 _ENTITY = re.compile("|".join(_ENTITIES))
 
 
+# Several rules take quadratic time on long runs of brackets or emphasis marks; no
+# heading or summary needs more of a line than this.
+MAX_INLINE = 1000
+
+
 def inline_text(markdown: str) -> str:
-    """The reader-visible text of one line of inline Markdown."""
-    text = markdown
+    """The reader-visible text of one line of inline Markdown (its first MAX_INLINE
+    characters)."""
+    text = markdown[:MAX_INLINE]
     if any(ch in text for ch in "[]`*_~<{\\!"):
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)

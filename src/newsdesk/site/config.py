@@ -252,3 +252,8 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
             )
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))
+    # A `..` segment would put pages outside the output folder of `newsdesk build`.
+    if any(part in (".", "..") for part in re.split(r"[/\\]", config.content.permalink)):
+        problems.append(
+            ("content.permalink", "must not contain . or .. segments; write it like /posts/:slug/")
+        )

@@ -48,7 +48,7 @@ class Api:
         route = parts[0]
         if request.method == "POST":
             if route == "articles" and len(parts) == 3 and parts[2] == "views":
-                await read_body(receive)
+                await read_body(request, receive)
                 return _ok(await self._count_view(request, snapshot, parts[1]))
             raise HTTPError(405, "this endpoint does not accept POST", [(b"allow", b"GET, HEAD")])
         if request.method not in ("GET", "HEAD"):

@@ -13,6 +13,10 @@ Send = Callable[[Message], Awaitable[None]]
 
 # Beacons and API calls carry no body worth more than this.
 MAX_BODY = 64 * 1024
+# No page or API call needs a longer URL (path and query) or more header bytes.
+MAX_URL = 8 * 1024
+MAX_HEADERS = 64 * 1024
+MAX_QUERY_FIELDS = 50
 
 
 class HTTPError(Exception):
@@ -37,25 +41,34 @@ class Request:
     @classmethod
     def from_scope(cls, scope: Scope) -> "Request":
         raw = scope.get("raw_path") or scope["path"].encode()
+        raw_query = scope.get("query_string", b"")
+        if len(raw) + len(raw_query) > MAX_URL:
+            raise HTTPError(414, f"the URL is longer than {MAX_URL} bytes")
+        raw_headers = scope.get("headers", [])
+        if sum(len(name) + len(value) for name, value in raw_headers) > MAX_HEADERS:
+            raise HTTPError(431, f"the request headers are larger than {MAX_HEADERS} bytes")
+        if raw_query.count(b"&") >= MAX_QUERY_FIELDS:
+            raise HTTPError(400, f"the URL has more than {MAX_QUERY_FIELDS} query parameters")
         try:
             path = unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
-            query_string = scope.get("query_string", b"").decode("utf-8")
-            query = dict(
-                parse_qsl(query_string, keep_blank_values=True, errors="strict", max_num_fields=50)
-            )
+            query_string = raw_query.decode("utf-8")
+            query = dict(parse_qsl(query_string, keep_blank_values=True, errors="strict"))
         except (UnicodeDecodeError, ValueError) as error:
             raise HTTPError(400, "the URL is not valid UTF-8") from error
         if "\x00" in path or any("\x00" in v for v in query.values()):
             raise HTTPError(400, "the URL contains a NUL character")
         headers = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in scope.get("headers", [])
+            name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw_headers
         }
         client = scope.get("client") or ("", 0)
         return cls(scope["method"], path, query, headers, client[0] or "", scope)
 
 
-async def read_body(receive: Receive, limit: int = MAX_BODY) -> bytes:
+async def read_body(request: Request, receive: Receive, limit: int = MAX_BODY) -> bytes:
+    declared = request.headers.get("content-length", "")
+    # Refused before reading: a client announcing a huge body may never send it.
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPError(413, f"the request body is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
     while True:
