@@ -34,20 +34,27 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     }
 
 
+# Text parameters: any text but NUL, which the server refuses (no database stores it).
+_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}
 _SLUG = {
     "name": "slug",
     "in": "path",
     "required": True,
     "description": "The article's slug",
-    "schema": {"type": "string", "minLength": 1},
+    "schema": {**_TEXT, "minLength": 1},
 }
 _DATE = {"type": "string", "format": "date"}
+# An empty value is no value: what a form with a field left blank sends.
+_EMPTY = {"type": "string", "maxLength": 0}
+_BOUND = {"type": "string", "anyOf": [{"format": "date"}, _EMPTY]}
 _RANGE = [
-    _query("since", "Published on or after this date (YYYY-MM-DD)", _DATE),
-    _query("until", "Published on or before this date (YYYY-MM-DD)", _DATE),
+    _query("since", "Published on or after this date (YYYY-MM-DD); empty for none", _BOUND),
+    _query("until", "Published on or before this date (YYYY-MM-DD); empty for none", _BOUND),
 ]
 _LIMIT = _query(
-    "limit", "Items per page (1–100)", {"type": "integer", "minimum": 1, "maximum": 100}
+    "limit",
+    "Items per page (1–100; empty for 20)",
+    {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100}, _EMPTY]},
 )
 
 _SCHEMAS: dict[str, Any] = {
@@ -237,9 +244,9 @@ def openapi_document(title: str) -> dict[str, Any]:
                     "summary": "Published articles, filtered, sorted and paginated by cursor",
                     "operationId": "list_articles",
                     "parameters": [
-                        _query("category", "Category name or slug", {"type": "string"}),
-                        _query("tag", "Tag name or slug", {"type": "string"}),
-                        _query("author", "Author name or slug", {"type": "string"}),
+                        _query("category", "Category name or slug", _TEXT),
+                        _query("tag", "Tag name or slug", _TEXT),
+                        _query("author", "Author name or slug", _TEXT),
                         _query(
                             "sticky",
                             "Only sticky (true) or not sticky (false)",
@@ -265,7 +272,7 @@ def openapi_document(title: str) -> dict[str, Any]:
                             },
                         ),
                         _LIMIT,
-                        _query("cursor", "next_cursor of the previous page", {"type": "string"}),
+                        _query("cursor", "next_cursor of the previous page", _TEXT),
                     ],
                     "responses": {
                         "200": _json(_ref("ArticlePage"), "A page of articles"),
@@ -306,16 +313,21 @@ def openapi_document(title: str) -> dict[str, Any]:
                         _query(
                             "q",
                             "The query; words separated by spaces must all match",
-                            {"type": "string"},
+                            _TEXT,
                         ),
-                        _query("category", "Only this category (name)", {"type": "string"}),
-                        _query("tag", "Only this tag (name)", {"type": "string"}),
+                        _query("category", "Only this category (name)", _TEXT),
+                        _query("tag", "Only this tag (name)", _TEXT),
                         *_RANGE,
                         _LIMIT,
                         _query(
                             "offset",
-                            "Results to skip",
-                            {"type": "integer", "minimum": 0, "maximum": 10000},
+                            "Results to skip (empty for none)",
+                            {
+                                "anyOf": [
+                                    {"type": "integer", "minimum": 0, "maximum": 10000},
+                                    _EMPTY,
+                                ]
+                            },
                         ),
                     ],
                     "responses": {"200": _json(_ref("SearchResults"), "Ranked results"), **_ERRORS},
