@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser import chromium
-from tests.server import postgres_database
+from tests.server import Server, postgres_database, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -61,3 +61,15 @@ def browser() -> Iterator[Browser]:
     """One headless Chromium per test process."""
     with chromium() as launched:
         yield launched
+
+
+def served_demo(backend: str, root: Path) -> Iterator[Server]:
+    """A copy of the demo site served on one backend ("sqlite" or "postgresql")."""
+    site = copy_site(DEMO_SITE, root / "site")
+    if backend == "sqlite":
+        with running_server(site, f"sqlite:///{root / 'store.sqlite'}") as running:
+            yield running
+        return
+    for url in postgres_database():
+        with running_server(site, url) as running:
+            yield running

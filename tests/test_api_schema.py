@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from newsdesk.web.openapi import openapi_document
-from tests.conftest import DEMO_SITE, copy_site
-from tests.server import Server, postgres_database, running_server
+from tests.conftest import served_demo
+from tests.server import Server
 
 pytestmark = pytest.mark.fuzz
 
@@ -44,15 +44,7 @@ def sent_as_generated(case: schemathesis.Case) -> bool:
 def api_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("api")
-    site = copy_site(DEMO_SITE, root / "site")
-    if request.param == "sqlite":
-        with running_server(site, f"sqlite:///{root / 'store.sqlite'}") as running:
-            yield running
-        return
-    for url in postgres_database():
-        with running_server(site, url) as running:
-            yield running
+    yield from served_demo(request.param, tmp_path_factory.mktemp("api"))
 
 
 @pytest.fixture(scope="module")

@@ -15,23 +15,15 @@ from sqlalchemy import bindparam, text
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
 from newsdesk.store.database import connect
-from tests.conftest import DEMO_SITE, copy_site, run_newsdesk
-from tests.server import Server, postgres_database, running_server
+from tests.conftest import run_newsdesk, served_demo
+from tests.server import Server
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("served")
-    site = copy_site(DEMO_SITE, root / "site")
-    if request.param == "sqlite":
-        with running_server(site, f"sqlite:///{root / 'store.sqlite'}") as running:
-            yield running
-        return
-    for url in postgres_database():
-        with running_server(site, url) as running:
-            yield running
+    yield from served_demo(request.param, tmp_path_factory.mktemp("served"))
 
 
 def soup(response: httpx.Response) -> BeautifulSoup:
