@@ -270,8 +270,12 @@ def assert_harmless(soup: BeautifulSoup, allowed: frozenset[str] = frozenset()) 
 
 def checked_outcome(data: bytes) -> Outcome:
     outcome = ingest(data)
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
     try:
         assert_well_formed(outcome, data)
+        for diagnostic in outcome.diagnostics:
+            # Columns count characters (bytes for undecodable files): never past the end.
+            assert diagnostic.col <= len(lines[diagnostic.line - 1]) + 1, diagnostic
     except AssertionError:
         print("document:", data[:2000])
         raise
