@@ -54,6 +54,7 @@ DEEP_MARKDOWN = {
     "deep-html.md": article("深标签", "<div>" * 5000 + "\n\n内容\n"),
     "backtick-heading.md": article("反引号标题", "## " + "`" * 30000 + "\n\n正文。\n"),
     "bracket-heading.md": article("括号标题", "## " + "[" * 30000 + "\n\n正文。\n"),
+    "unclosed-markup.md": article("未闭合", "".join(m * 150_000 + "\n" for m in ("{{", "<", "]("))),
 }
 # Front matter that cannot be used, and what starts the line its diagnostic is on: the
 # field with the bad value, or the block's first line when the parser gives no position.

@@ -14,7 +14,12 @@ from newsdesk.text.slug import slugify
 
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[-_ ]+|$)")
-_UNREAD = re.compile(r"\]\([^)]*\)|<[^>]*>|\{%.*?%\}|\{\{.*?\}\}|https?://\S+")
+# Each part stops at the next opening of its own kind: scanning on to the end for a
+# close that never comes took quadratic time on a file of unclosed `<`, `](` or `{{`.
+_UNREAD = re.compile(
+    r"\]\([^()]*\)|<[^<>]*>|\{%(?:[^{%\n]|%(?!\})|\{(?!%))*%\}"
+    r"|\{\{(?:[^{}\n]|\}(?!\})|\{(?!\{))*\}\}|https?://\S+"
+)
 _TEXT_KINDS = ("paragraph", "quote", "list", "html")
 
 
