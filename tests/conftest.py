@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser import chromium
-from tests.server import Server, postgres_database, running_server
+from tests.server import Server, database_on, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -48,12 +48,8 @@ def run_newsdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty database on each backend: a SQLite file, or a PostgreSQL
-    database created on the server at $NEWSDESK_TEST_DATABASE_URL and dropped after."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
-        return
-    yield from postgres_database()
+    """A new, empty database on each backend."""
+    yield from database_on(request.param, tmp_path / "store.sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -66,10 +62,6 @@ def browser() -> Iterator[Browser]:
 def served_demo(backend: str, root: Path) -> Iterator[Server]:
     """A copy of the demo site served on one backend ("sqlite" or "postgresql")."""
     site = copy_site(DEMO_SITE, root / "site")
-    if backend == "sqlite":
-        with running_server(site, f"sqlite:///{root / 'store.sqlite'}") as running:
-            yield running
-        return
-    for url in postgres_database():
+    for url in database_on(backend, root / "store.sqlite"):
         with running_server(site, url) as running:
             yield running

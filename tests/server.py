@@ -123,6 +123,15 @@ def eventually(check: Callable[[], bool], within: float = 1.0) -> float:
     raise AssertionError(f"not true within {within} s")
 
 
+def database_on(backend: str, sqlite_file: Path) -> Iterator[str]:
+    """A new, empty database on one backend ("sqlite": at sqlite_file; "postgresql":
+    a scratch database on the server at $NEWSDESK_TEST_DATABASE_URL, dropped after)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+        return
+    yield from postgres_database()
+
+
 def postgres_database() -> Iterator[str]:
     """A new database on the server at $NEWSDESK_TEST_DATABASE_URL, dropped after."""
     server = os.environ.get(TEST_DATABASE_ENV)

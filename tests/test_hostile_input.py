@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import DEMO_SITE, copy_site, run_newsdesk
-from tests.server import Server, postgres_database, running_server
+from tests.server import Server, database_on, running_server
 
 GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
 
@@ -257,12 +257,8 @@ def server(
     site = write_hostile_site(root)
     (root / "secret.txt").write_text(SECRET, encoding="utf-8")
     (site / "secret.txt").write_text(SECRET, encoding="utf-8")
-    if request.param == "sqlite":
-        (site / ".newsdesk").mkdir()  # where the database would be if not told
-        with running_server(site, f"sqlite:///{site / '.newsdesk' / 'store.sqlite'}") as running:
-            yield running
-        return
-    for url in postgres_database():
+    (site / ".newsdesk").mkdir()  # where the database would be if not told
+    for url in database_on(request.param, site / ".newsdesk" / "store.sqlite"):
         with running_server(site, url) as running:
             yield running
 
