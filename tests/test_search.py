@@ -45,19 +45,7 @@ def _demo_documents() -> list[SearchDocument]:
         if article.draft:
             continue
         body = html_to_text(render_body(article.body, RenderOptions()).html)
-        documents.append(
-            SearchDocument(
-                slug=article.slug,
-                title=article.title,
-                tags=article.tags,
-                category=article.category,
-                authors=tuple(author.name for author in article.authors),
-                summary=article.summary,
-                body=body,
-                published=article.published,
-                key=f"{article.slug}:1",
-            )
-        )
+        documents.append(SearchDocument.of(article, body, f"{article.slug}:1"))
     return documents
 
 

@@ -434,7 +434,7 @@ class LiveSite:
             if stale:
                 search.remove_documents(connection, stale)
             changed = [
-                _search_document(entry, key)
+                search.SearchDocument.of(entry.article, html_to_text(entry.html), key)
                 for slug, (entry, key) in wanted.items()
                 if indexed.get(slug) != key
             ]
@@ -444,21 +444,6 @@ class LiveSite:
 
 def _counts_key(totals: dict[str, int], scores: dict[str, float]) -> str:
     return digest(sorted(totals.items()), sorted(scores.items()))
-
-
-def _search_document(entry: Entry, key: str) -> search.SearchDocument:
-    a = entry.article
-    return search.SearchDocument(
-        slug=a.slug,
-        title=a.title,
-        tags=a.tags,
-        category=a.category,
-        authors=tuple(x.name for x in a.authors),
-        summary=a.summary,
-        body=html_to_text(entry.html),
-        published=a.published,
-        key=key,
-    )
 
 
 def _hash_file(path: Path) -> str:

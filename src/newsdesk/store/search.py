@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, text
 
+from newsdesk.content.model import Article
 from newsdesk.text.grams import (
     MAX_WORD,
     WORD_CHAR,
@@ -61,6 +62,21 @@ class SearchDocument:
     body: str  # plain text
     published: datetime  # timezone-aware
     key: str  # fingerprint of the above, computed by the caller
+
+    @classmethod
+    def of(cls, article: Article, body: str, key: str) -> "SearchDocument":
+        """An article's document; `body` is its rendered body as plain text."""
+        return cls(
+            slug=article.slug,
+            title=article.title,
+            tags=article.tags,
+            category=article.category,
+            authors=tuple(author.name for author in article.authors),
+            summary=article.summary,
+            body=body,
+            published=article.published,
+            key=key,
+        )
 
 
 @dataclass(frozen=True)
