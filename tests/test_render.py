@@ -131,3 +131,14 @@ def test_bare_urls_stop_at_chinese_text() -> None:
         ("http://www.example.com/x", "www.example.com/x"),
     ]
     assert "。后面是中文" in page.get_text() and "，继续" in page.get_text()
+
+
+@pytest.mark.parametrize("elsewhere", ["", "\n\n有一个 <b>标签</b>。\n"])
+def test_url_policy_does_not_depend_on_raw_html_elsewhere(elsewhere: str) -> None:
+    markdown = (
+        "![图](data:image/png;base64,iVBORw0KGgo=) [文件](ftp://files.example.com/a) "
+        "[脚本](javascript:alert(1)) [网页](https://example.com/)" + elsewhere
+    )
+    page = BeautifulSoup(render_body(markdown, RenderOptions()).html, "html.parser")
+    assert [img.get("src") for img in page.find_all("img")] == [None]
+    assert [a.get("href") for a in page.find_all("a")] == [None, None, "https://example.com/"]

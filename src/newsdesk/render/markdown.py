@@ -36,28 +36,20 @@ class RenderedBody:
     toc: tuple[TocEntry, ...]
 
 
-def markdown_to_html(markdown: str, *, keep_raw_html: bool = True) -> str:
-    """The renderer as configured: CommonMark with the GFM extensions and footnotes.
-
-    Without `keep_raw_html`, cmark's own safe mode omits raw HTML and empties
-    `javascript:`, `vbscript:`, `file:` and non-image `data:` URLs.
-    """
-    options = _CMARK_OPTIONS if keep_raw_html else _CMARK_OPTIONS & ~Options.CMARK_OPT_UNSAFE
+def markdown_to_html(markdown: str) -> str:
+    """The renderer as configured: CommonMark with the GFM extensions and footnotes."""
     html: str = cmarkgfm.markdown_to_html_with_extensions(
-        markdown, options=options, extensions=_EXTENSIONS
+        markdown, options=_CMARK_OPTIONS, extensions=_EXTENSIONS
     )
     return html
 
 
 def render_body(markdown: str, options: RenderOptions) -> RenderedBody:
-    if options.raw_html:
-        html = markdown_to_html(markdown)
-    elif "<" in markdown:
-        html = sanitize(markdown_to_html(markdown))
-    else:
-        # Without a "<" there is no raw HTML to clean, and cmark's safe mode already
-        # drops dangerous URLs: the sanitizer would only cost time (most articles).
-        html = markdown_to_html(markdown, keep_raw_html=False)
+    # Every body goes through the one sanitizer, so that its URL policy holds for
+    # every article (cmark's own safe mode keeps `data:` images and other schemes).
+    html = markdown_to_html(markdown)
+    if not options.raw_html:
+        html = sanitize(html)
     html = trim_cjk_autolinks(html)
     html = finish_links_and_images(html, options.site_host)
     html, toc = add_heading_ids(html)
