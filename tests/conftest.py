@@ -59,9 +59,14 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-def served_demo(backend: str, root: Path) -> Iterator[Server]:
-    """A copy of the demo site served on one backend ("sqlite" or "postgresql")."""
-    site = copy_site(DEMO_SITE, root / "site")
-    for url in database_on(backend, root / "store.sqlite"):
-        with running_server(site, url) as running:
+def served_demo(backend: str, root: Path, *options: str) -> Iterator[Server]:
+    """A copy of the demo site served on one backend ("sqlite" or "postgresql"),
+    with `newsdesk serve` options."""
+    yield from served_site(copy_site(DEMO_SITE, root / "site"), backend, *options)
+
+
+def served_site(site: Path, backend: str, *options: str) -> Iterator[Server]:
+    """A site served on a new database on one backend (SQLite: a file beside the site)."""
+    for url in database_on(backend, site.parent / "store.sqlite"):
+        with running_server(site, url, *options) as running:
             yield running

@@ -76,14 +76,6 @@ def launch(site: Path, database_url: str, *options: str, port: int | None = None
     return Server(f"http://127.0.0.1:{port}", site, database_url, process, log)
 
 
-@contextmanager
-def sqlite_server(site: Path, *options: str) -> Iterator[Server]:
-    """`running_server` on a SQLite file beside the site, for tests of what the
-    database backend does not change."""
-    with running_server(site, f"sqlite:///{site.parent / 'store.sqlite'}", *options) as running:
-        yield running
-
-
 def stop(server: Server) -> None:
     if server.process.poll() is None:
         server.process.terminate()

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser import watched_page
-from tests.conftest import DEMO_SITE, copy_site
-from tests.server import Server, sqlite_server
+from tests.conftest import DEMO_SITE, copy_site, served_demo, served_site
+from tests.server import Server
 
 pytestmark = pytest.mark.browser
 
@@ -35,9 +35,7 @@ MAX_TABS = 80
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    site = copy_site(DEMO_SITE, tmp_path_factory.mktemp("a11y") / "site")
-    with sqlite_server(site) as running:
-        yield running
+    yield from served_demo("sqlite", tmp_path_factory.mktemp("a11y"))
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +46,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     changed = re.sub(r'(?m)^language = ".*"$', 'language = "en"', text)
     assert changed != text, "the demo's newsdesk.toml sets no language"
     config.write_text(changed, encoding="utf-8")
-    with sqlite_server(site) as running:
-        yield running
+    yield from served_site(site, "sqlite")
 
 
 def first_href(page: Page, url: str, selector: str) -> str | None:

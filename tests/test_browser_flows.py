@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from newsdesk.site.locale import Locale
 from tests.browser import DESKTOP, PHONE, WatchedPage, screenshot, serve_folder, watched_page
-from tests.conftest import DEMO_SITE, copy_site, run_newsdesk
-from tests.server import Server, sqlite_server
+from tests.conftest import DEMO_SITE, copy_site, run_newsdesk, served_demo
+from tests.server import Server
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +27,12 @@ RELOAD_TIMEOUT_MS = 10_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    site = copy_site(DEMO_SITE, tmp_path_factory.mktemp("served") / "site")
-    with sqlite_server(site) as running:
-        yield running
+    yield from served_demo("sqlite", tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture(scope="module")
 def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    site = copy_site(DEMO_SITE, tmp_path_factory.mktemp("dev") / "site")
-    with sqlite_server(site, "--dev") as running:
-        yield running
+    yield from served_demo("sqlite", tmp_path_factory.mktemp("dev"), "--dev")
 
 
 def articles(server: Server) -> list[dict[str, Any]]:
