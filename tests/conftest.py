@@ -1,6 +1,7 @@
 """Shared test helpers: paths to the seeds and fixtures, and a real CLI runner."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,17 @@ def copy_site(source: Path, target: Path) -> Path:
     """A copy of a site to build in, without its cache or output."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".newsdesk", "public"))
     return target
+
+
+def set_language(site: Path, language: str) -> None:
+    """The site's language in its newsdesk.toml."""
+    config = site / "newsdesk.toml"
+    text, count = re.subn(
+        r'(?m)^language = ".*"$', f'language = "{language}"', config.read_text(encoding="utf-8")
+    )
+    # A config that moved the setting would otherwise leave the site in its old language unnoticed.
+    assert count == 1, f"{config} sets no language"
+    config.write_text(text, encoding="utf-8")
 
 
 def run_newsdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

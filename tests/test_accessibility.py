@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser import watched_page
-from tests.conftest import DEMO_SITE, copy_site, served_demo, served_site
+from tests.conftest import DEMO_SITE, copy_site, served_demo, served_site, set_language
 from tests.server import Server
 
 pytestmark = pytest.mark.browser
@@ -41,11 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     site = copy_site(DEMO_SITE, tmp_path_factory.mktemp("a11y-en") / "site")
-    config = site / "newsdesk.toml"
-    text = config.read_text(encoding="utf-8")
-    changed = re.sub(r'(?m)^language = ".*"$', 'language = "en"', text)
-    assert changed != text, "the demo's newsdesk.toml sets no language"
-    config.write_text(changed, encoding="utf-8")
+    set_language(site, "en")
     yield from served_site(site, "sqlite")
 
 

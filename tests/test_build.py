@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import DEMO_SITE, SEEDS, copy_site, run_newsdesk
+from .conftest import DEMO_SITE, SEEDS, copy_site, run_newsdesk, set_language
 
 
 def build(site: Path, out: Path, *extra: str) -> str:
@@ -234,11 +234,7 @@ def test_rebuild_writes_only_what_changed(tmp_path: Path) -> None:
 
 def test_english_locale_and_base_path(tmp_path: Path) -> None:
     site = copy_site(DEMO_SITE, tmp_path / "site")
-    config = site / "newsdesk.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('language = "zh-CN"', 'language = "en"'),
-        encoding="utf-8",
-    )
+    set_language(site, "en")
     out = tmp_path / "out"
     build(site, out, "--base-url", "https://news.example.com/blog")
     home = page(out, "/")

@@ -34,7 +34,7 @@ from newsdesk.site.compile import Compiled
 from newsdesk.store import search, views, visitors
 from newsdesk.store.database import connect
 from newsdesk.store.schema import documents, view_counts, view_days, view_visits
-from tests.conftest import DEMO_SITE, copy_site
+from tests.conftest import DEMO_SITE, copy_site, set_language
 from tests.server import (
     Server,
     database_on,
@@ -496,11 +496,7 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
 ) -> None:
     site = copy_site(DEMO_SITE, tmp_path / "site")
     # In English: the page saying the database is away must be too.
-    config = site / "newsdesk.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace('language = "zh-CN"', 'language = "en"'),
-        encoding="utf-8",
-    )
+    set_language(site, "en")
     with running_server(site, private_postgres.url) as server:
         with server.client() as client:
             articles = all_slugs(client)
