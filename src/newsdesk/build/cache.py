@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.site.compile import Compiled
+from newsdesk.state import state_folder
 
 if TYPE_CHECKING:
     from newsdesk.build.incremental import Manifest
 
-CACHE_DIR = ".newsdesk"
 CACHE_NAME = "build-cache.sqlite"
 _SCHEMA_VERSION = 4
 # SQLite's default limit on the number of `?` parameters in one statement.
@@ -22,7 +22,6 @@ _BATCH = 900
 
 class BuildCache:
     def __init__(self, path: Path):
-        self.folder = path.parent
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -47,7 +46,7 @@ class BuildCache:
 
     @classmethod
     def for_site(cls, root: Path) -> "BuildCache":
-        return cls(root / CACHE_DIR / CACHE_NAME)
+        return cls(state_folder(root) / CACHE_NAME)
 
     def get_many(self, keys: list[str]) -> dict[str, Compiled]:
         self.used.update(keys)

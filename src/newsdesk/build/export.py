@@ -18,6 +18,7 @@ from newsdesk.site.compile import compile_all, compile_options_key, file_keys
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
 from newsdesk.site.theme import Theme, theme_version
+from newsdesk.state import compiled_templates
 
 # Below this many pages, forking workers costs more than it saves.
 _PARALLEL_PAGES = 200
@@ -65,7 +66,7 @@ def build_site(
         if manifest is not None and changed is not None and len(changed) <= PATCH_LIMIT:
             edits = compile_edits(manifest, changed, keys, cache, content_options, render_options)
             patch = patch_plans(
-                manifest, edits, keys, cache, lambda catalog: _theme(config, catalog, cache.folder)
+                manifest, edits, keys, cache, lambda catalog: _theme(config, catalog, root)
             )
             if patch is not None:
                 written = _write_changed(patch.theme, patch.plans, folder, previous, progress)
@@ -92,7 +93,7 @@ def build_site(
                 if c.outcome.article is not None and c.outcome.article.is_public(moment)
             ]
             catalog = Catalog(public, config.site.hot_count)
-            theme = _theme(config, catalog, cache.folder)
+            theme = _theme(config, catalog, root)
             plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
         current = {plan.output_path: digest(theme.key, plan.key) for plan in plans}
         for asset in theme.assets.values():
@@ -137,9 +138,9 @@ def build_site(
     )
 
 
-def _theme(config: SiteConfig, catalog: Catalog, cache: Path) -> Theme:
+def _theme(config: SiteConfig, catalog: Catalog, root: Path) -> Theme:
     beacon = config.views.api_url or None
-    return Theme(config, catalog, beacon, compiled_templates=cache / "templates")
+    return Theme(config, catalog, beacon, compiled_templates=compiled_templates(root))
 
 
 def _present(folder: Path, outputs: dict[str, str]) -> bool:

@@ -80,7 +80,7 @@ def compile_file(
     known_slugs: Mapping[str, str] | None = None,
 ) -> Compiled:
     """`known_slugs`: term slugs worked out before (transliterating a Chinese name
-    loads pinyin's dictionary, a quarter of a second)."""
+    loads pinyin's dictionary: about 0.12 s)."""
     outcome = load_file(path, content, keep_source=False)
     article = outcome.article
     if article is None:

@@ -31,6 +31,7 @@ from newsdesk.site.compile import Compiled, compile_options_key, compile_packed,
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_article, plan_lists
 from newsdesk.site.theme import Theme
+from newsdesk.state import compiled_templates
 from newsdesk.store import search, views
 from newsdesk.store.schema import documents
 
@@ -409,7 +410,13 @@ class LiveSite:
             for e in entries
         }
         catalog = Catalog(entries, self.config.site.hot_count, hot)
-        theme = Theme(self.config, catalog, beacon="", live_reload=self.live_reload)
+        theme = Theme(
+            self.config,
+            catalog,
+            beacon="",
+            live_reload=self.live_reload,
+            compiled_templates=compiled_templates(self.root),
+        )
         plans = plan_lists(catalog, self.config.site.page_size, self.config.site.feed_items)
         # The index first: a search never sees a snapshot newer than the index.
         self._index_search(catalog, search_keys)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsdesk.errors import NewsdeskError, first_line
+from newsdesk.state import state_folder
 
 DATABASE_ENV = "NEWSDESK_DATABASE_URL"
 DATABASE_NAME = "newsdesk.sqlite"
@@ -32,7 +33,7 @@ def database_url(site_folder: Path, given: str | None) -> str:
     url = given or os.environ.get(DATABASE_ENV)
     if url:
         return url
-    path = site_folder / ".newsdesk" / DATABASE_NAME
+    path = state_folder(site_folder) / DATABASE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path.resolve()}"
 
