@@ -58,9 +58,11 @@ def build_site(
         keys = file_keys(files, options_key)
         statics = _static_files(root / _STATIC_DIR)
         previous = cache.outputs(folder)
+        prefix = str(folder)
+        missing = {p for p in previous if not os.path.isfile(os.path.join(prefix, p))}
         manifest = cache.manifest(folder)
         changed = None
-        if manifest is not None and _present(folder, previous):
+        if manifest is not None and not missing:
             changed = manifest.changed_files(setup, keys, statics, moment)
         edits = {}
         if manifest is not None and changed is not None and len(changed) <= PATCH_LIMIT:
@@ -69,12 +71,14 @@ def build_site(
                 manifest, edits, keys, cache, lambda catalog: _theme(config, catalog, root)
             )
             if patch is not None:
-                written = _write_changed(patch.theme, patch.plans, folder, previous, progress)
-                cache.update_outputs(folder, written)
+                redone = _page_keys(patch.theme, patch.plans)
+                stale = _stale(redone, previous, missing)
+                _write_stale_pages(patch.theme, patch.plans, set(stale), folder, progress)
+                cache.update_outputs(folder, {path: redone[path] for path in stale})
                 cache.update_sources(folder, {path: keys[path] for path in edits})
                 return BuildReport(
                     manifest.outcomes(), len(edits), manifest.article_count,
-                    len(previous), len(written), 0, patched=True,
+                    len(previous), len(stale), 0, patched=True,
                 )  # fmt: skip
         # The collector only pauses while the site is loaded: page rendering makes
         # garbage of its own, in forked workers that would inherit the pause.
@@ -95,17 +99,13 @@ def build_site(
             catalog = Catalog(public, config.site.hot_count)
             theme = _theme(config, catalog, root)
             plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
-        current = {plan.output_path: digest(theme.key, plan.key) for plan in plans}
+        current = _page_keys(theme, plans)
         for asset in theme.assets.values():
             current[asset.url.lstrip("/")] = digest(asset.content)
         current.update(statics)
-        stale = [
-            path for path, key in current.items()
-            if previous.get(path) != key or not (folder / path).is_file()
-        ]  # fmt: skip
+        stale = _stale(current, previous, missing)
         stale_set = set(stale)
-        todo = [plan for plan in plans if plan.output_path in stale_set]
-        _write_pages(theme, todo, folder, progress(len(todo), "写入页面") if progress else None)
+        _write_stale_pages(theme, plans, stale_set, folder, progress)
         for asset in theme.assets.values():
             if asset.url.lstrip("/") in stale_set:
                 _write(folder / asset.url.lstrip("/"), asset.content)
@@ -116,11 +116,7 @@ def build_site(
         removed = [path for path in previous if path not in current]
         for path in removed:
             (folder / path).unlink(missing_ok=True)
-        cache.update_outputs(
-            folder,
-            {path: current[path] for path in stale if previous.get(path) != current[path]},
-            removed,
-        )
+        cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
         with paused_gc():
             manifest = record(setup, theme, keys, statics, files, compiled, catalog, plans, moment)
         cache.save_manifest(folder, manifest)
@@ -143,29 +139,25 @@ def _theme(config: SiteConfig, catalog: Catalog, root: Path) -> Theme:
     return Theme(config, catalog, beacon, compiled_templates=compiled_templates(root))
 
 
-def _present(folder: Path, outputs: dict[str, str]) -> bool:
-    """Whether every file the last build wrote is still there."""
-    prefix = str(folder)
-    return all(os.path.isfile(os.path.join(prefix, path)) for path in outputs)
+def _page_keys(theme: Theme, plans: list[PagePlan]) -> dict[str, str]:
+    """Each page's output path and what it is built from."""
+    return {plan.output_path: digest(theme.key, plan.key) for plan in plans}
 
 
-def _write_changed(
+def _stale(current: dict[str, str], previous: dict[str, str], missing: set[str]) -> list[str]:
+    """The outputs to write: built from something new, or gone from the folder."""
+    return [path for path, key in current.items() if previous.get(path) != key or path in missing]
+
+
+def _write_stale_pages(
     theme: Theme,
     plans: list[PagePlan],
+    stale: set[str],
     folder: Path,
-    outputs: dict[str, str],
     progress: ProgressFactory | None,
-) -> dict[str, str]:
-    """Render the plans whose key changed; returns their new keys."""
-    written: dict[str, str] = {}
-    todo = []
-    for plan in plans:
-        key = digest(theme.key, plan.key)
-        if outputs.get(plan.output_path) != key:
-            written[plan.output_path] = key
-            todo.append(plan)
+) -> None:
+    todo = [plan for plan in plans if plan.output_path in stale]
     _write_pages(theme, todo, folder, progress(len(todo), "写入页面") if progress else None)
-    return written
 
 
 def _static_files(folder: Path) -> dict[str, str]:
