@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,8 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine, select
 
-from newsdesk.store.database import scratch_database
+from newsdesk.store import views, visitors
+from newsdesk.store.database import connect, scratch_database
+from newsdesk.store.schema import view_days, view_visits
 
 TEST_DATABASE_ENV = "NEWSDESK_TEST_DATABASE_URL"
 START_TIMEOUT = 90.0
@@ -131,3 +135,42 @@ def postgres_database() -> Iterator[str]:
         pytest.fail(f"{TEST_DATABASE_ENV} is not set: point it at a PostgreSQL server")
     with scratch_database(server) as url:
         yield url
+
+
+@contextmanager
+def engine_at(url: str) -> Iterator[Engine]:
+    """An engine on the database at `url`, disposed of after."""
+    engine = connect(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class StoredViews:
+    """The view counts as stored, read from the database itself."""
+
+    totals: dict[str, int]
+    daily: dict[str, int]  # the per-day counts summed
+    visits: set[tuple[str, str]]  # (visitor id, slug)
+    salts: list[str]  # of every day with views
+
+    def has(self, agent: str, slug: str) -> bool:
+        """Whether a view of `slug` by this browser on 127.0.0.1 was counted."""
+        ids = (visitors.visitor_id(salt, "127.0.0.1", agent) for salt in self.salts)
+        return any((visitor, slug) in self.visits for visitor in ids)
+
+
+def stored_views(url: str) -> StoredViews:
+    # begin(), not connect(): reading a day's salt makes the site's secret when it is missing.
+    with engine_at(url) as engine, engine.begin() as connection:
+        totals = views.view_totals(connection)
+        daily: Counter[str] = Counter()
+        days = set()
+        for slug, day, count in connection.execute(select(view_days)):
+            daily[slug] += count
+            days.add(day)
+        visits = set(connection.execute(select(view_visits.c.visitor, view_visits.c.slug)).all())
+        salts = [views.visitor_salt(connection, day) for day in days]
+    return StoredViews(totals, dict(daily), visits, salts)

@@ -31,18 +31,19 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsdesk.site.compile import Compiled
-from newsdesk.store import search, views, visitors
-from newsdesk.store.database import connect
-from newsdesk.store.schema import documents, view_counts, view_days, view_visits
+from newsdesk.store import search
+from newsdesk.store.schema import documents
 from tests.conftest import DEMO_SITE, copy_site, set_language
 from tests.server import (
     Server,
     database_on,
+    engine_at,
     eventually,
     free_port,
     launch,
     running_server,
     stop,
+    stored_views,
     wait_until_ready,
 )
 
@@ -57,42 +58,29 @@ def backend(url: str) -> str:
 
 def stored_rows(url: str) -> dict[str, tuple[int, bytes]]:
     """path → (size, compiled data) of every document row."""
-    engine = connect(url)
-    try:
-        with engine.connect() as connection:
-            query = select(documents.c.path, documents.c.size, documents.c.data)
-            return {path: (size, data) for path, size, data in connection.execute(query)}
-    finally:
-        engine.dispose()
+    with engine_at(url) as engine, engine.connect() as connection:
+        query = select(documents.c.path, documents.c.size, documents.c.data)
+        return {path: (size, data) for path, size, data in connection.execute(query)}
 
 
 def document_count(url: str) -> int:
     """Rows of the documents table; 0 until the server has created it."""
-    engine = connect(url)
     try:
-        with engine.connect() as connection:
+        with engine_at(url) as engine, engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(documents)).scalar_one()
     except SQLAlchemyError:
         return 0
-    finally:
-        engine.dispose()
 
 
 def assert_integrity(url: str) -> None:
     """SQLite's own check of every page and index; PostgreSQL's is that the tables
     read back whole (a crash there cannot tear a committed row)."""
-    engine = connect(url)
-    try:
-        with engine.connect() as connection:
-            if backend(url) == "sqlite":
-                assert connection.exec_driver_sql("PRAGMA integrity_check").scalars().all() == [
-                    "ok"
-                ]
-                assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-            for table in ("documents", "view_counts", "view_days", "view_visits"):
-                connection.execute(text(f"SELECT * FROM {table}")).all()
-    finally:
-        engine.dispose()
+    with engine_at(url) as engine, engine.connect() as connection:
+        if backend(url) == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        for table in ("documents", "view_counts", "view_days", "view_visits"):
+            connection.execute(text(f"SELECT * FROM {table}")).all()
 
 
 def indexed_line(output: str) -> str:
@@ -153,12 +141,8 @@ def test_a_server_killed_while_indexing_resumes_where_it_stopped(
                 failed = pool.map(lambda n: failing_pages(second, paths[n::4]), range(4))
                 assert [path for part in failed for path in part] == []
     assert set(stored_rows(database_url)) == set(files)
-    engine = connect(database_url)
-    try:
-        with engine.connect() as connection:
-            assert set(search.indexed_keys(connection)) == set(listed)
-    finally:
-        engine.dispose()
+    with engine_at(database_url) as engine, engine.connect() as connection:
+        assert set(search.indexed_keys(connection)) == set(listed)
 
 
 def all_slugs(client: httpx.Client) -> dict[str, str]:
@@ -240,38 +224,6 @@ def sending(beacons: Beacons, clients: int) -> Iterator[Beacons]:
         beacons.stop.set()
         for thread in threads:
             thread.join()
-
-
-@dataclass
-class StoredViews:
-    totals: dict[str, int]
-    daily: dict[str, int]  # the per-day counts summed
-    visits: set[tuple[str, str]]  # (visitor id, slug)
-    salts: list[str]  # of every day with views
-
-    def has(self, agent: str, slug: str) -> bool:
-        """Whether a view of `slug` by this browser on 127.0.0.1 was counted."""
-        ids = (visitors.visitor_id(salt, "127.0.0.1", agent) for salt in self.salts)
-        return any((visitor, slug) in self.visits for visitor in ids)
-
-
-def stored_views(url: str) -> StoredViews:
-    engine = connect(url)
-    try:
-        with engine.begin() as connection:
-            totals = dict(connection.execute(select(view_counts.c.slug, view_counts.c.count)).all())
-            daily: Counter[str] = Counter()
-            days = set()
-            for slug, day, count in connection.execute(select(view_days)):
-                daily[slug] += count
-                days.add(day)
-            visits = set(
-                connection.execute(select(view_visits.c.visitor, view_visits.c.slug)).all()
-            )
-            salts = [views.visitor_salt(connection, day) for day in days]
-    finally:
-        engine.dispose()
-    return StoredViews(totals, dict(daily), visits, salts)
 
 
 def children(pid: int) -> list[int]:

@@ -14,13 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from newsdesk.store.database import connect
-from newsdesk.store.schema import view_counts, view_days, view_visits
 from tests.conftest import DEMO_SITE, copy_site
-from tests.server import Server, running_server
+from tests.server import Server, running_server, stored_views
 
 pytestmark = pytest.mark.load
 
@@ -140,20 +137,6 @@ def request_once(
     return None
 
 
-def stored_counts(database_url: str) -> tuple[dict[str, int], dict[str, int], int]:
-    """Totals, per-day sums and visit rows, read from the database itself."""
-    engine = connect(database_url)
-    try:
-        with engine.connect() as connection:
-            totals = dict(connection.execute(select(view_counts.c.slug, view_counts.c.count)).all())
-            days = select(view_days.c.slug, func.sum(view_days.c.count)).group_by(view_days.c.slug)
-            daily = {slug: int(total) for slug, total in connection.execute(days)}
-            visits = connection.execute(select(func.count()).select_from(view_visits)).scalar_one()
-    finally:
-        engine.dispose()
-    return totals, daily, visits
-
-
 def test_sustained_load_serves_everything_and_counts_exactly(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -196,7 +179,7 @@ def test_sustained_load_serves_everything_and_counts_exactly(
     # Every distinct visit counted once; every repeat (inside the window) refused.
     assert sum(tally.accepted.values()) == len(distinct) < len(tally.visits)
     assert shown == {slug: tally.accepted[slug] for slug, _, _ in wanted.articles}
-    totals, daily, visits = stored_counts(database_url)
-    assert totals == {slug: n for slug, n in tally.accepted.items() if n}
-    assert daily == totals
-    assert visits == len(distinct)
+    counted = stored_views(database_url)
+    assert counted.totals == {slug: n for slug, n in tally.accepted.items() if n}
+    assert counted.daily == counted.totals
+    assert len(counted.visits) == len(distinct)

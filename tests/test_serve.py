@@ -10,13 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import bindparam, text
 
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
-from newsdesk.store.database import connect
 from tests.conftest import run_newsdesk, served_demo
-from tests.server import Server
+from tests.server import Server, stored_views
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -282,16 +280,8 @@ def test_concurrent_beacons_are_counted_exactly(server: Server) -> None:
     with server.client() as client:
         after = {s: client.get(f"/api/v1/articles/{s}/views").json()["counted"] for s in slugs}
     assert {s: after[s] - before[s] for s in slugs} == {s: 500 for s in slugs}
-    engine = connect(server.database_url)
-    with engine.connect() as connection:
-        stored = connection.execute(
-            text("SELECT SUM(count) FROM view_counts WHERE slug IN :slugs").bindparams(
-                bindparam("slugs", expanding=True)
-            ),
-            {"slugs": slugs},
-        ).scalar_one()
-    engine.dispose()
-    assert stored == sum(after.values())
+    stored = stored_views(server.database_url).totals
+    assert sum(stored.get(s, 0) for s in slugs) == sum(after.values())
 
 
 # Search ------------------------------------------------------------------
