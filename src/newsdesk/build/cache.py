@@ -76,8 +76,7 @@ class BuildCache:
         self._update_rows("outputs", folder, changed, removed)
 
     def manifest(self, folder: Path) -> "Manifest | None":
-        """The manifest of the last whole build into folder, with the keys of the
-        files it was built from as they are now."""
+        """The manifest of the last whole build into folder."""
         from newsdesk.build.incremental import Manifest
 
         row = self.db.execute("SELECT data FROM manifests WHERE folder = ?", (str(folder),))
@@ -88,25 +87,27 @@ class BuildCache:
             manifest = pickle.loads(found[0])
         except Exception:  # written by another version: the build starts afresh
             return None
-        if not isinstance(manifest, Manifest):
-            return None
-        manifest.files = self._rows("sources", folder)
-        return manifest
+        return manifest if isinstance(manifest, Manifest) else None
 
-    def save_manifest(self, folder: Path, manifest: "Manifest") -> None:
-        files, manifest.files = manifest.files, {}
-        try:
-            data = pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL)
-        finally:
-            manifest.files = files
+    def sources(self, folder: Path) -> dict[str, str]:
+        """The key of each source file as folder was last built from it."""
+        return self._rows("sources", folder)
+
+    def save_manifest(self, folder: Path, manifest: "Manifest", sources: dict[str, str]) -> None:
+        data = pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL)
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (str(folder), data))
             self.db.execute("DELETE FROM sources WHERE folder = ?", (str(folder),))
-        self.update_sources(folder, files)
+        self.update_sources(folder, sources)
 
     def update_sources(self, folder: Path, changed: dict[str, str]) -> None:
-        """The keys of source files that were compiled again since the manifest."""
+        """The keys of source files compiled again since the manifest."""
         self._update_rows("sources", folder, changed, ())
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """Compiled files replaced by newer versions."""
+        with self.db:
+            self.db.executemany("DELETE FROM compiled WHERE key = ?", ((k,) for k in keys))
 
     def _rows(self, table: str, folder: Path) -> dict[str, str]:
         query = f"SELECT path, key FROM {table} WHERE folder = ?"

@@ -61,12 +61,13 @@ def build_site(
         prefix = str(folder)
         missing = {p for p in previous if not os.path.isfile(os.path.join(prefix, p))}
         manifest = cache.manifest(folder)
-        changed = None
+        changed, sources = None, {}
         if manifest is not None and not missing:
-            changed = manifest.changed_files(setup, keys, statics, moment)
+            sources = cache.sources(folder)
+            changed = manifest.changed_files(setup, keys, sources, statics, moment)
         edits = {}
         if manifest is not None and changed is not None and len(changed) <= PATCH_LIMIT:
-            edits = compile_edits(manifest, changed, keys, cache, content_options, render_options)
+            edits = compile_edits(sources, changed, keys, cache, content_options, render_options)
             patch = patch_plans(
                 manifest, edits, keys, cache, lambda catalog: _theme(config, catalog, root)
             )
@@ -118,8 +119,8 @@ def build_site(
             (folder / path).unlink(missing_ok=True)
         cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
         with paused_gc():
-            manifest = record(setup, theme, keys, statics, files, compiled, catalog, plans, moment)
-        cache.save_manifest(folder, manifest)
+            manifest = record(setup, theme, statics, files, compiled, catalog, plans, moment)
+        cache.save_manifest(folder, manifest, keys)
         if fresh:
             cache.prune()
     finally:

@@ -53,7 +53,6 @@ class Manifest:
 
     setup: str  # configuration, theme and compile options
     theme_key: str
-    files: dict[str, str]  # file path -> compile cache key
     statics: dict[str, str]
     public_until: datetime | None  # when the next scheduled article appears
     articles: dict[str, Settled] = field(default_factory=dict)
@@ -63,14 +62,20 @@ class Manifest:
     article_count: int = 0
 
     def changed_files(
-        self, setup: str, keys: dict[str, str], statics: dict[str, str], moment: datetime
+        self,
+        setup: str,
+        keys: dict[str, str],
+        sources: dict[str, str],
+        statics: dict[str, str],
+        moment: datetime,
     ) -> list[str] | None:
-        """The files edited since, or None when anything else changed too."""
-        if setup != self.setup or statics != self.statics or keys.keys() != self.files.keys():
+        """The files edited since (`sources`: each file's key as last built), or None
+        when anything else changed too."""
+        if setup != self.setup or statics != self.statics or keys.keys() != sources.keys():
             return None
         if self.public_until is not None and moment >= self.public_until:
             return None
-        return [path for path, key in keys.items() if self.files[path] != key]
+        return [path for path, key in keys.items() if sources[path] != key]
 
     def outcomes(self) -> list[Outcome]:
         """Each file's diagnostics, as the whole build reported them."""
@@ -80,7 +85,6 @@ class Manifest:
 def record(
     setup: str,
     theme: Theme,
-    keys: dict[str, str],
     statics: dict[str, str],
     files: list[Path],
     compiled: list[Compiled],
@@ -103,7 +107,7 @@ def record(
         and not c.outcome.article.draft
         and c.outcome.article.published > moment
     ]
-    manifest = Manifest(setup, theme.key, keys, statics, min(scheduled, default=None))
+    manifest = Manifest(setup, theme.key, statics, min(scheduled, default=None))
     manifest.article_count = len(catalog.entries)
     manifest.diagnostics = {
         c.outcome.path: c.outcome.diagnostics for c in compiled if c.outcome.diagnostics
@@ -142,20 +146,22 @@ class Patch:
 
 
 def compile_edits(
-    manifest: Manifest,
+    sources: dict[str, str],
     changed: list[str],
     keys: dict[str, str],
     cache: BuildCache,
     content: ContentOptions,
     render: RenderOptions,
 ) -> dict[str, tuple[Compiled | None, Compiled]]:
-    """Each edited file compiled (and cached), beside its last build's version."""
-    old_keys = {path: manifest.files[path] for path in changed}
+    """Each edited file compiled (and cached, in place of its last version), beside
+    its last build's version."""
+    old_keys = {path: sources[path] for path in changed}
     old = cache.get_many(list(old_keys.values()))
     packed = map_files(
         compile_packed, [Path(p) for p in changed], (content, render, term_slugs(old.values()))
     )
     cache.put_many({keys[p]: data for p, data in zip(changed, packed, strict=True)})
+    cache.forget(old_keys.values())
     return {
         path: (old.get(old_keys[path]), pickle.loads(data))
         for path, data in zip(changed, packed, strict=True)
@@ -207,15 +213,14 @@ def patch_plans(
 
 def _same_but_body(old: Compiled, new: Compiled) -> bool:
     """Whether the edit changed nothing a list, a heading or the site-wide checks
-    see: the same fields but for the body's own counts, the same headings and the
-    same findings."""
+    see: the same fields but for the body's own counts (the card's fields and term
+    names among them), the same headings and the same findings."""
     if old.outcome.article is None or new.outcome.article is None:
         return False
     return (
         _outside_body(old.outcome.article) == _outside_body(new.outcome.article)
         and old.outcome.diagnostics == new.outcome.diagnostics
-        and (old.card_base, old.toc_key, old.term_slugs)
-        == (new.card_base, new.toc_key, new.term_slugs)
+        and old.toc_key == new.toc_key
     )
 
 
