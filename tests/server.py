@@ -119,6 +119,19 @@ def eventually(check: Callable[[], bool], within: float = 1.0) -> float:
     raise AssertionError(f"not true within {within} s")
 
 
+def all_articles(client: httpx.Client, limit: int = 4, **filters: str) -> list[dict[str, object]]:
+    """Every article the API lists with `filters`, through its cursor, `limit` a page
+    (few by default, so that the demo site takes several pages)."""
+    items: list[dict[str, object]] = []
+    params = {"limit": str(limit), **filters}
+    while True:
+        page = client.get("/api/v1/articles", params=params).json()
+        items.extend(page["items"])
+        if not page["next_cursor"]:
+            return items
+        params["cursor"] = page["next_cursor"]
+
+
 def database_on(backend: str, sqlite_file: Path) -> Iterator[str]:
     """A new, empty database on one backend ("sqlite": at sqlite_file; "postgresql":
     a scratch database on the server at $NEWSDESK_TEST_DATABASE_URL, dropped after)."""

@@ -36,6 +36,7 @@ from newsdesk.store.schema import documents
 from tests.conftest import DEMO_SITE, copy_site, set_language
 from tests.server import (
     Server,
+    all_articles,
     database_on,
     engine_at,
     eventually,
@@ -146,15 +147,8 @@ def test_a_server_killed_while_indexing_resumes_where_it_stopped(
 
 
 def all_slugs(client: httpx.Client) -> dict[str, str]:
-    """slug → page path of every listed article, through the API's cursor."""
-    found: dict[str, str] = {}
-    params = {"limit": "100"}
-    while True:
-        page = client.get("/api/v1/articles", params=params).json()
-        found.update((i["slug"], httpx.URL(i["url"]).path) for i in page["items"])
-        if not page["next_cursor"]:
-            return found
-        params["cursor"] = page["next_cursor"]
+    """slug → page path of every listed article."""
+    return {str(i["slug"]): str(i["path"]) for i in all_articles(client, limit=100)}
 
 
 def failing_pages(server: Server, paths: list[str]) -> list[str]:

@@ -51,9 +51,7 @@ class Tally:
 def targets(client: httpx.Client) -> Targets:
     listing = client.get("/api/v1/articles", params={"limit": "100"}).json()
     assert listing["next_cursor"] is None
-    articles = [
-        (item["slug"], httpx.URL(item["url"]).path, item["title"]) for item in listing["items"]
-    ]
+    articles = [(item["slug"], item["path"], item["title"]) for item in listing["items"]]
     tags = client.get("/api/v1/tags").json()["items"]
     categories = client.get("/api/v1/categories").json()["items"]
     lists = ["/", "/tags/", "/feed.xml"] + [

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
 from tests.conftest import run_newsdesk, served_demo
-from tests.server import Server, stored_views
+from tests.server import Server, all_articles, stored_views
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -28,17 +28,6 @@ def soup(response: httpx.Response) -> BeautifulSoup:
     assert response.status_code == 200, response.text[:500]
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     return BeautifulSoup(response.text, "html.parser")
-
-
-def all_articles(client: httpx.Client, **filters: str) -> list[dict[str, object]]:
-    items: list[dict[str, object]] = []
-    params = {"limit": "4", **filters}
-    while True:
-        page = client.get("/api/v1/articles", params=params).json()
-        items.extend(page["items"])
-        if not page["next_cursor"]:
-            return items
-        params["cursor"] = page["next_cursor"]
 
 
 # Pages -------------------------------------------------------------------
