@@ -100,13 +100,8 @@ def record(
     def path_of(entry: Entry | None) -> str | None:
         return file_of[entry.article.path] if entry else None
 
-    scheduled = [
-        c.outcome.article.published
-        for c in compiled
-        if c.outcome.article is not None
-        and not c.outcome.article.draft
-        and c.outcome.article.published > moment
-    ]
+    articles = (c.outcome.article for c in compiled)
+    scheduled = [a.published for a in articles if a is not None and a.is_scheduled(moment)]
     manifest = Manifest(setup, theme.key, statics, min(scheduled, default=None))
     manifest.article_count = len(catalog.entries)
     manifest.diagnostics = {
@@ -133,7 +128,7 @@ def record(
             paths = tuple(file_of[e.article.path] for e in plan.entries)
             base = plan.term.url if plan.term else "/"
             manifest.feeds[base] = FeedSource(plan.title, named, paths)
-    for group in (catalog.categories, catalog.tags, catalog.authors):
+    for group in catalog.groups.values():
         for term in group.values():
             manifest.slugs[(term.kind, term.name)] = term.slug
     return manifest

@@ -79,6 +79,10 @@ class Article:
         """Drafts and articles scheduled for later are kept off the public site."""
         return not self.draft and self.published <= now
 
+    def is_scheduled(self, now: datetime) -> bool:
+        """Not a draft, and to appear on its own later."""
+        return not self.draft and self.published > now
+
     def to_json(self) -> dict[str, Any]:
         """The article's fields of the `newsdesk inspect --json` object."""
         return {

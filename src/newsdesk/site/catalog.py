@@ -108,6 +108,8 @@ class Catalog:
         self.categories = self._group("categories", lambda a: [a.category] if a.category else [])
         self.tags = self._group("tags", lambda a: list(a.tags))
         self.authors = self._group("authors", lambda a: [x.name for x in a.authors])
+        # By kind, as term URLs and templates name them.
+        self.groups = {"categories": self.categories, "tags": self.tags, "authors": self.authors}
         self.months = self._group_months()
         self._position = {id(e): n for n, e in enumerate(self.listed)}
         self._term_positions = {
@@ -156,8 +158,7 @@ class Catalog:
 
     def term(self, kind: str, name: str) -> Term | None:
         """A category, tag or author (kind: "categories", "tags", "authors")."""
-        groups = {"categories": self.categories, "tags": self.tags, "authors": self.authors}
-        return groups[kind].get(name)
+        return self.groups[kind].get(name)
 
     def newer(self, entry: Entry) -> Entry | None:
         position = self._position.get(id(entry))

@@ -393,7 +393,7 @@ class LiveSite:
             if article is None:
                 continue
             if not article.is_public(moment):
-                if not article.draft and article.published > moment:
+                if article.is_scheduled(moment):
                     due = article.published
                     self._next_due = min(self._next_due or due, due)
                 continue

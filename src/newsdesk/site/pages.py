@@ -64,7 +64,7 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     front = (tuple(e.card_key for e in catalog.sticky), tuple(e.card_key for e in catalog.hot))
     plans.extend(_lists("home", "/", "", latest, page_size, front))
     plans.extend(plan_feeds("/", "", catalog.listed[:feed_items]))
-    for group in (catalog.categories, catalog.tags, catalog.authors):
+    for group in catalog.groups.values():
         for term in group.values():
             plans.extend(_lists(term.kind, term.url, term.name, term.entries, page_size, (), term))
             plans.extend(plan_feeds(term.url, term.name, term.entries[:feed_items], term))

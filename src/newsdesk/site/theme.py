@@ -57,11 +57,6 @@ class Theme:
         self.key = digest(
             config, theme_version(), {n: a.url for n, a in self.assets.items()}, beacon, live_reload
         )
-        self._groups = {
-            "categories": catalog.categories,
-            "tags": catalog.tags,
-            "authors": catalog.authors,
-        }
         env = Environment(
             loader=PackageLoader("newsdesk.site", "templates"),
             autoescape=True,
@@ -81,7 +76,7 @@ class Theme:
         env.globals["absolute"] = self.absolute
         env.globals["catalog"] = catalog
         env.globals["term_url"] = self.term_url
-        env.globals["groups"] = self._groups
+        env.globals["groups"] = catalog.groups
         env.globals["beacon_url"] = self.beacon_url
         env.globals["live_reload_url"] = self.href(LIVE_RELOAD_PATH) if live_reload else ""
         self.beacon = beacon
@@ -117,7 +112,7 @@ class Theme:
         return self.href(feeds.cover_url(entry.article))
 
     def term_url(self, kind: str, name: str) -> str | None:
-        term = self._groups[kind].get(name)
+        term = self.catalog.term(kind, name)
         return self.href(term.url) if term else None
 
     def render(self, plan: PagePlan) -> bytes:
@@ -196,7 +191,7 @@ class Theme:
         for entry in self.catalog.listed:
             modified = entry.article.updated or entry.article.published
             urls.append((entry.article.url, modified.date().isoformat()))
-        for group in self._groups.values():
+        for group in self.catalog.groups.values():
             urls.extend((term.url, None) for term in group.values())
         return urls
 
