@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from newsdesk.store import views, visitors
 from newsdesk.store.database import connect, scratch_database
 from newsdesk.store.schema import view_days, view_visits
 
+T = TypeVar("T")
 TEST_DATABASE_ENV = "NEWSDESK_TEST_DATABASE_URL"
 START_TIMEOUT = 90.0
 
@@ -130,6 +132,21 @@ def all_articles(client: httpx.Client, limit: int = 4, **filters: str) -> list[d
         if not page["next_cursor"]:
             return items
         params["cursor"] = page["next_cursor"]
+
+
+def page_title(html: str) -> str:
+    """The text of a page's <title>."""
+    start = html.index("<title>") + len("<title>")
+    return html[start : html.index("</title>")]
+
+
+def on_fresh_connections(server: Server, read: Callable[[httpx.Client], T]) -> list[T]:
+    """read(client) on 8 new connections: each may reach any of several workers."""
+    answers = []
+    for _ in range(8):
+        with httpx.Client(base_url=server.url) as fresh:
+            answers.append(read(fresh))
+    return answers
 
 
 def database_on(backend: str, sqlite_file: Path) -> Iterator[str]:

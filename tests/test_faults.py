@@ -42,6 +42,8 @@ from tests.server import (
     eventually,
     free_port,
     launch,
+    on_fresh_connections,
+    page_title,
     running_server,
     stop,
     stored_views,
@@ -505,21 +507,15 @@ def beacon_counts(server: Server, slug: str) -> bool:
 # A broken edit under load ---------------------------------------------------
 
 
-def page_title(response: httpx.Response) -> str:
-    start = response.text.index("<title>") + len("<title>")
-    return response.text[start : response.text.index("</title>")]
-
-
 REVISIONS = ("修订版", "再修订", "三修订", "终版")
 
 
 def served_everywhere(server: Server, slug: str, wanted: str) -> bool:
     """Whether `wanted` is in the title on 8 new connections (each may reach either
     worker)."""
-    titles = set()
-    for _ in range(8):
-        with httpx.Client(base_url=server.url) as fresh:
-            titles.add(fresh.get(f"/api/v1/articles/{slug}").json()["title"])
+    titles = on_fresh_connections(
+        server, lambda client: client.get(f"/api/v1/articles/{slug}").json()["title"]
+    )
     return all(wanted in title for title in titles)
 
 
@@ -544,7 +540,7 @@ def test_a_broken_edit_under_load_keeps_the_last_good_version(tmp_path: Path) ->
                 try:
                     if target == "page":
                         response = client.get("/posts/rust-2024-edition/")
-                        title = page_title(response)
+                        title = page_title(response.text)
                     elif target == "api":
                         response = client.get("/api/v1/articles/rust-2024-edition")
                         title = response.json()["title"]

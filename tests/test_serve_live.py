@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO_SITE, copy_site
-from tests.server import Server, eventually, running_server
+from tests.server import Server, eventually, on_fresh_connections, page_title, running_server
 
 ARTICLE = """---
 title: {title}
@@ -32,10 +32,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
 
 def title_at(client: httpx.Client, path: str) -> str | None:
     response = client.get(path)
-    if response.status_code != 200:
-        return None
-    start = response.text.index("<title>") + len("<title>")
-    return response.text[start : response.text.index("</title>")]
+    return page_title(response.text) if response.status_code == 200 else None
 
 
 def test_added_edited_and_deleted_articles_show_within_a_second(server: Server) -> None:
@@ -103,11 +100,7 @@ def test_several_workers_serve_and_count_together(tmp_path: Path, database_url: 
 
         # Each request may reach either worker: every worker must have the change.
         def everywhere() -> bool:
-            answers = []
-            for _ in range(8):
-                with httpx.Client(base_url=server.url) as fresh:  # a new connection each
-                    answers.append(title_at(fresh, "/posts/live-update/"))
-            return all(answers)
+            return all(on_fresh_connections(server, lambda c: title_at(c, "/posts/live-update/")))
 
         eventually(everywhere, within=2.0)
 
