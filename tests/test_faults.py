@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import httpx
 import pytest
@@ -209,15 +210,26 @@ class Beacons:
         eventually(lambda: self.answered >= target, within)
 
 
+class Senders(Protocol):
+    """Clients that each run(seed) in a thread of their own until `stop` is set."""
+
+    stop: threading.Event
+
+    def run(self, seed: int) -> None: ...
+
+
+SendersT = TypeVar("SendersT", bound=Senders)
+
+
 @contextmanager
-def sending(beacons: Beacons, clients: int) -> Iterator[Beacons]:
-    threads = [threading.Thread(target=beacons.run, args=(n,)) for n in range(clients)]
+def sending(senders: SendersT, clients: int) -> Iterator[SendersT]:
+    threads = [threading.Thread(target=senders.run, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     try:
-        yield beacons
+        yield senders
     finally:
-        beacons.stop.set()
+        senders.stop.set()
         for thread in threads:
             thread.join()
 
@@ -450,13 +462,8 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
             articles = all_slugs(client)
             tags = [httpx.URL(t["url"]).path for t in client.get("/api/v1/tags").json()["items"]]
             queries = [t["name"] for t in client.get("/api/v1/tags").json()["items"]]
-        readers = Readers(
-            server.url, ["/", *articles.values(), *tags[:10]], queries, list(articles)
-        )
-        threads = [threading.Thread(target=readers.run, args=(n,)) for n in range(6)]
-        for thread in threads:
-            thread.start()
-        try:
+        pages = ["/", *articles.values(), *tags[:10]]
+        with sending(Readers(server.url, pages, queries, list(articles)), clients=6) as readers:
             eventually(lambda: sum(readers.acknowledged.values()) >= 20, within=30)
             with server.client() as client:
                 before = {
@@ -477,10 +484,6 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
                 recovered = eventually(lambda: beacon_counts(server, readers.slugs[0]), within=15)
                 readers.more(200, 50, within=20)
                 print(f"\n{mode} shutdown: answering again {recovered:.1f} s after the start")
-        finally:
-            readers.stop.set()
-            for thread in threads:
-                thread.join()
         with server.client() as client:
             after = {
                 s: client.get(f"/api/v1/articles/{s}/views").json()["counted"] for s in articles
