@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover, replace_boilerplate_summaries, resolve_slugs
+from newsdesk.content.model import Article
 from newsdesk.content.parallel import map_batches
 from newsdesk.gc_pause import paused_gc
 from newsdesk.render.plaintext import html_to_text
@@ -88,6 +89,15 @@ class _Row:
     options_key: str
 
 
+@dataclass
+class _Settled:
+    """The public articles as the site-wide checks leave them, before counted views,
+    and the fingerprint of each one's search document."""
+
+    public: list[tuple[Article, Compiled]] = field(default_factory=list)
+    search_keys: dict[str, str] = field(default_factory=dict)
+
+
 class LiveSite:
     def __init__(
         self,
@@ -112,6 +122,7 @@ class LiveSite:
         self._version = 0
         self._views_key = ""
         self._next_due: datetime | None = None
+        self._settled: _Settled | None = None
         self._indexed_at = 0.0
         self._searches: dict[tuple[int, search.SearchQuery], SearchFound] = {}
         self.snapshot: Snapshot | None = None
@@ -348,7 +359,7 @@ class LiveSite:
             if not due and _counts_key(totals, scores) == self._views_key:
                 return False
             with paused_gc():
-                self._publish(totals, scores)
+                self._publish(totals, scores, content=due)
             return True
 
     def _forget_visits(self) -> None:
@@ -371,40 +382,23 @@ class LiveSite:
         self,
         totals: dict[str, int] | None = None,
         scores: dict[str, float] | None = None,
+        content: bool = True,
     ) -> None:
+        """A new snapshot; `content`: whether articles changed (or came due) since the
+        last one, else only the counts did."""
         if totals is None or scores is None:
             totals, scores = self._counts()
         self._views_key = _counts_key(totals, scores)
-        # Copies: the site-wide passes below change outcomes, the originals stay as compiled.
-        compiled_in_order = [c for _, c in sorted(self._compiled.items())]
-        outcomes = [
-            Outcome(c.outcome.path, c.outcome.article, list(c.outcome.diagnostics))
-            for c in compiled_in_order
-        ]
-        resolve_slugs(outcomes, self.content)
-        replace_boilerplate_summaries(outcomes, self.content)
-        moment = datetime.now(self.content.zone)
+        if content or self._settled is None:
+            self._settled = self._settle()
         entries = []
         base_views: dict[str, int] = {}
-        search_keys: dict[str, str] = {}
-        self._next_due = None
-        for outcome, compiled in zip(outcomes, compiled_in_order, strict=True):
-            article = outcome.article
-            if article is None:
-                continue
-            if not article.is_public(moment):
-                if article.is_scheduled(moment):
-                    due = article.published
-                    self._next_due = min(self._next_due or due, due)
-                continue
+        for article, compiled in self._settled.public:
             base_views[article.slug] = article.views
             counted = totals.get(article.slug, 0)
             if counted:
                 article = replace(article, views=article.views + counted)
             entries.append(compiled.entry(article))
-            search_keys[article.slug] = digest(
-                article.slug, article.summary, compiled.meta_key, compiled.body_key
-            )
         hot = {
             e.article.slug: scores.get(e.article.slug, 0.0) + e.article.views * _TOTAL_WEIGHT
             for e in entries
@@ -418,8 +412,10 @@ class LiveSite:
             compiled_templates=compiled_templates(self.root),
         )
         plans = plan_lists(catalog, self.config.site.page_size, self.config.site.feed_items)
-        # The index first: a search never sees a snapshot newer than the index.
-        self._index_search(catalog, search_keys)
+        if content:
+            # The index first: a search never sees a snapshot newer than the index.
+            # (What it holds does not depend on the counts.)
+            self._index_search(catalog, self._settled.search_keys)
         self._version += 1
         self.snapshot = Snapshot(
             catalog=catalog,
@@ -431,6 +427,35 @@ class LiveSite:
             base_views=base_views,
         )
         self._searches.clear()
+
+    def _settle(self) -> _Settled:
+        """The public articles as the site-wide checks leave them; notes when the
+        next scheduled one is due."""
+        # Copies: the site-wide passes below change outcomes, the originals stay as compiled.
+        compiled_in_order = [c for _, c in sorted(self._compiled.items())]
+        outcomes = [
+            Outcome(c.outcome.path, c.outcome.article, list(c.outcome.diagnostics))
+            for c in compiled_in_order
+        ]
+        resolve_slugs(outcomes, self.content)
+        replace_boilerplate_summaries(outcomes, self.content)
+        moment = datetime.now(self.content.zone)
+        settled = _Settled()
+        self._next_due = None
+        for outcome, compiled in zip(outcomes, compiled_in_order, strict=True):
+            article = outcome.article
+            if article is None:
+                continue
+            if not article.is_public(moment):
+                if article.is_scheduled(moment):
+                    due = article.published
+                    self._next_due = min(self._next_due or due, due)
+                continue
+            settled.public.append((article, compiled))
+            settled.search_keys[article.slug] = digest(
+                article.slug, article.summary, compiled.meta_key, compiled.body_key
+            )
+        return settled
 
     def _index_search(self, catalog: Catalog, keys: dict[str, str]) -> None:
         wanted = {e.article.slug: (e, keys[e.article.slug]) for e in catalog.listed}
