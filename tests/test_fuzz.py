@@ -218,25 +218,19 @@ def front_matter(draw: st.DrawFn) -> str:
             )
         return "---\n" + "\n".join(rows) + ("\n---\n" if closed else "\n")
     if syntax == "toml":
-        rows = [f"{key} = {_toml(value)}" for key, value in pairs]
+        rows = [f"{key} = {_scalar(value)}" for key, value in pairs]
         return "+++\n" + "\n".join(rows) + ("\n+++\n" if closed else "\n")
     if syntax == "json":
-        rows = [f'  "{key}": {_json(value)}' for key, value in pairs]
+        rows = [f'  "{key}": {_scalar(value)}' for key, value in pairs]
         return "{\n" + ",\n".join(rows) + ("\n}\n" if closed else "\n")
     if syntax == "pelican":
         return "Title: " + "\n".join(f"{key}: {yaml_value(value)}" for key, value in pairs) + "\n"
     return ""
 
 
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _json(value: object) -> str:
+def _scalar(value: object) -> str:
+    """A value written the same way in TOML and JSON: booleans, integers and
+    basic strings with backslashes and quotes escaped."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
