@@ -6,6 +6,7 @@ pages once per process. For a single process PSS and RSS are nearly equal."""
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,24 @@ class Run:
     cpu: float
     peak_mb: float
     returncode: int
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def children(pid: int) -> list[int]:
+    """The direct children of a process; none once it is gone."""
+    try:
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
+    except OSError:
+        return []
 
 
 def _tree_pss_kb(root: int) -> int:

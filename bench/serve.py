@@ -39,7 +39,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -55,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build import NEWSDESK_CONFIG, edited_article, newsdesk_command
 from corpus import write_corpus
-from measure import BenchFailed, _tree_pss_kb, in_scratch_folder, run
+from measure import BenchFailed, _tree_pss_kb, children, free_port, in_scratch_folder, run
 
 NGINX = "/usr/sbin/nginx"
 SEARCHES = ["大模型", "向量检索 数据库"]  # one term, two terms: both in every corpus
@@ -183,13 +182,6 @@ class Memory:
 # --- processes -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def fetch(base: str, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
     """One GET, redirects not followed: (status, body)."""
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
@@ -288,15 +280,6 @@ def has_serve() -> bool:
 
 
 # --- memory ----------------------------------------------------------------------------
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [
-            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        ]
-    except OSError:
-        return []
 
 
 def rss_kb(pid: int) -> int:

@@ -27,6 +27,7 @@ from typing import Protocol, TypeVar
 import httpx
 import pytest
 from bench.corpus import write_corpus
+from bench.measure import children, free_port
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,7 +42,6 @@ from tests.server import (
     database_on,
     engine_at,
     eventually,
-    free_port,
     launch,
     on_fresh_connections,
     page_title,
@@ -232,11 +232,6 @@ def sending(senders: SendersT, clients: int) -> Iterator[SendersT]:
         senders.stop.set()
         for thread in threads:
             thread.join()
-
-
-def children(pid: int) -> list[int]:
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
-    return [int(n) for n in found.split()]
 
 
 def port_closed(url: str) -> bool:
