@@ -43,8 +43,9 @@ def children(pid: int) -> list[int]:
         return []
 
 
-def _tree_pss_kb(root: int) -> int:
-    """Proportional memory of a process and all its descendants, in KiB."""
+def pss_by_pid(root: int) -> dict[int, int]:
+    """Proportional memory of a process and of each of its descendants, in KiB, from
+    one walk of /proc. A process that exits meanwhile is left out."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -54,17 +55,23 @@ def _tree_pss_kb(root: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, stack = 0, [root]
+    found: dict[int, int] = {}
+    stack = [root]
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1])
+                    found[pid] = found.get(pid, 0) + int(line.split()[1])
         except OSError:
             continue
-    return total
+    return found
+
+
+def _tree_pss_kb(root: int) -> int:
+    """Proportional memory of a process and all its descendants, in KiB."""
+    return sum(pss_by_pid(root).values())
 
 
 def run(command: list[str], cwd: Path | None = None) -> Run:

@@ -54,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build import NEWSDESK_CONFIG, edited_article, newsdesk_command
 from corpus import write_corpus
-from measure import BenchFailed, _tree_pss_kb, children, free_port, in_scratch_folder, run
+from measure import BenchFailed, children, free_port, in_scratch_folder, pss_by_pid, run
 
 NGINX = "/usr/sbin/nginx"
 SEARCHES = ["大模型", "向量检索 数据库"]  # one term, two terms: both in every corpus
@@ -300,13 +300,25 @@ def command_line(pid: int) -> str:
     return raw.replace(b"\0", b" ").decode(errors="replace").strip()
 
 
+def subtree_pss(pid: int, pss: dict[int, int]) -> int:
+    """A process's PSS with its descendants', from one pss_by_pid() of an ancestor."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += pss.get(current, 0)
+        stack.extend(children(current))
+    return total
+
+
 def sample(root: int, memory: Memory) -> None:
     """One sample into the peaks. The direct children of the server are its workers
     (a multiprocessing resource tracker aside); without children the server is its
     own single worker."""
-    tree = _tree_pss_kb(root)
+    # One walk of /proc per sample: each walk costs the loaded server CPU time.
+    by_pid = pss_by_pid(root)
+    tree = sum(by_pid.values())
     memory.tree_pss = max(memory.tree_pss, tree)
-    kids = {child: _tree_pss_kb(child) for child in children(root)}
+    kids = {child: subtree_pss(child, by_pid) for child in children(root) if child in by_pid}
     if kids:
         memory.root_pss = max(memory.root_pss, tree - sum(kids.values()))
     else:
