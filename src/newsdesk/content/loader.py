@@ -24,14 +24,29 @@ def discover(folder: Path) -> list[Path]:
     """Markdown files under folder, sorted; hidden files and folders skipped."""
     found: list[str] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_NAMES)
-        for name in files:
-            wanted = name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
-            if wanted and name not in _SKIPPED_NAMES:
-                found.append(os.path.join(root, name))
+        dirs[:] = sorted(d for d in dirs if _wanted_folder(d))
+        found.extend(os.path.join(root, name) for name in files if _wanted_file(name))
     # Sorted as path parts, like Path objects sort, but without their slow comparisons.
     found.sort(key=lambda path: path.split(os.sep))
     return [Path(path) for path in found]
+
+
+def is_article_path(parts: tuple[str, ...]) -> bool:
+    """Whether the file at these path parts under a content folder is one that
+    `discover` finds."""
+    return bool(parts) and all(map(_wanted_folder, parts[:-1])) and _wanted_file(parts[-1])
+
+
+def _wanted_folder(name: str) -> bool:
+    return not name.startswith(".") and name not in _SKIPPED_NAMES
+
+
+def _wanted_file(name: str) -> bool:
+    return (
+        name.lower().endswith(MARKDOWN_SUFFIXES)
+        and not name.startswith(".")
+        and name not in _SKIPPED_NAMES
+    )
 
 
 def display_path(path: Path) -> str:

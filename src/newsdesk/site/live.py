@@ -22,7 +22,12 @@ from sqlalchemy import Engine, Executable, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.content.article import Outcome
-from newsdesk.content.loader import discover, replace_boilerplate_summaries, resolve_slugs
+from newsdesk.content.loader import (
+    discover,
+    is_article_path,
+    replace_boilerplate_summaries,
+    resolve_slugs,
+)
 from newsdesk.content.model import Article
 from newsdesk.content.parallel import map_batches
 from newsdesk.gc_pause import paused_gc
@@ -161,7 +166,13 @@ class LiveSite:
         """Files added, edited or deleted: index just those, then republish."""
         with self._lock, paused_gc():
             wanted = {self._key(Path(p)) for p in paths}
-            files = [p for p in discover(self.folder) if self._key(p) in wanted]
+            # Only the files named, as discover() would have found them (not the
+            # whole folder: this runs on every save).
+            files = [
+                self.folder / key
+                for key in sorted(wanted)
+                if is_article_path(tuple(key.split("/"))) and (self.folder / key).is_file()
+            ]
             report = self._sync(files, None, everything=False, wanted=wanted)
             self._publish()
             return report
