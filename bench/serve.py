@@ -27,7 +27,6 @@ skews every figure.
 nginx (Debian's /usr/sbin/nginx) runs from a generated config in the temporary
 folder: 2 worker processes, no access log, its pid, error log and temp files beside
 the config, so it needs no privileges (as root its workers keep the calling user).
-When `newsdesk serve` does not exist yet, nginx is measured alone.
 """
 
 import argparse
@@ -272,13 +271,6 @@ def serve_command(site: Path, port: int, workers: int) -> list[str]:
     ]
 
 
-def has_serve() -> bool:
-    help_run = subprocess.run(
-        [*newsdesk_command(), "serve", "--help"], capture_output=True, text=True
-    )
-    return help_run.returncode == 0
-
-
 # --- memory ----------------------------------------------------------------------------
 
 
@@ -475,7 +467,7 @@ def print_memory(memory: Memory) -> None:
 
 
 def verdicts(
-    rows: dict[str, Row], memory: Memory | None, starts: tuple[float, float] | None, conns: int
+    rows: dict[str, Row], memory: Memory, starts: tuple[float, float], conns: int
 ) -> list[tuple[bool, str]]:
     out: list[tuple[bool, str]] = []
     for row in rows.values():
@@ -499,7 +491,7 @@ def verdicts(
         if searched and row.load is not None:
             p95 = row.load.p95
             out.append((p95 < SEARCH_P95_MS, f"{row.target.name} p95 {p95:.2f} ms < 15 ms"))
-    if memory is not None and memory.workers_pss:
+    if memory.workers_pss:
         worst = max(memory.workers_pss.values()) / 1024
         rss = max(memory.workers_rss.values()) / 1024
         out.append(
@@ -509,9 +501,8 @@ def verdicts(
                 f"(RSS {rss:,.0f} MB, counting pages shared with the supervisor in full)",
             )
         )
-    if starts is not None:
-        warm = starts[1]
-        out.append((warm < WARM_START_S, f"warm start {warm:.2f} s < 2 s"))
+    warm = starts[1]
+    out.append((warm < WARM_START_S, f"warm start {warm:.2f} s < 2 s"))
     return out
 
 
@@ -629,21 +620,12 @@ def bench(root: Path, args: argparse.Namespace) -> None:
         for name, path in (("nginx home", "/"), ("nginx article", article)):
             rows[name] = Row(Target(f"{name} {path}" if path != "/" else name, nginx_base, path))
             measure(rows[name], args, script, log)
-    memory, starts = None, None
-    if has_serve():
-        memory, starts = server_half(root, site, args, rows, article, script, log)
-        ours, theirs = rows.get("newsdesk article"), rows["nginx article"]
-        if ours is not None and ours.title and ours.title != theirs.title:
-            print(f"note: the article's <title> differs: {ours.title!r} vs {theirs.title!r}")
-    else:
-        print(HEADER)
-        for row in rows.values():
-            print_row(row, rows)
-        print("\nnewsdesk serve does not exist yet: nginx measured alone")
-    if memory is not None:
-        print_memory(memory)
-    if starts is not None:
-        print(f"start: cold {starts[0]:.2f} s, warm {starts[1]:.2f} s (process start to GET / 200)")
+    memory, starts = server_half(root, site, args, rows, article, script, log)
+    ours, theirs = rows.get("newsdesk article"), rows["nginx article"]
+    if ours is not None and ours.title and ours.title != theirs.title:
+        print(f"note: the article's <title> differs: {ours.title!r} vs {theirs.title!r}")
+    print_memory(memory)
+    print(f"start: cold {starts[0]:.2f} s, warm {starts[1]:.2f} s (process start to GET / 200)")
     print(f"at the end: {load_average()}")
     results = verdicts(rows, memory, starts, args.connections)
     print("targets:")
