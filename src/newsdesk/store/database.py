@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -22,6 +22,9 @@ DATABASE_NAME = "newsdesk.sqlite"
 _MIGRATION_LOCK = 7_201_001
 _REVISION = re.compile(r"^revision = \"(\w+)\"", re.MULTILINE)
 _DOWN_REVISION = re.compile(r"^down_revision = \"(\w+)\"", re.MULTILINE)
+# The execution option saying that a connection's transactions write, even those its
+# first statement begins: on SQLite they then take the write lock when they begin.
+WRITES = "newsdesk_writes"
 
 
 class StoreError(NewsdeskError):
@@ -54,9 +57,9 @@ def connect(url: str) -> Engine:
     try:
         if backend == "sqlite":
             engine = create_engine(parsed, connect_args={"timeout": 30})
+            engine._connection_cls = _SQLiteConnection
             event.listen(engine, "connect", _sqlite_pragmas)
-            # pysqlite's own transaction handling would defer BEGIN; we issue it.
-            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            event.listen(engine, "begin", _sqlite_begin)
         else:
             engine = create_engine(
                 parsed, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=10
@@ -74,6 +77,37 @@ def _sqlite_pragmas(connection: object, _: ConnectionPoolEntry) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+class _SQLiteConnection(Connection):
+    """Tells `_sqlite_begin` whether SQLAlchemy began the transaction itself, for the
+    statement about to run (`engine.connect()` and a query), or was asked to
+    (`engine.begin()`): SQLAlchemy's begin event is the same for both. Should a new
+    SQLAlchemy not call `_autobegin`, every transaction would begin IMMEDIATE, slower
+    but still correct."""
+
+    autobeginning = False
+
+    def _autobegin(self) -> None:
+        self.autobeginning = True
+        try:
+            super()._autobegin()
+        finally:
+            self.autobeginning = False
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """pysqlite's own transaction handling is off (it would defer BEGIN): we issue it.
+
+    A writer begins IMMEDIATE: it waits for the write lock up front, where the busy
+    timeout applies, instead of failing when a read turns into a write after another
+    writer committed. Reads begin deferred, so that under WAL they never wait for
+    writers nor hold writers up."""
+    reading = isinstance(connection, _SQLiteConnection) and connection.autobeginning
+    if reading and not connection.get_execution_options().get(WRITES):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def head_revision() -> str:
@@ -114,7 +148,8 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(resources.files("newsdesk.store") / "migrations"))
     try:
-        with engine.connect() as connection:
+        # Alembic reads before it writes, in the transaction that reading began.
+        with engine.connect().execution_options(**{WRITES: True}) as connection:
             if engine.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
                 connection.commit()

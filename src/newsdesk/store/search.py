@@ -132,8 +132,8 @@ _INDEX_LOCK = 0x6E657773_696E6478  # an arbitrary key: "newsindx"
 
 def hold_index(connection: Connection) -> None:
     """Make other servers wait to change the index until this transaction ends, so two
-    workers syncing the same change do not insert the same slug twice. (SQLite's
-    transactions already take the write lock when they begin.)"""
+    workers syncing the same change do not insert the same slug twice. (On SQLite,
+    `engine.begin()` already takes the write lock when the transaction begins.)"""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INDEX_LOCK})
 

@@ -3,7 +3,7 @@
 Every function takes a Connection. Those that write (`record_view`, `prune_visits`,
 `visitor_salt`) must run in a transaction the caller commits, normally
 `with engine.begin() as connection:`. Record one beacon per transaction: on SQLite
-the transaction holds the database's write lock (the engine begins IMMEDIATE), and
+the transaction holds the database's write lock (`engine.begin()` begins IMMEDIATE), and
 on PostgreSQL the row locks are then always taken in the same order (visit, total,
 day), so concurrent beacons cannot deadlock.
 """
