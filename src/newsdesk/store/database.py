@@ -56,6 +56,7 @@ def connect(url: str) -> Engine:
         raise StoreError(f"unsupported database {backend!r}: use SQLite or PostgreSQL")
     try:
         if backend == "sqlite":
+            # The busy timeout, set as the file opens: it covers the pragmas below too.
             engine = create_engine(parsed, connect_args={"timeout": 30})
             engine._connection_cls = _SQLiteConnection
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -74,7 +75,6 @@ def _sqlite_pragmas(connection: object, _: ConnectionPoolEntry) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
