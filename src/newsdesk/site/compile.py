@@ -21,7 +21,7 @@ from newsdesk.site.catalog import Entry, card_base, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled does, so old entries are not read.
-COMPILED_FORMAT = 4
+COMPILED_FORMAT = 5
 
 
 @dataclass
@@ -36,8 +36,6 @@ class Compiled:
     toc: tuple[TocEntry, ...] = ()
     body_key: str = ""
     term_slugs: dict[str, str] = field(default_factory=dict)
-    # Fingerprint of the fields the search index holds besides slug, summary and body.
-    meta_key: str = ""
     card_base: str = ""
     toc_key: str = ""
 
@@ -90,7 +88,6 @@ def compile_file(
     body_key = digest(rendered.html, rendered.toc)
     names = [x.name for x in article.authors]
     terms = [*([article.category] if article.category else []), *article.tags, *names]
-    meta_key = digest(article.title, article.tags, article.category, names, article.published)
     known = known_slugs or {}
     slugs = {name: known[name] if name in known else slugify(name) for name in terms}
     return Compiled(
@@ -99,7 +96,6 @@ def compile_file(
         rendered.toc,
         body_key,
         slugs,
-        meta_key,
         card_base(article),
         digest(rendered.toc),
     )

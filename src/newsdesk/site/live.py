@@ -464,7 +464,11 @@ class LiveSite:
                 continue
             settled.public.append((article, compiled))
             settled.search_keys[article.slug] = digest(
-                article.slug, article.summary, compiled.meta_key, compiled.body_key
+                # card_base covers every other field the index holds (and a few more).
+                article.slug,
+                article.summary,
+                compiled.card_base,
+                compiled.body_key,
             )
         return settled
 
