@@ -9,10 +9,12 @@ the same duration, connections and threads: nginx's home page and one article pa
 then newsdesk's home page, the same article page and its search API
 (`/api/v1/search?q=…`) with a one-term and a two-term Chinese query, each asked once
 as readers repeat a query (answered from the server's result cache after the first)
-and once uncached (a random offset per request: every request is a new search). Before each run
-one request must answer exactly 200 (a redirect or an error is reported and that run
-skipped); during it any non-2xx/3xx response or socket error is a failure (a
-timeout is a request unanswered after wrk's 2 s, whose latency wrk does not record).
+and once uncached (each request of the run its own offset, and past the API's largest
+offset its own `since` too: every request is a new search; an offset past the last
+match returns no hits). Before each run one request must answer exactly 200 (a
+redirect or an error is reported and that run skipped); during it any non-2xx/3xx
+response or socket error is a failure (a timeout is a request unanswered after wrk's
+2 s, whose latency wrk does not record).
 
 Prints, for each: requests/s, p50/p90/p95/p99 latency, the page's size and the ratio
 of requests/s to nginx for the same page; the server's memory (PSS of the whole
@@ -78,19 +80,27 @@ done = function(summary, latency, requests)
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
-# Appended for a `fresh` target: each request its own offset.
+# Appended for a `fresh` target: request k of the run (counted from 1 over all T
+# threads, each taking every T-th k) asks offset k mod 10,001, 10,000 being the
+# API's largest; each later pass through the offsets adds a `since` one day earlier,
+# before every article, so that its results stay the same and its search is new. Offset
+# 0 on the first pass would be the cached rows' search.
 WRK_FRESH = """\
-local threads = 0
+local count = 0
 setup = function(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
+  thread:set("index", count)
+  count = count + 1
 end
+sent = 0
 request = function()
-  if not seeded then
-    math.randomseed(os.time() * 100 + seed)
-    seeded = true
+  local k = 1 + index + {threads} * sent
+  sent = sent + 1
+  local path = wrk.path .. "&offset=" .. (k % 10001)
+  local pass = math.floor(k / 10001)
+  if pass > 0 then
+    path = path .. "&since=" .. os.date("!%Y-%m-%d", -86400 * pass)
   end
-  return wrk.format(nil, wrk.path .. "&offset=" .. math.random(0, 4000))
+  return wrk.format(nil, path)
 end
 """
 
@@ -141,8 +151,8 @@ class Target:
     base: str  # http://127.0.0.1:PORT
     path: str
     peer: str | None = None  # the nginx row this one is compared with
-    # Every request asks a search the server has not answered before (a random
-    # offset), so none is answered from its per-snapshot result cache.
+    # Every request asks a search the server has not answered before (an offset of
+    # its own), so none is answered from its per-snapshot result cache.
     fresh: bool = False
 
 
@@ -405,7 +415,7 @@ def measure(row: Row, args: argparse.Namespace, script: Path, log: Path) -> None
         fetch(target.base, target.path)
     if target.fresh:
         script = script.with_name("fresh.lua")
-        script.write_text(WRK_SCRIPT + WRK_FRESH, encoding="utf-8")
+        script.write_text(WRK_SCRIPT + WRK_FRESH.format(threads=args.threads), encoding="utf-8")
     row.load = wrk(target, args, script, log)
     errors = [f"{count:,} {kind} errors" for kind, count in row.load.socket_errors.items() if count]
     if row.load.socket_errors["timeout"]:  # wrk records no latency for them
