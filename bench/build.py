@@ -84,8 +84,8 @@ def measured(
         results.append(run(command))
         if results[-1].returncode != 0:
             raise BenchFailed(
-                f"{name} failed with exit status {results[-1].returncode}; "
-                f"run it by hand to see why:\n  {' '.join(command)}"
+                f"{name} failed with exit status {results[-1].returncode}:\n"
+                f"  {' '.join(command)}\n{results[-1].errors or '(nothing on stderr)'}"
             )
     return Row(name, median_run(results), count_output(out, times))
 

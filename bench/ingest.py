@@ -25,12 +25,15 @@ HUGO_CONFIG = (
 
 
 def median_run(runs: list[Run]) -> Run:
-    """Median times, the highest peak, and the first failing exit status of any run."""
+    """Median times, the highest peak, and the first failing run's exit status and
+    error output."""
+    failed = next((r for r in runs if r.returncode), None)
     return Run(
         statistics.median(r.wall for r in runs),
         statistics.median(r.cpu for r in runs),
         max(r.peak_mb for r in runs),
-        next((r.returncode for r in runs if r.returncode), 0),
+        failed.returncode if failed else 0,
+        failed.errors if failed else "",
     )
 
 
@@ -54,7 +57,7 @@ def main() -> None:
         newsdesk = [sys.executable, "-m", "newsdesk", "check", str(folder), "--format", "json"]
         ours = median_run([run(newsdesk) for _ in range(args.runs)])
         if ours.returncode != 0:  # the corpus checks clean: any error is a failure
-            sys.exit(f"newsdesk check failed with exit status {ours.returncode}")
+            sys.exit(f"newsdesk check failed with exit status {ours.returncode}:\n{ours.errors}")
         report("newsdesk check", args.count, ours)
         hugo = shutil.which("hugo")
         if hugo is None:
@@ -67,7 +70,7 @@ def main() -> None:
         (hugo_site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
         peer = median_run([run([hugo, "list", "all"], cwd=hugo_site) for _ in range(args.runs)])
         if peer.returncode != 0:
-            sys.exit(f"hugo list all failed with exit status {peer.returncode}")
+            sys.exit(f"hugo list all failed with exit status {peer.returncode}:\n{peer.errors}")
         report("hugo list all", args.count, peer)
         print(
             f"ratio newsdesk/hugo: wall {ours.wall / peer.wall:.2f}, "

@@ -23,6 +23,10 @@ class Run:
     cpu: float
     peak_mb: float
     returncode: int
+    errors: str = ""  # the last lines the command wrote to stderr
+
+
+ERROR_LINES = 20
 
 
 def free_port() -> int:
@@ -96,11 +100,14 @@ def run(command: list[str], cwd: Path | None = None) -> Run:
         wall = time.perf_counter() - start
         done.set()
         sampler.join()
+        errors.seek(0)
+        # Kept for the failure message: a failed run is otherwise silent.
+        last = errors.read().decode(errors="replace").splitlines()[-ERROR_LINES:]
     after = os.times()
     cpu = (after.children_user - before.children_user) + (
         after.children_system - before.children_system
     )
-    return Run(wall, cpu, peak / 1024, process.returncode)
+    return Run(wall, cpu, peak / 1024, process.returncode, "\n".join(last))
 
 
 class BenchFailed(Exception):

@@ -610,7 +610,9 @@ def bench(root: Path, args: argparse.Namespace) -> None:
     static = root / "static"
     build = run([*newsdesk_command(), "build", str(site), "--out", str(static)])
     if build.returncode != 0:
-        raise BenchFailed(f"newsdesk build failed with exit status {build.returncode}")
+        raise BenchFailed(
+            f"newsdesk build failed with exit status {build.returncode}:\n{build.errors}"
+        )
     print(f"static export for nginx: newsdesk build {build.wall:.1f} s")
     print(
         f"wrk: {args.threads} threads, {args.connections} connections, {args.duration} s per "
