@@ -78,7 +78,12 @@ class Api:
         for name, group in (("category", "categories"), ("tag", "tags"), ("author", "authors")):
             if q.get(name):
                 term = _find_term(getattr(snapshot.catalog, group), q[name])
-                entries = term.entries if term else []
+                found = term.entries if term else []
+                if entries is snapshot.catalog.listed:
+                    entries = found
+                else:  # filters combine: each narrows the others
+                    chosen = {id(e) for e in found}
+                    entries = [e for e in entries if id(e) in chosen]
         if "sticky" in q:
             wanted = _boolean(q, "sticky")
             entries = [e for e in entries if e.article.sticky == wanted]
