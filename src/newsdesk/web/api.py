@@ -4,6 +4,7 @@ import asyncio
 import base64
 import binascii
 import json
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ _SORTS: dict[str, Callable[[Entry], Any]] = {
     "views": lambda e: e.article.views,
     "title": lambda e: e.article.title,
 }
+_DEFAULT_SORT = "-published"
 _NO_STORE = (b"cache-control", b"no-store")
 _SEARCH_BODIES_KEPT = 1024
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -40,6 +42,9 @@ class Api:
         self._salt: tuple[date, str] | None = None
         self._openapi = json_body(openapi_document(self.config.site.title))
         self._search_bodies: dict[tuple[int, SearchQuery], bytes] = {}
+        # The whole catalog in each order asked for, sorted once per snapshot.
+        self._orders: dict[str, list[Entry]] = {}
+        self._orders_version = -1
 
     async def handle(self, request: Request, receive: Receive) -> Reply:
         snapshot = self.live.snapshot
@@ -95,27 +100,19 @@ class Api:
             entries = [e for e in entries if e.article.published >= since]
         if until:
             entries = [e for e in entries if e.article.published <= until]
-        sort = q.get("sort", "-published")
+        sort = q.get("sort", _DEFAULT_SORT)
         field = sort.removeprefix("-")
         if field not in _SORTS:
             choices = ", ".join(f"{name}, -{name}" for name in _SORTS)
             raise HTTPError(400, f"unknown sort {sort!r}; choose one of {choices}")
         descending = sort.startswith("-")
         value_of = _SORTS[field]
-        # A total order (value, then slug) makes the cursor stable as articles come and go.
-        ordered = sorted(entries, key=lambda e: (value_of(e), e.article.slug), reverse=descending)
+        ordered = self._ordered(entries, snapshot, sort)
         limit = _integer(q, "limit", 20, 1, MAX_LIMIT)
         start = 0
         if q.get("cursor"):
-            after = _decode_cursor(q["cursor"], sort)
-            start = next(
-                (
-                    n
-                    for n, e in enumerate(ordered)
-                    if _after((value_of(e), e.article.slug), after, descending)
-                ),
-                len(ordered),
-            )
+            value, slug = _decode_cursor(q["cursor"], sort)
+            start = _start_after(ordered, value_of, (value, slug), descending)
         page = ordered[start : start + limit]
         more = start + limit < len(ordered)
         cursor = None
@@ -127,6 +124,25 @@ class Api:
             "total": len(ordered),
             "next_cursor": cursor,
         }
+
+    def _ordered(self, entries: list[Entry], snapshot: Snapshot, sort: str) -> list[Entry]:
+        """The entries in the sort's order: a total order (value, then slug), so that
+        a cursor stays valid as articles come and go."""
+        if sort == _DEFAULT_SORT:  # the catalog's lists are kept in this order
+            return entries
+        whole = entries is snapshot.catalog.listed
+        if whole:
+            if self._orders_version != snapshot.version:
+                self._orders_version, self._orders = snapshot.version, {}
+            if sort in self._orders:
+                return self._orders[sort]
+        value_of = _SORTS[sort.removeprefix("-")]
+        ordered = sorted(
+            entries, key=lambda e: (value_of(e), e.article.slug), reverse=sort.startswith("-")
+        )
+        if whole:
+            self._orders[sort] = ordered
+        return ordered
 
     def _article(self, snapshot: Snapshot, slug: str) -> dict[str, Any]:
         entry = _entry(snapshot, slug)
@@ -292,8 +308,30 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     return value, slug
 
 
-def _after(item: tuple[Any, str], cursor: tuple[Any, str], descending: bool) -> bool:
+def _start_after(
+    ordered: list[Entry],
+    value_of: Callable[[Entry], Any],
+    cursor: tuple[Any, str],
+    descending: bool,
+) -> int:
+    """The index of the first entry after the cursor in `ordered`."""
     try:
-        return item < cursor if descending else item > cursor
+        if descending:
+            return bisect_right(
+                ordered, _Reversed(cursor), key=lambda e: _Reversed((value_of(e), e.article.slug))
+            )
+        return bisect_right(ordered, cursor, key=lambda e: (value_of(e), e.article.slug))
     except TypeError as error:
         raise HTTPError(400, "the cursor belongs to another sort order") from error
+
+
+class _Reversed:
+    """A sort key compared the other way round: a descending list ascends in these."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple[Any, str]):
+        self.key = key
+
+    def __lt__(self, other: "_Reversed") -> bool:
+        return bool(other.key < self.key)
