@@ -7,7 +7,8 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -215,7 +216,10 @@ def _live_site(site: Path, config: SiteConfig, database: str | None, dev: bool) 
 
     engine = open_store(database_url(site, database))
     live = LiveSite(site, config, engine, live_reload=dev)
-    report = live.index(progress_factory)
+    # LiveSite logs each file that fails to compile, for the changes it sees while
+    # serving; those of the first index are printed here, with the rest.
+    with _unlogged(logging.getLogger("newsdesk")):
+        report = live.index(progress_factory)
     for outcome in live.outcomes():
         for d in outcome.diagnostics:
             if d.severity == "error":
@@ -226,6 +230,18 @@ def _live_site(site: Path, config: SiteConfig, database: str | None, dev: bool) 
         soft_wrap=True,
     )
     return live
+
+
+@contextmanager
+def _unlogged(logger: logging.Logger) -> Iterator[None]:
+    def drop(_: logging.LogRecord) -> bool:
+        return False
+
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 @cli.command()
