@@ -277,7 +277,7 @@ def serve(
     err.print(
         f"serving http://{shown}:{sock.getsockname()[1]}/ with {workers} worker(s) (Ctrl-C stops)"
     )
-    run(live, sock, workers, dev)
+    run(live, sock, workers)
 
 
 @cli.command("search")

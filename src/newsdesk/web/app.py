@@ -78,9 +78,8 @@ class _Outage:
 
 
 class App:
-    def __init__(self, live: LiveSite, dev: bool = False):
+    def __init__(self, live: LiveSite):
         self.live = live
-        self.dev = dev
         self.pages = html.PageCache()
         self.static = html.StaticFiles(live.root)
         self.api = Api(live)
@@ -147,7 +146,7 @@ class App:
             request = Request.from_scope(scope)
             if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
                 await self._api(request, receive, send)
-            elif self.dev and request.path == LIVE_RELOAD_PATH:
+            elif self.live.live_reload and request.path == LIVE_RELOAD_PATH:
                 await self._live_reload(receive, send)
             else:
                 await self._page(request, send)

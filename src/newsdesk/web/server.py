@@ -48,7 +48,7 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
+def run(live: LiveSite, sock: socket.socket, workers: int) -> None:
     for module in _WORKER_MODULES:  # once here, not in every forked worker
         importlib.import_module(module)
     # The indexed site lives as long as the server: keep the collector off it (and,
@@ -56,7 +56,7 @@ def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
     # object of a large site would delay the start by a quarter of a second.
     gc.freeze()
     if workers == 1:
-        _worker(live, sock, dev)
+        _worker(live, sock)
         return
     children: dict[int, float] = {}
     stopping = False
@@ -70,7 +70,7 @@ def run(live: LiveSite, sock: socket.socket, workers: int, dev: bool) -> None:
             live.engine.dispose(close=False)  # the parent's connections are not ours
             threading.Thread(target=_follow_supervisor, args=(supervisor,), daemon=True).start()
             try:
-                _worker(live, sock, dev)
+                _worker(live, sock)
             finally:
                 os._exit(0)
         children[pid] = time.monotonic()
@@ -110,9 +110,9 @@ def _follow_supervisor(supervisor: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker(live: LiveSite, sock: socket.socket, dev: bool) -> None:
+def _worker(live: LiveSite, sock: socket.socket) -> None:
     config = uvicorn.Config(
-        App(live, dev),
+        App(live),
         loop="uvloop",
         http="httptools",
         lifespan="on",
