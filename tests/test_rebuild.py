@@ -3,12 +3,14 @@ that show an edited body, or the whole site), the output folder ends up byte for
 byte what a build from scratch writes."""
 
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from newsdesk.build.cache import CACHE_NAME
 from newsdesk.build.export import BuildReport, build_site
 from newsdesk.content.loader import discover, load_all
 from newsdesk.site.config import load_config
@@ -147,3 +149,16 @@ def test_a_second_rebuild_without_changes_writes_nothing(tmp_path: Path) -> None
     (out / "index.html").unlink()
     restored = build(site, out)
     assert not restored.patched and (out / "index.html").is_file()
+
+
+def test_body_edits_leave_one_compiled_version_per_file(tmp_path: Path) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    build(site, out)
+    path = site / "content" / "ebpf-observability.md"
+    for n in range(3):
+        path.write_text(path.read_text(encoding="utf-8") + f"\n补充 {n}。\n", encoding="utf-8")
+        assert build(site, out).patched
+    with sqlite3.connect(site / ".newsdesk" / CACHE_NAME) as cache:
+        kept = cache.execute("SELECT count(*) FROM compiled").fetchone()[0]
+    assert kept == len(discover(site / "content"))
