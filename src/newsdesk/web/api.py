@@ -15,18 +15,26 @@ from newsdesk.site.records import article_record, search_record
 from newsdesk.store import views, visitors
 from newsdesk.store.search import SearchQuery
 from newsdesk.web.http import JSON_TYPE, HTTPError, Receive, Request, json_body, read_body
-from newsdesk.web.openapi import openapi_document
+from newsdesk.web.openapi import (
+    DAILY_VIEWS_DAYS,
+    DEFAULT_LIMIT,
+    DEFAULT_SORT,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    PREFIX,
+    SORTS,
+    openapi_document,
+)
 
-PREFIX = "/api/v1"
-MAX_LIMIT = 100
 MAX_QUERY = 200
+# What each of SORTS orders by.
 _SORTS: dict[str, Callable[[Entry], Any]] = {
     "published": lambda e: e.article.published.timestamp(),
     "updated": lambda e: (e.article.updated or e.article.published).timestamp(),
     "views": lambda e: e.article.views,
     "title": lambda e: e.article.title,
 }
-_DEFAULT_SORT = "-published"
+assert tuple(_SORTS) == SORTS, "the OpenAPI document lists other sorts than the API's"
 _NO_STORE = (b"cache-control", b"no-store")
 _SEARCH_BODIES_KEPT = 1024
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -100,7 +108,7 @@ class Api:
             entries = [e for e in entries if e.article.published >= since]
         if until:
             entries = [e for e in entries if e.article.published <= until]
-        sort = q.get("sort", _DEFAULT_SORT)
+        sort = q.get("sort", DEFAULT_SORT)
         field = sort.removeprefix("-")
         if field not in _SORTS:
             choices = ", ".join(f"{name}, -{name}" for name in _SORTS)
@@ -108,7 +116,7 @@ class Api:
         descending = sort.startswith("-")
         value_of = _SORTS[field]
         ordered = self._ordered(entries, snapshot, sort)
-        limit = _integer(q, "limit", 20, 1, MAX_LIMIT)
+        limit = _integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         start = 0
         if q.get("cursor"):
             value, slug = _decode_cursor(q["cursor"], sort)
@@ -128,7 +136,7 @@ class Api:
     def _ordered(self, entries: list[Entry], snapshot: Snapshot, sort: str) -> list[Entry]:
         """The entries in the sort's order: a total order (value, then slug), so that
         a cursor stays valid as articles come and go."""
-        if sort == _DEFAULT_SORT:  # the catalog's lists are kept in this order
+        if sort == DEFAULT_SORT:  # the catalog's lists are kept in this order
             return entries
         whole = entries is snapshot.catalog.listed
         if whole:
@@ -189,7 +197,7 @@ class Api:
         def read() -> tuple[int, list[tuple[date, int]]]:
             with self.live.engine.connect() as connection:
                 total = views.view_total(connection, slug)
-                return total, views.daily_views(connection, slug, 30, today)
+                return total, views.daily_views(connection, slug, DAILY_VIEWS_DAYS, today)
 
         total, daily = await asyncio.to_thread(read)
         return {
@@ -230,8 +238,8 @@ class Api:
             tag=q.get("tag") or None,
             since=since,
             until=until,
-            limit=_integer(q, "limit", 20, 1, MAX_LIMIT),
-            offset=_integer(q, "offset", 0, 0, 10_000),
+            limit=_integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+            offset=_integer(q, "offset", 0, 0, MAX_OFFSET),
         )
 
     def _range(self, q: dict[str, str]) -> tuple[datetime | None, datetime | None]:

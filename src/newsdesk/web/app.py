@@ -17,7 +17,7 @@ from newsdesk.errors import first_line
 from newsdesk.site.live import LiveSite, Snapshot
 from newsdesk.site.theme import LIVE_RELOAD_PATH
 from newsdesk.web import html
-from newsdesk.web.api import PREFIX, Api
+from newsdesk.web.api import Api
 from newsdesk.web.http import (
     JSON_TYPE,
     HTTPError,
@@ -28,6 +28,7 @@ from newsdesk.web.http import (
     json_body,
     respond,
 )
+from newsdesk.web.openapi import PREFIX
 from newsdesk.web.watch import start_watching
 
 log = logging.getLogger("newsdesk")

@@ -4,6 +4,16 @@ from typing import Any
 
 from newsdesk import __version__
 
+# What the API accepts, stated once for the API and for its document.
+PREFIX = "/api/v1"
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+# Articles sort by each of these, ascending, or descending with a leading `-`.
+SORTS = ("published", "updated", "views", "title")
+DEFAULT_SORT = "-published"
+DAILY_VIEWS_DAYS = 30
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -53,8 +63,8 @@ _RANGE = [
 ]
 _LIMIT = _query(
     "limit",
-    "Items per page (1–100; empty for 20)",
-    {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100}, _EMPTY]},
+    f"Items per page (1–{MAX_LIMIT}; empty for {DEFAULT_LIMIT})",
+    {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, _EMPTY]},
 )
 
 _SCHEMAS: dict[str, Any] = {
@@ -237,7 +247,7 @@ def openapi_document(title: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": f"{title} API", "version": __version__},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": PREFIX}],
         "paths": {
             "/articles": {
                 "get": {
@@ -259,16 +269,7 @@ def openapi_document(title: str) -> dict[str, Any]:
                             "Sort order; a leading - sorts descending",
                             {
                                 "type": "string",
-                                "enum": [
-                                    "published",
-                                    "-published",
-                                    "updated",
-                                    "-updated",
-                                    "views",
-                                    "-views",
-                                    "title",
-                                    "-title",
-                                ],
+                                "enum": [sort for name in SORTS for sort in (name, f"-{name}")],
                             },
                         ),
                         _LIMIT,
@@ -290,7 +291,9 @@ def openapi_document(title: str) -> dict[str, Any]:
             },
             "/articles/{slug}/views": {
                 "get": {
-                    "summary": "The article's view count and its daily counts for 30 days",
+                    "summary": (
+                        f"The article's view count and its daily counts for {DAILY_VIEWS_DAYS} days"
+                    ),
                     "operationId": "get_views",
                     "parameters": [_SLUG],
                     "responses": {"200": _json(_ref("Views"), "The counts"), **_ERRORS},
@@ -324,7 +327,7 @@ def openapi_document(title: str) -> dict[str, Any]:
                             "Results to skip (empty for none)",
                             {
                                 "anyOf": [
-                                    {"type": "integer", "minimum": 0, "maximum": 10000},
+                                    {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
                                     _EMPTY,
                                 ]
                             },
