@@ -1,13 +1,11 @@
 """The `newsdesk` command: a thin layer over the library's functions."""
 
-import html
 import json
 import logging
 import os
-import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -109,8 +107,19 @@ def _print_diagnostic(console: Console, path: str, d: Diagnostic) -> None:
     )
 
 
+def _severities(outcomes: Iterable[Outcome], errors_to: Console | None = None) -> Counter[str]:
+    """The outcomes' diagnostics counted by severity; the errors printed to `errors_to`."""
+    severities: Counter[str] = Counter()
+    for o in outcomes:
+        for d in o.diagnostics:
+            severities[d.severity] += 1
+            if errors_to is not None and d.severity == "error":
+                _print_diagnostic(errors_to, o.path, d)
+    return severities
+
+
 def _summary(outcomes: list[Outcome]) -> None:
-    severities = Counter(d.severity for o in outcomes for d in o.diagnostics)
+    severities = _severities(outcomes)
     loaded = sum(1 for o in outcomes if o.article is not None)
     fixable = sum(1 for o in outcomes if o.repairs)
     line = (
@@ -182,12 +191,7 @@ def build(site: Path, out: Path | None, base_url: str | None) -> None:
     config = _site_config(site, base_url)
     target = out or site / "public"
     report = build_site(site, config, target, progress_factory)
-    severities: Counter[str] = Counter()
-    for o in report.outcomes:
-        for d in o.diagnostics:
-            severities[d.severity] += 1
-            if d.severity == "error":
-                _print_diagnostic(err, o.path, d)
+    severities = _severities(report.outcomes, err)
     errors, warnings = severities["error"], severities["warning"]
     err.print(
         f"built {report.articles} articles into {target}: {report.pages} files, "
@@ -220,10 +224,7 @@ def _live_site(site: Path, config: SiteConfig, database: str | None, dev: bool) 
     # serving; those of the first index are printed here, with the rest.
     with _unlogged(logging.getLogger("newsdesk")):
         report = live.index(progress_factory)
-    for outcome in live.outcomes():
-        for d in outcome.diagnostics:
-            if d.severity == "error":
-                _print_diagnostic(err, outcome.path, d)
+    _severities(live.outcomes(), err)
     err.print(
         f"indexed {report.files} files: {report.compiled} compiled, {report.removed} removed, "
         f"{report.errors} with errors",
@@ -300,6 +301,7 @@ def search_command(
     """Search the site's articles as the server does (indexing changed files first)."""
     config = _site_config(site, None)
     live = _live_site(site, config, database_url, False)
+    from newsdesk.render.plaintext import html_to_text
     from newsdesk.site.records import search_record
     from newsdesk.store.search import SearchQuery
 
@@ -322,11 +324,7 @@ def search_command(
             soft_wrap=True,
             markup=False,
         )
-        out.print(f"    {_plain(hit.snippet_html)}", soft_wrap=True, markup=False)
-
-
-def _plain(fragment: str) -> str:
-    return html.unescape(re.sub(r"</?mark>", "", fragment))
+        out.print(f"    {html_to_text(hit.snippet_html)}", soft_wrap=True, markup=False)
 
 
 @cli.command()
