@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from newsdesk.errors import first_line
@@ -79,13 +79,15 @@ class _Outage:
 
 
 class App:
+    # Made when the server starts, and again after each change it announces.
+    changed: asyncio.Event
+
     def __init__(self, live: LiveSite):
         self.live = live
         self.pages = html.PageCache()
         self.static = html.StaticFiles(live.root)
         self.api = Api(live)
         self.outage = _Outage(live.engine)
-        self.changed = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
         cors = live.config.api.cors_origins
         self._cors_any = "*" in cors
@@ -136,7 +138,7 @@ class App:
             try:
                 if await asyncio.to_thread(self.live.refresh):
                     self._notify()
-            except (OperationalError, DBAPIError, PoolTimeout) as error:
+            except (DBAPIError, PoolTimeout) as error:
                 log.warning("recounting views failed: %s", first_line(error))
 
     # Requests ------------------------------------------------------------
@@ -153,7 +155,7 @@ class App:
                 await self._page(request, send)
         except HTTPError as error:
             await self._error(scope, send, error.status, error.message, error.headers, head)
-        except (OperationalError, DBAPIError, PoolTimeout) as error:
+        except (DBAPIError, PoolTimeout) as error:
             self.outage.failed(error)
             message = self._snapshot().theme.locale.text("database_unavailable")
             await self._error(scope, send, 503, message, [(b"retry-after", b"5")], head)
@@ -247,8 +249,7 @@ class App:
             body = json_body({"error": {"status": status, "message": message}})
             await respond(send, status, body, [JSON_TYPE, *extra], head)
             return
-        snapshot = self.live.snapshot
-        text = snapshot.theme.error_page(status, message).encode() if snapshot else message.encode()
+        text = self._snapshot().theme.error_page(status, message).encode()
         headers = [(b"content-type", b"text/html; charset=utf-8"), *extra]
         await respond(send, status, text, headers, head)
 

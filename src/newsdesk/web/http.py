@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
@@ -36,7 +36,6 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     client: str
-    scope: Scope = field(repr=False)
 
     @classmethod
     def from_scope(cls, scope: Scope) -> "Request":
@@ -61,7 +60,7 @@ class Request:
             name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw_headers
         }
         client = scope.get("client") or ("", 0)
-        return cls(scope["method"], path, query, headers, client[0] or "", scope)
+        return cls(scope["method"], path, query, headers, client[0] or "")
 
 
 async def read_body(request: Request, receive: Receive, limit: int = MAX_BODY) -> bytes:
