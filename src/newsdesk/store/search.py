@@ -214,7 +214,9 @@ def search(connection: Connection, query: SearchQuery) -> SearchResults:
     where = " AND ".join(filters) or "1 = 1"
     make_plan = _postgresql_plan if connection.dialect.name == "postgresql" else _sqlite_plan
     plan = make_plan(terms, list(words), params)
-    count = f"SELECT count(*) {plan.tables} WHERE {where}" if filters else plan.count
+    count = "SELECT count(*) FROM hits"  # every plan calls what it found `hits`
+    if filters:
+        count = f"SELECT count(*) {plan.tables} WHERE {where}"
     # The count is a subquery of the same statement, so the matches are found once.
     ranked = connection.execute(
         text(
@@ -284,7 +286,6 @@ class _Plan:
     tables: str  # FROM …: the documents found, as `d`
     joins: str  # what ranks them, joined to `d`
     score: str
-    count: str  # how many were found, without filters
 
 
 def _title_points(terms: list[_Term], function: str) -> str:
@@ -320,7 +321,6 @@ def _sqlite_plan(terms: list[_Term], words: list[str], params: dict[str, object]
         "FROM hits JOIN search_documents d ON d.id = hits.id",
         joins,
         f"{_title_points(terms, 'instr')} + {relevance}",
-        "SELECT count(*) FROM hits",
     )
 
 
@@ -342,7 +342,7 @@ def _postgresql_plan(terms: list[_Term], words: list[str], params: dict[str, obj
         f" FROM search_documents WHERE grams @@ CAST(:grams AS tsquery){checks})"
     )
     score = f"{_title_points(terms, 'strpos')} + {relevance}"
-    return _Plan(ctes, "FROM hits d", "", score, "SELECT count(*) FROM hits")
+    return _Plan(ctes, "FROM hits d", "", score)
 
 
 def _fts_string(token: str) -> str:
@@ -364,7 +364,7 @@ def _microseconds(moment: datetime) -> int:
 
 @dataclass(frozen=True)
 class _Row:
-    """A document as stored: its fields cleaned, its four indexed columns."""
+    """A document as stored: its fields cleaned, and cut to what is indexed."""
 
     slug: str
     key: str
@@ -374,7 +374,7 @@ class _Row:
     category: str | None
     published: int
     tags: tuple[str, ...]
-    columns: tuple[str, str, str, str]  # title, labels, summary, body
+    labels: str  # tags, category and authors, one a line
 
     @classmethod
     def of(cls, document: SearchDocument) -> "_Row":
@@ -394,8 +394,13 @@ class _Row:
             category=category,
             published=_microseconds(document.published),
             tags=tags,
-            columns=(title, labels, summary, body),
+            labels=labels,
         )
+
+    @property
+    def columns(self) -> tuple[str, str, str, str]:
+        """The four indexed columns, weighted in this order."""
+        return (self.title, self.labels, self.summary, self.body)
 
     def document(self) -> dict[str, object]:
         return {
