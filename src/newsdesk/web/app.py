@@ -179,7 +179,7 @@ class App:
             body = self.static.get(path)
         if body is None:
             missing = self.pages.not_found(snapshot)
-            status, headers, content = html.page_headers(request, missing)
+            _, headers, content = html.page_headers(request, missing, conditional=False)
             await respond(send, 404, content, headers, request.method == "HEAD")
             return
         status, headers, content = html.page_headers(request, body)

@@ -159,10 +159,13 @@ def _content_type(path: str) -> bytes:
     return kind.encode()
 
 
-def page_headers(request: Request, body: Body) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """Status, headers and content for a page: 304 when the client's copy is current."""
+def page_headers(
+    request: Request, body: Body, conditional: bool = True
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and content for a page: 304 when the client's copy is current
+    (unless not `conditional`: an error page is sent whole, with its own status)."""
     headers = body.headers()
-    if _not_modified(request, body):
+    if conditional and _not_modified(request, body):
         return 304, headers, b""
     content = body.content
     if len(content) >= _GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
