@@ -11,14 +11,13 @@ day), so concurrent beacons cannot deadlock.
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Insert, Table, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Insert, bindparam, select
 
 from newsdesk.store.schema import settings, view_counts, view_days, view_visits
+from newsdesk.store.upsert import insert
 
 _SECRET_KEY = "visitor_secret"
 _SECRET = select(settings.c.value).where(settings.c.key == _SECRET_KEY)
@@ -112,7 +111,7 @@ def visitor_salt(connection: Connection, day: date) -> str:
     secret = connection.execute(_SECRET).scalar()
     if secret is None:
         connection.execute(
-            _INSERT[connection.dialect.name](settings)
+            insert(connection.dialect.name, settings)
             .values(key=_SECRET_KEY, value=secrets.token_hex(32))
             .on_conflict_do_nothing(index_elements=[settings.c.key])
         )
@@ -127,10 +126,10 @@ class _Upserts:
     daily: Insert
 
 
-def _upserts(insert: Callable[[Table], postgresql.Insert | sqlite.Insert]) -> _Upserts:
+def _upserts(dialect_name: str) -> _Upserts:
     """The beacon's statements, built once per dialect: building them is most of a
     beacon's cost in Python."""
-    visit = insert(view_visits)
+    visit = insert(dialect_name, view_visits)
     claim = visit.on_conflict_do_update(
         index_elements=[view_visits.c.visitor, view_visits.c.slug],
         set_={"seen_at": visit.excluded.seen_at},
@@ -138,14 +137,14 @@ def _upserts(insert: Callable[[Table], postgresql.Insert | sqlite.Insert]) -> _U
         where=view_visits.c.seen_at <= bindparam("threshold"),
     ).returning(view_visits.c.seen_at)
     total = (
-        insert(view_counts)
+        insert(dialect_name, view_counts)
         .values(count=1)
         .on_conflict_do_update(
             index_elements=[view_counts.c.slug], set_={"count": view_counts.c.count + 1}
         )
     )
     daily = (
-        insert(view_days)
+        insert(dialect_name, view_days)
         .values(count=1)
         .on_conflict_do_update(
             index_elements=[view_days.c.slug, view_days.c.day],
@@ -155,9 +154,4 @@ def _upserts(insert: Callable[[Table], postgresql.Insert | sqlite.Insert]) -> _U
     return _Upserts(claim, total, daily)
 
 
-# ON CONFLICT is in the dialects' own INSERT constructs only.
-_INSERT: dict[str, Callable[[Table], postgresql.Insert | sqlite.Insert]] = {
-    "postgresql": postgresql.insert,
-    "sqlite": sqlite.insert,
-}
-_UPSERTS = {name: _upserts(insert) for name, insert in _INSERT.items()}
+_UPSERTS = {name: _upserts(name) for name in ("postgresql", "sqlite")}

@@ -1,0 +1,26 @@
+"""store.upsert: one INSERT … ON CONFLICT for both databases."""
+
+from sqlalchemy import select
+
+from newsdesk.store.database import open_store
+from newsdesk.store.schema import documents
+from newsdesk.store.upsert import upsert
+
+
+def test_upsert_inserts_then_sets_the_columns_named(database_url: str) -> None:
+    engine = open_store(database_url)
+    row = {"path": "a.md", "size": 1, "mtime_ns": 1, "content_hash": "h1"}
+    row |= {"options_key": "o", "data": b"one"}
+    statement = upsert(engine.dialect.name, documents, ["path"], ["size", "data"])
+    try:
+        with engine.begin() as connection:
+            connection.execute(statement, [row])
+            changed = {**row, "size": 2, "content_hash": "h2", "data": b"two"}
+            connection.execute(statement, [changed])
+        with engine.connect() as connection:
+            stored = connection.execute(
+                select(documents.c.size, documents.c.content_hash, documents.c.data)
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in stored] == [(2, "h1", b"two")]
