@@ -16,10 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
 from sqlalchemy import Engine, Executable, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import (
@@ -40,6 +38,7 @@ from newsdesk.site.theme import Theme
 from newsdesk.state import compiled_templates
 from newsdesk.store import search, views
 from newsdesk.store.schema import documents
+from newsdesk.store.upsert import upsert
 
 log = logging.getLogger("newsdesk")
 
@@ -245,7 +244,7 @@ class LiveSite:
             # keeps what it compiled, and compiles only the rest when it starts again.
             if writes:
                 with self.engine.begin() as connection:
-                    connection.execute(self._upsert(), writes)
+                    connection.execute(_store_documents(self.engine.dialect.name), writes)
         known = set(rows) | set(self._compiled) if everything else wanted or set()
         gone = {key for key in known if key not in by_key}
         for key in gone:
@@ -323,16 +322,6 @@ class LiveSite:
                         continue
         return found
 
-    def _upsert(self) -> Executable:
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(documents)
-        columns = ("size", "mtime_ns", "content_hash", "options_key", "data")
-        upsert = statement.on_conflict_do_update(
-            index_elements=[documents.c.path],
-            set_={name: statement.excluded[name] for name in columns},
-        )
-        return cast(Executable, upsert)
-
     def outcomes(self) -> list[Outcome]:
         return [c.outcome for _, c in sorted(self._compiled.items())]
 
@@ -340,12 +329,13 @@ class LiveSite:
         """The results of a search asked before on this snapshot, without the database."""
         return self._searches.get((snapshot.version, query))
 
-    def search(self, query: search.SearchQuery) -> SearchFound:
-        """Ranked hits with their articles (a hit another server indexed but this one
-        has not published yet is left out). Results are kept until the site changes:
-        readers ask the same few queries far more often than the site changes."""
-        snapshot = self.snapshot
-        assert snapshot is not None
+    def search(self, query: search.SearchQuery, snapshot: Snapshot | None = None) -> SearchFound:
+        """Ranked hits with their articles of `snapshot` (by default the newest; a hit
+        another server indexed but this one has not published yet is left out).
+        Results are kept until the site changes: readers ask the same few queries
+        far more often than the site changes."""
+        snapshot = snapshot or self.snapshot
+        assert snapshot is not None, "the site is published before it is searched"
         key = (snapshot.version, query)
         found = self._searches.get(key)
         if found is not None:
@@ -496,3 +486,9 @@ def _counts_key(totals: dict[str, int], scores: dict[str, float]) -> str:
 def _hash_file(path: Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "blake2b").hexdigest()[:64]
+
+
+def _store_documents(dialect_name: str) -> Executable:
+    """Stores compiled files, replacing what was stored under the same path."""
+    columns = ["size", "mtime_ns", "content_hash", "options_key", "data"]
+    return upsert(dialect_name, documents, ["path"], columns)

@@ -213,7 +213,7 @@ class Api:
         query = self._search_query(request)
         found = self.live.kept_search(query, snapshot)
         if found is None:
-            found = await asyncio.to_thread(self.live.search, query)
+            found = await asyncio.to_thread(self.live.search, query, snapshot)
         total, hits = found
         items = [search_record(entry, hit, snapshot.theme) for entry, hit in hits]
         return {"query": query.text, "total": total, "items": items}
