@@ -43,6 +43,8 @@ _CLASSES = {
 # `javascript:` and `data:` in any case or entity spelling are dropped.
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
+_URL_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _A_TAG = re.compile(r"<a\s[^>]*>")
 _HREF = re.compile(r'\shref="([^"]*)"')
 _IMG_TAG = re.compile(r"<img\s")
@@ -60,6 +62,17 @@ def sanitize(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+def urls_pass(html: str) -> bool:
+    """Whether every link and image URL in html is one the sanitizer keeps as it is:
+    relative, or with one of its schemes (an emptied URL counts as dropped)."""
+    for match in _URL_ATTRIBUTE.finditer(html):
+        url = match.group(1)
+        scheme = _SCHEME.match(url)
+        if not url or (scheme and scheme.group(1).lower() not in _SCHEMES):
+            return False
+    return True
 
 
 def finish_links_and_images(html: str, site_host: str) -> str:
