@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import body
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
+from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
-from newsdesk.render.plaintext import html_to_text
 from newsdesk.text.segment import TECH_WORDS, keep_words, prepare
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -32,7 +32,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsdesk.site.compile import Compiled
+from newsdesk.publish.compile import Compiled
 from newsdesk.store import search
 from newsdesk.store.schema import documents
 from tests.conftest import DEMO_SITE, copy_site, set_language

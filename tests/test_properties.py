@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.content.article import Outcome, read_article
+from newsdesk.content.encoding import decode
 from newsdesk.content.options import ContentOptions
-from newsdesk.content.source import decode
 
 OPTIONS = ContentOptions()
 FILE_TIME = datetime(2024, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.build.cache import CACHE_NAME
-from newsdesk.build.export import BuildReport, build_site
 from newsdesk.content.loader import discover, load_all
+from newsdesk.export.cache import CACHE_NAME
+from newsdesk.export.export import BuildReport, build_site
 from newsdesk.site.config import load_config
 
 from .conftest import DEMO_SITE, copy_site

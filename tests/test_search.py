@@ -16,9 +16,9 @@ from sqlalchemy import Engine
 
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
+from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
-from newsdesk.render.plaintext import html_to_text
 from newsdesk.store.database import open_store
 from newsdesk.store.search import (
     MAX_TERM_CHARS,

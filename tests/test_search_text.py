@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.render.plaintext import html_to_text
+from newsdesk.render.html_text import html_to_text
 from newsdesk.text.grams import (
     MAX_WORD,
     Gram,

@@ -17,20 +17,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk import __version__
-from newsdesk.build.export import build_site
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
 from newsdesk.errors import ConfigError, NewsdeskError
+from newsdesk.export.export import build_site
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
+from newsdesk.site.inputs import Inputs, find_config, open_inputs
 from newsdesk.site.scaffold import create_article, create_site
-from newsdesk.site.sources import Sources, find_config, open_sources
 
 # The server's modules (database, uvicorn, segmenter) load only for the commands that
 # use them: every other command starts in a fraction of the time.
 if TYPE_CHECKING:
-    from newsdesk.site.live import LiveSite
+    from newsdesk.publish.live import LiveSite
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -66,10 +66,10 @@ def progress_factory(total: int, label: str) -> Callable[[int], None]:
     return advance
 
 
-def _load(sources: Sources, keep_source: bool = False) -> list[Outcome]:
-    options = sources.config.content_options()
-    advance = progress_factory(len(sources.files), "读取文章")
-    return load_all(sources.files, options, advance, keep_source)
+def _load(inputs: Inputs, keep_source: bool = False) -> list[Outcome]:
+    options = inputs.config.content_options()
+    advance = progress_factory(len(inputs.files), "读取文章")
+    return load_all(inputs.files, options, advance, keep_source)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +84,7 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Show errors and warnings only.")
 def check(path: Path | None, fmt: str, quiet: bool) -> None:
     """Check articles; exit 1 when any has an error."""
-    outcomes = _load(open_sources([path] if path else []))
+    outcomes = _load(open_inputs([path] if path else []))
     findings = [
         (o.path, d) for o in outcomes for d in o.diagnostics if not (quiet and d.severity == "info")
     ]
@@ -136,7 +136,7 @@ def _summary(outcomes: list[Outcome]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the normalized articles as JSON.")
 def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
     """Show the normalized article of each Markdown file."""
-    outcomes = _load(open_sources(list(paths)))
+    outcomes = _load(open_inputs(list(paths)))
     if as_json:
         data = [o.to_json() for o in outcomes]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -164,7 +164,7 @@ def inspect(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--write", is_flag=True, help="Apply the repairs to the files.")
 def fix(path: Path | None, write: bool) -> None:
     """Show the repairs as a unified diff; --write applies them."""
-    outcomes = _load(open_sources([path] if path else []), keep_source=True)
+    outcomes = _load(open_inputs([path] if path else []), keep_source=True)
     found = patches(outcomes)
     for patch in found:
         if write:
@@ -215,7 +215,7 @@ def _site_config(site: Path, base_url: str | None) -> SiteConfig:
 
 def _live_site(site: Path, config: SiteConfig, database: str | None, dev: bool) -> "LiveSite":
     """The site indexed into its database, with a progress bar and its diagnostics."""
-    from newsdesk.site.live import LiveSite
+    from newsdesk.publish.live import LiveSite
     from newsdesk.store.database import database_url, open_store
 
     engine = open_store(database_url(site, database))
@@ -301,7 +301,7 @@ def search_command(
     """Search the site's articles as the server does (indexing changed files first)."""
     config = _site_config(site, None)
     live = _live_site(site, config, database_url, False)
-    from newsdesk.render.plaintext import html_to_text
+    from newsdesk.render.html_text import html_to_text
     from newsdesk.site.records import search_record
     from newsdesk.store.search import SearchQuery
 
@@ -345,8 +345,8 @@ def new(title: str, site: Path, category: str, tags: tuple[str, ...]) -> None:
     config_path = find_config(site)
     if config_path is None:
         raise NewsdeskError(f"{site}: no {CONFIG_NAME} here or above; run newsdesk init first")
-    sources = Sources(load_config(config_path), [], config_path.parent)
-    created = create_article(sources, title, category, list(tags), datetime.now())
+    inputs = Inputs(load_config(config_path), [], config_path.parent)
+    created = create_article(inputs, title, category, list(tags), datetime.now())
     err.print(f"created {created}")
 
 

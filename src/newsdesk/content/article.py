@@ -11,11 +11,11 @@ from newsdesk.content.derive import analyze, base_slug, lead_heading, permalink,
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.dialects import map_fields
 from newsdesk.content.document import Line, join_lines, split_lines
+from newsdesk.content.encoding import SourceText
 from newsdesk.content.frontmatter import Parsed, Span, locate, parse
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.pickling import reduce_by_fields
-from newsdesk.content.source import SourceText
 
 _INDEX_NAMES = {"index", "readme"}
 

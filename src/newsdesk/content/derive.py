@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass
 
 from newsdesk.content.blocks import Block, scan
+from newsdesk.content.markdown_text import block_text, inline_text
 from newsdesk.content.model import TocEntry
 from newsdesk.content.options import ContentOptions
-from newsdesk.content.plain import block_text, inline_text
 from newsdesk.text.anchors import AnchorSet
 from newsdesk.text.cjk import count_cjk, count_latin_words, cut_at_sentence
 from newsdesk.text.slug import slugify

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from newsdesk.content.article import Outcome, article_url, read_article
 from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.encoding import decode
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
-from newsdesk.content.source import decode
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _SKIPPED_NAMES = {"_index.md", "node_modules"}

@@ -1,11 +1,11 @@
 """The site's CSS and scripts, fingerprinted by content so they can be cached forever."""
 
-import hashlib
 from dataclasses import dataclass
 from importlib import resources
 
 from newsdesk.render.highlight import highlight_css
 from newsdesk.site.config import SiteConfig
+from newsdesk.text.digest import bytes_digest
 
 _STATIC = resources.files("newsdesk.site") / "static"
 
@@ -37,7 +37,7 @@ def build_assets(config: SiteConfig) -> dict[str, Asset]:
     assets = {}
     for name, content in sources.items():
         stem, suffix = name.rsplit(".", 1)
-        fingerprint = hashlib.blake2b(content, digest_size=6).hexdigest()
+        fingerprint = bytes_digest(content, 6)
         assets[name] = Asset(f"/assets/{stem}.{fingerprint}.{suffix}", content)
     return assets
 

@@ -1,28 +1,19 @@
 """The published site as data: public articles in order, their taxonomies, sticky,
 hot, neighbours and related articles. The static build and the server share it."""
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from newsdesk.content.model import Article, TocEntry
+from newsdesk.text.digest import digest
 from newsdesk.text.slug import slugify
 
 RELATED_COUNT = 5
 # Related candidates come from the articles published closest in time under each
 # shared tag: a bounded window keeps the work linear in the number of articles.
 _RELATED_WINDOW = 8
-
-
-def digest(*parts: object) -> str:
-    """A short fingerprint of the parts (text hashed as is: repr of a page is slow)."""
-    hasher = hashlib.blake2b(digest_size=12)
-    for part in parts:
-        hasher.update((part if isinstance(part, str) else repr(part)).encode())
-        hasher.update(b"\x1f")
-    return hasher.hexdigest()
 
 
 def card_base(a: Article) -> str:

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdesk.site.catalog import Catalog, Entry, Term, digest
+from newsdesk.site.catalog import Catalog, Entry, Term
+from newsdesk.text.digest import digest
 
 FEED_FORMATS = ("rss", "atom", "json")
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}

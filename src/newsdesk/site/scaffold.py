@@ -6,7 +6,7 @@ from pathlib import Path
 from newsdesk.content.repair import yaml_quote
 from newsdesk.errors import InputError
 from newsdesk.site.config import CONFIG_NAME
-from newsdesk.site.sources import Sources
+from newsdesk.site.inputs import Inputs
 from newsdesk.text.slug import slugify
 
 _CONFIG = """\
@@ -51,11 +51,11 @@ def create_site(directory: Path) -> None:
 
 
 def create_article(
-    sources: Sources, title: str, category: str, tags: list[str], now: datetime
+    inputs: Inputs, title: str, category: str, tags: list[str], now: datetime
 ) -> Path:
-    if sources.root is None:
+    if inputs.root is None:
         raise InputError(f"no {CONFIG_NAME} found")
-    folder = sources.root / sources.config.content.dir
+    folder = inputs.root / inputs.config.content.dir
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slugify(title) or 'article'}.md"
     if path.exists():

@@ -1,6 +1,5 @@
 """Page plans rendered to bytes: HTML through the Jinja templates, feeds, sitemap."""
 
-import hashlib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,12 @@ from markupsafe import Markup
 
 from newsdesk.site import feeds, seo
 from newsdesk.site.assets import Asset, build_assets
-from newsdesk.site.catalog import Catalog, Entry, digest
+from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.locale import Locale
 from newsdesk.site.pages import PagePlan
 from newsdesk.site.search_index import search_index
+from newsdesk.text.digest import bytes_digest, digest
 
 _FEEDS = {"feed-rss": feeds.rss, "feed-atom": feeds.atom, "feed-json": feeds.json_feed}
 _WEB_SCHEMES = {"http", "https", "mailto"}
@@ -25,12 +25,14 @@ _LIST_HEADINGS = {"categories": "category_title", "tags": "tag_title", "authors"
 
 def theme_version() -> str:
     """Changes when any template or static file changes."""
-    hasher = hashlib.blake2b(digest_size=12)
     root = resources.files("newsdesk.site")
-    for folder in ("templates", "static"):
-        for item in sorted((root / folder).iterdir(), key=lambda i: i.name):
-            hasher.update(item.name.encode() + item.read_bytes())
-    return hasher.hexdigest()
+    return bytes_digest(
+        b"".join(
+            item.name.encode() + item.read_bytes()
+            for folder in ("templates", "static")
+            for item in sorted((root / folder).iterdir(), key=lambda i: i.name)
+        )
+    )
 
 
 class Theme:

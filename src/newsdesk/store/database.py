@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsdesk.errors import NewsdeskError, first_line
-from newsdesk.state import state_folder
+from newsdesk.store.state import state_folder
 
 DATABASE_ENV = "NEWSDESK_DATABASE_URL"
 DATABASE_NAME = "newsdesk.sqlite"

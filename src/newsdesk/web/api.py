@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from newsdesk.publish.live import LiveSite, Snapshot
 from newsdesk.site.catalog import Entry, Term
-from newsdesk.site.live import LiveSite, Snapshot
 from newsdesk.site.records import article_record, search_record
 from newsdesk.store import views, visitors
 from newsdesk.store.search import SearchQuery

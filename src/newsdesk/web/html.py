@@ -2,16 +2,15 @@
 from memory with validators, caching headers and gzip."""
 
 import gzip
-import hashlib
 import mimetypes
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from time import time
 
-from newsdesk.site.catalog import digest
-from newsdesk.site.live import Snapshot
+from newsdesk.publish.live import Snapshot
 from newsdesk.site.pages import PagePlan
+from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
 
 _TYPES = {
@@ -59,7 +58,7 @@ class Body:
 
     @classmethod
     def of(cls, content: bytes, content_type: bytes, cache: bytes, modified: float) -> "Body":
-        etag = b'"' + hashlib.blake2b(content, digest_size=12).hexdigest().encode() + b'"'
+        etag = b'"' + bytes_digest(content).encode() + b'"'
         return cls(content, content_type, etag, modified, cache)
 
     def gzipped(self) -> bytes:

@@ -14,7 +14,7 @@ import time
 import uvicorn
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.site.live import LiveSite
+from newsdesk.publish.live import LiveSite
 from newsdesk.web.app import App
 
 log = logging.getLogger("newsdesk")

@@ -9,7 +9,7 @@ from watchfiles import Change, awatch
 
 from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.errors import first_line
-from newsdesk.site.live import LiveSite
+from newsdesk.publish.live import LiveSite
 
 log = logging.getLogger("newsdesk")
 

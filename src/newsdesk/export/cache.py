@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsdesk.site.compile import Compiled
-from newsdesk.state import state_folder
+from newsdesk.publish.compile import Compiled
+from newsdesk.store.state import state_folder
 
 if TYPE_CHECKING:
-    from newsdesk.build.incremental import Manifest
+    from newsdesk.export.incremental import Manifest
 
 CACHE_NAME = "build-cache.sqlite"
 _SCHEMA_VERSION = 4
@@ -77,7 +77,7 @@ class BuildCache:
 
     def manifest(self, folder: Path) -> "Manifest | None":
         """The manifest of the last whole build into folder."""
-        from newsdesk.build.incremental import Manifest
+        from newsdesk.export.incremental import Manifest
 
         row = self.db.execute("SELECT data FROM manifests WHERE folder = ?", (str(folder),))
         found = row.fetchone()

@@ -1,7 +1,6 @@
 """Articles compiled once: each file read, normalized and rendered to HTML, with
 the results kept in a cache keyed by the file's identity and the options."""
 
-import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Mapping
@@ -17,7 +16,8 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
-from newsdesk.site.catalog import Entry, card_base, digest
+from newsdesk.site.catalog import Entry, card_base
+from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled does, so old entries are not read.
@@ -68,7 +68,7 @@ def file_key(path: Path, options_key: str) -> str:
     """Changes whenever the file, the options or newsdesk itself change."""
     stat = os.stat(path)
     identity = f"{options_key}|{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
-    return hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+    return bytes_digest(identity.encode(), 16)
 
 
 def compile_file(

@@ -6,7 +6,6 @@ reads instead of compiling. The site itself is an immutable snapshot (catalog,
 theme, routes) replaced whole whenever content or view counts change.
 """
 
-import hashlib
 import logging
 import os
 import pickle
@@ -28,17 +27,18 @@ from newsdesk.content.loader import (
 )
 from newsdesk.content.model import Article
 from newsdesk.content.parallel import map_batches
-from newsdesk.gc_pause import paused_gc
-from newsdesk.render.plaintext import html_to_text
-from newsdesk.site.catalog import Catalog, Entry, digest
-from newsdesk.site.compile import Compiled, compile_options_key, compile_packed, term_slugs
+from newsdesk.publish.compile import Compiled, compile_options_key, compile_packed, term_slugs
+from newsdesk.publish.gc_pause import paused_gc
+from newsdesk.render.html_text import html_to_text
+from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_article, plan_lists
 from newsdesk.site.theme import Theme
-from newsdesk.state import compiled_templates
 from newsdesk.store import search, views
 from newsdesk.store.schema import documents
+from newsdesk.store.state import compiled_templates
 from newsdesk.store.upsert import upsert
+from newsdesk.text.digest import digest, file_digest
 
 log = logging.getLogger("newsdesk")
 
@@ -217,7 +217,7 @@ class LiveSite:
             current = row is not None and row.options_key == self.options_key
             if current and row and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
                 continue
-            content_hash = _hash_file(path)
+            content_hash = file_digest(path)
             if current and row and row.content_hash == content_hash:
                 touched.append({"key": key, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
                 continue
@@ -481,11 +481,6 @@ class LiveSite:
 
 def _counts_key(totals: dict[str, int], scores: dict[str, float]) -> str:
     return digest(sorted(totals.items()), sorted(scores.items()))
-
-
-def _hash_file(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "blake2b").hexdigest()[:64]
 
 
 def _store_documents(dialect_name: str) -> Executable:

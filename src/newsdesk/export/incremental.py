@@ -10,16 +10,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from newsdesk.build.cache import BuildCache
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.loader import SLUG_COLLISION, SUMMARY_BOILERPLATE
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import map_files
+from newsdesk.export.cache import BuildCache
+from newsdesk.publish.compile import Compiled, compile_packed, term_slugs
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Catalog, Entry
-from newsdesk.site.compile import Compiled, compile_packed, term_slugs
 from newsdesk.site.pages import FEED_FORMATS, PagePlan, article_plan, plan_feeds
 from newsdesk.site.theme import Theme
 

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newsdesk.build.cache import BuildCache
-from newsdesk.build.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover
-from newsdesk.gc_pause import paused_gc
-from newsdesk.site.catalog import Catalog, digest
-from newsdesk.site.compile import compile_all, compile_options_key, file_keys
+from newsdesk.export.cache import BuildCache
+from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
+from newsdesk.publish.compile import compile_all, compile_options_key, file_keys
+from newsdesk.publish.gc_pause import paused_gc
+from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
 from newsdesk.site.theme import Theme, theme_version
-from newsdesk.state import compiled_templates
+from newsdesk.store.state import compiled_templates
+from newsdesk.text.digest import digest
 
 # Below this many pages, forking workers costs more than it saves.
 _PARALLEL_PAGES = 200

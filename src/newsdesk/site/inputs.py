@@ -9,7 +9,7 @@ from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config
 
 
 @dataclass(frozen=True)
-class Sources:
+class Inputs:
     """The Markdown files to read and the configuration that applies to them."""
 
     config: SiteConfig
@@ -26,7 +26,7 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def open_sources(paths: list[Path]) -> Sources:
+def open_inputs(paths: list[Path]) -> Inputs:
     """Resolve the paths a command was given (the working folder when none)."""
     targets = paths or [Path(".")]
     for target in targets:
@@ -48,4 +48,4 @@ def open_sources(paths: list[Path]) -> Sources:
             files.extend(discover(content))
         else:
             files.extend(discover(target))
-    return Sources(config, files, root)
+    return Inputs(config, files, root)

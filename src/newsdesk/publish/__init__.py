@@ -1,0 +1,1 @@
+"""Compiling articles, settling the site once, and keeping it live for the server."""
