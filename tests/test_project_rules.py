@@ -16,15 +16,42 @@ from newsdesk.site.config import SiteConfig
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "newsdesk"
-# A layer may import itself and the layers listed after it, never those before.
-LAYERS = ["cli", "web", "build", "site", "store", "render", "content", "text"]
+# Highest first: a layer may import itself and the layers below it, never those above.
+# Layers on one rung are peers that never import each other.
+LAYERS: list[set[str]] = [
+    {"cli"},
+    {"web", "export"},
+    {"publish"},
+    {"site"},
+    {"store"},
+    {"render"},
+    {"content"},
+    {"text"},
+]
+# Modules any layer may import: the exception family and the package's version.
+SHARED = {"errors", "__init__"}
+# Top-level modules that belong to a layer of their own name's.
+TOP_LEVEL = {"cli": "cli", "__main__": "cli"}
+RUNG = {name: rung for rung, names in enumerate(LAYERS) for name in names}
+
+
+def layer_of_path(relative: Path) -> str | None:
+    """The layer of a module file under src/newsdesk (None: no layer, or shared)."""
+    head = relative.parts[0].removesuffix(".py")
+    if len(relative.parts) == 1:
+        return TOP_LEVEL.get(head)
+    return head if head in RUNG else None
 
 
 def layer_of(module: str) -> str | None:
+    """The layer of an imported module name; "" for the shared modules."""
     parts = module.split(".")
-    if parts[0] != "newsdesk" or len(parts) < 2:
+    if parts[0] != "newsdesk":
         return None
-    return parts[1] if parts[1] in LAYERS else None
+    if len(parts) == 1 or parts[1] in SHARED:
+        return ""
+    # An unknown name is returned as is: it is on no rung, so importing it is wrong.
+    return TOP_LEVEL.get(parts[1], parts[1])
 
 
 def imports(path: Path) -> list[str]:
@@ -35,20 +62,42 @@ def imports(path: Path) -> list[str]:
             found.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.append(node.module)
+            if node.module == "newsdesk":  # `from newsdesk import errors`, not `__version__`
+                found.extend(
+                    f"newsdesk.{alias.name}"
+                    for alias in node.names
+                    if (PACKAGE / alias.name).is_dir() or (PACKAGE / f"{alias.name}.py").is_file()
+                )
     return found
 
 
-@pytest.mark.parametrize(
-    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
-)
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_imports_point_down(path: Path) -> None:
     relative = path.relative_to(PACKAGE)
-    own = relative.parts[0].removesuffix(".py")
-    if own not in LAYERS:
-        return  # errors.py, __init__.py, __main__.py sit beside the layers
-    allowed = set(LAYERS[LAYERS.index(own) :])
-    wrong = [m for m in imports(path) if (layer := layer_of(m)) and layer not in allowed]
-    assert wrong == [], f"{relative} imports from a layer above it: {wrong}"
+    if relative.parts[0].removesuffix(".py") in SHARED:
+        assert [m for m in imports(path) if m.startswith("newsdesk.")] == [], relative
+        return
+    own = layer_of_path(relative)
+    assert own is not None, f"{relative} belongs to no layer: move it into one"
+    wrong = []
+    for module in imports(path):
+        layer = layer_of(module)
+        if layer is None or layer == "" or layer == own:
+            continue
+        if layer not in RUNG or RUNG[layer] <= RUNG[own]:
+            wrong.append(module)
+    assert wrong == [], f"{relative} ({own}) imports from a layer above or beside it: {wrong}"
+
+
+def test_the_layer_rule_catches_a_stray_or_upward_module() -> None:
+    assert layer_of_path(Path("state.py")) is None
+    assert layer_of_path(Path("helpers") / "x.py") is None
+    assert layer_of_path(Path("cli.py")) == "cli"
+    assert RUNG[layer_of("newsdesk.export.export") or ""] == RUNG["web"]
+    assert layer_of("newsdesk.errors") == ""
 
 
 def test_every_diagnostic_code_is_documented() -> None:
