@@ -114,9 +114,9 @@ def bodies(folder: Path) -> list[str]:
     options = ContentOptions()
     found = []
     for path in discover(folder):
-        article = load_file(path, options, keep_source=False).article
-        if article is not None:
-            found.append(article.body)
+        outcome = load_file(path, options)
+        if outcome.article is not None and outcome.body is not None:
+            found.append(outcome.body)
     return found
 
 

@@ -115,9 +115,10 @@ def _listed(cut: Callable[[str], Iterable[str]]) -> Cut:
 def demo_texts() -> list[str]:
     texts = []
     for path in sorted(DEMO_CONTENT.glob("*.md")):
-        article = load_file(path, ContentOptions()).article
-        if article is not None:
-            html = render_body(article.body, RenderOptions()).html
+        outcome = load_file(path, ContentOptions())
+        article = outcome.article
+        if article is not None and outcome.body is not None:
+            html = render_body(outcome.body, RenderOptions()).html
             texts.append(f"{article.title}\n{article.summary}\n{html_to_text(html)}")
     return texts
 

@@ -129,7 +129,7 @@ def test_a_server_killed_while_indexing_resumes_where_it_stopped(
         # Each stored row is the whole article of its file, as the file is now.
         assert path in files and size == files[path].stat().st_size, path
         compiled: Compiled = pickle.loads(data)
-        assert compiled.outcome.article is not None, path
+        assert compiled.entry is not None, path
         assert Path(compiled.outcome.path).name == path
 
     with running_server(site, database_url) as second:

@@ -297,10 +297,11 @@ def test_bodies_render_to_harmless_html(markdown: str, cjk_spacing: bool) -> Non
 @given(document())
 def test_article_pages_render_and_escape_the_front_matter(data: bytes) -> None:
     RUN["page"] += 1
-    article = checked_outcome(data).article
-    if article is None:
+    outcome = checked_outcome(data)
+    article = outcome.article
+    if article is None or outcome.body is None:
         return
-    rendered = render_body(article.body, CONFIG.render_options())
+    rendered = render_body(outcome.body, CONFIG.render_options())
     entry = Entry(article, rendered.html, rendered.toc, "")
     catalog = Catalog([entry], CONFIG.site.hot_count)
     page = BeautifulSoup(Theme(CONFIG, catalog).render(plan_article(catalog, entry)), "html.parser")

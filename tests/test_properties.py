@@ -143,4 +143,4 @@ def test_fix_is_idempotent(parts: list[str], newline: str, bom: bool) -> None:
     )
     if first.article is not None and second.article is not None:
         assert second.article.title == first.article.title
-        assert second.article.body.strip() == first.article.body.strip()
+        assert (second.body or "").strip() == (first.body or "").strip()

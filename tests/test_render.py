@@ -101,9 +101,9 @@ def test_render_toc_matches_the_content_toc_on_real_articles(seeds: Path) -> Non
     options = ContentOptions()
     paths = sorted(seeds.glob("*.md")) + sorted((DEMO_SITE / "content").glob("*.md"))
     for path in paths:
-        article = load_file(path, options).article
-        assert article is not None
-        assert render_body(article.body, SAFE).toc == article.toc, path.name
+        outcome = load_file(path, options)
+        assert outcome.article is not None and outcome.body is not None
+        assert render_body(outcome.body, SAFE).toc == outcome.article.toc, path.name
 
 
 def test_code_is_highlighted_with_classes() -> None:

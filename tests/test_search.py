@@ -40,11 +40,12 @@ CHINA = timezone(timedelta(hours=8))
 def _demo_documents() -> list[SearchDocument]:
     documents = []
     for path in sorted((DEMO_SITE / "content").glob("*.md")):
-        article = load_file(path, ContentOptions()).article
-        assert article is not None, path
+        outcome = load_file(path, ContentOptions())
+        article = outcome.article
+        assert article is not None and outcome.body is not None, path
         if article.draft:
             continue
-        body = html_to_text(render_body(article.body, RenderOptions()).html)
+        body = html_to_text(render_body(outcome.body, RenderOptions()).html)
         documents.append(SearchDocument.of(article, body, f"{article.slug}:1"))
     return documents
 

@@ -45,7 +45,7 @@ def test_seed_000_cms_article(seeds: Path) -> None:
     assert data["toc"][3] == {"level": 2, "text": "边缘AI的快速发展", "id": "边缘ai的快速发展"}
     assert data["repairs"] == ["duplicate-title-h1"]
     assert [(d["code"], d["line"]) for d in data["diagnostics"]] == [("duplicate-title-h1", 18)]
-    body = outcome.article.body if outcome.article else ""
+    body = outcome.body or ""
     assert "# 2024年人工智能发展趋势" not in body
     assert body.rstrip().endswith("*本文首发于URLNet技术博客，转载请注明出处。*")
     kinds = [b.kind for b in scan(body.split("\n"))]
@@ -92,7 +92,7 @@ def test_seed_001_llm_article(seeds: Path) -> None:
 def test_seed_001_body_has_no_code_block(seeds: Path) -> None:
     outcome = load_seed(seeds, "001")
     assert outcome.article is not None
-    body = outcome.article.body
+    body = outcome.body or ""
     blocks = scan(body.split("\n"))
     assert [b for b in blocks if b.kind in ("fence", "code")] == []
     assert "```" not in body

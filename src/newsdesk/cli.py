@@ -305,7 +305,8 @@ def search_command(
     from newsdesk.site.records import search_record
     from newsdesk.store.search import SearchQuery
 
-    total, hits = live.search(SearchQuery(text=query, category=category, tag=tag, limit=limit))
+    found = live.search(SearchQuery(text=query, category=category, tag=tag, limit=limit))
+    total, hits = found.total, found.hits
     snapshot = live.snapshot
     assert snapshot is not None
     if as_json:

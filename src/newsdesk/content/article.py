@@ -28,11 +28,20 @@ class Outcome:
 
     path: str
     article: Article | None = None
+    # The Markdown body below the front matter, as repaired (the article's text to render).
+    body: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     source: SourceText | None = None
     repaired_text: str | None = None
     summary_position: tuple[int, int] | None = None
+
+    def drop_text(self) -> None:
+        """Forget the file's text, its repaired text and the body once nothing will
+        read them: most of what a worker process would send back."""
+        self.source = None
+        self.repaired_text = None
+        self.body = None
 
     def to_json(self) -> dict[str, Any]:
         """The `newsdesk inspect --json` object (snake_case keys, ISO dates)."""
@@ -181,11 +190,11 @@ def read_article(
         unlisted=fields.unlisted,
         source=fields.source,
         toc=facts.toc,
-        body="\n".join(body_lines),
         summary_given=bool(fields.summary),
         derived_summary=facts.summary,
         extra=fields.extra,
     )
+    outcome.body = "\n".join(body_lines)
     return _finish(outcome, lines, repairs)
 
 

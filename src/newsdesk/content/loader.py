@@ -1,23 +1,19 @@
 """Loading a folder of articles: discovery, parallel reading, site-wide checks."""
 
 import os
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from newsdesk.content.article import Outcome, article_url, read_article
+from newsdesk.content.article import Outcome, read_article
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.encoding import decode
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
+from newsdesk.content.sitewide import check_site
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _SKIPPED_NAMES = {"_index.md", "node_modules"}
-# The findings of the site-wide checks that change an article.
-SLUG_COLLISION = "slug-collision"
-SUMMARY_BOILERPLATE = "summary-boilerplate"
 
 
 def discover(folder: Path) -> list[Path]:
@@ -62,8 +58,8 @@ def display_path(path: Path) -> str:
 def load_file(path: Path, options: ContentOptions, keep_source: bool = True) -> Outcome:
     """Read one file; never raises for anything the file contains.
 
-    Without keep_source the outcome drops the file's text and its repaired text,
-    which only `fix` needs: half of what a worker process sends back.
+    Without keep_source the outcome drops the file's text, its repaired text (which
+    only `fix` needs) and the body (which only rendering needs).
     """
     shown = display_path(path)
     try:
@@ -77,8 +73,7 @@ def load_file(path: Path, options: ContentOptions, keep_source: bool = True) -> 
         return Outcome(shown, diagnostics=problems)
     outcome = read_article(shown, source, options, modified)
     if not keep_source:
-        outcome.source = None
-        outcome.repaired_text = None
+        outcome.drop_text()
     outcome.diagnostics[:0] = problems
     return outcome
 
@@ -92,66 +87,5 @@ def load_all(
     """Load every file (in parallel when there are many), then check the site as a
     whole: unique slugs, boilerplate summaries."""
     outcomes = map_files(load_file, list(paths), (options, keep_source), progress)
-    resolve_slugs(outcomes, options)
-    replace_boilerplate_summaries(outcomes, options)
-    return outcomes
-
-
-def resolve_slugs(outcomes: list[Outcome], options: ContentOptions) -> None:
-    """Slugs are unique: the first file (by path) keeps one, later ones get a suffix."""
-    owners: dict[str, str] = {}
-    for outcome in sorted(outcomes, key=lambda o: o.path):
-        article = outcome.article
-        if article is None:
-            continue
-        slug = article.slug
-        if slug in owners:
-            number = 2
-            while f"{slug}-{number}" in owners:
-                number += 1
-            new_slug = f"{slug}-{number}"
-            _add(
-                outcome,
-                Diagnostic(
-                    SLUG_COLLISION,
-                    f"slug '{slug}' is also used by {owners[slug]}; "
-                    f"this article is published as '{new_slug}'",
-                    fix="give one of the two articles its own 'slug:'",
-                ),
-            )
-            article = outcome.article
-            assert article is not None
-            url = article_url(options, new_slug, article.published, article.category)
-            outcome.article = replace(article, slug=new_slug, url=url)
-            slug = new_slug
-        owners[slug] = outcome.path
-
-
-def replace_boilerplate_summaries(outcomes: list[Outcome], options: ContentOptions) -> None:
-    """A summary that many articles share says nothing about any of them (pipelines
-    reuse one description); derive those from the body instead."""
-    given = [o.article for o in outcomes if o.article is not None and o.article.summary_given]
-    counts = Counter(article.summary for article in given)
-    for outcome in outcomes:
-        article = outcome.article
-        if article is None or not article.summary_given:
-            continue
-        repeats = counts[article.summary]
-        if repeats < options.boilerplate_summary_repeats:
-            continue
-        outcome.article = replace(article, summary=article.derived_summary, summary_given=False)
-        _add(
-            outcome,
-            Diagnostic(
-                SUMMARY_BOILERPLATE,
-                f"the same summary is used by {repeats} articles; "
-                "using the article's opening text instead",
-                *(outcome.summary_position or (1, 1)),
-                fix="write a summary for this article, or remove the field",
-            ),
-        )
-
-
-def _add(outcome: Outcome, diagnostic: Diagnostic) -> None:
-    outcome.diagnostics.append(diagnostic)
-    outcome.diagnostics.sort(key=lambda d: (d.line, d.col))
+    checks = check_site(outcomes, options)
+    return [checks.outcome(outcome) for outcome in outcomes]

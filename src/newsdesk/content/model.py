@@ -62,7 +62,6 @@ class Article:
     unlisted: bool
     source: str | None
     toc: tuple[TocEntry, ...]
-    body: str
     summary_given: bool
     derived_summary: str
     extra: dict[str, Any] = field(default_factory=dict)

@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+# Told how many more items are done.
 Progress = Callable[[int], None]
+# Makes the Progress of one piece of work: how many items it has, and its label.
+ProgressFactory = Callable[[int, str], Progress]
 
 # Below this many items a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 300

@@ -4,11 +4,12 @@ built from and the manifest of the last whole build into it."""
 
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.publish.compile import Compiled
+from newsdesk.store.batch import batches
 from newsdesk.store.state import state_folder
 
 if TYPE_CHECKING:
@@ -16,8 +17,6 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "build-cache.sqlite"
 _SCHEMA_VERSION = 4
-# SQLite's default limit on the number of `?` parameters in one statement.
-_BATCH = 900
 
 
 class BuildCache:
@@ -51,7 +50,7 @@ class BuildCache:
     def get_many(self, keys: list[str]) -> dict[str, Compiled]:
         self.used.update(keys)
         found: dict[str, Compiled] = {}
-        for batch in _batches(keys):
+        for batch in batches(keys):
             marks = ",".join("?" * len(batch))
             query = f"SELECT key, data FROM compiled WHERE key IN ({marks})"
             for key, data in self.db.execute(query, batch):
@@ -137,8 +136,3 @@ class BuildCache:
 
     def close(self) -> None:
         self.db.close()
-
-
-def _batches(keys: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(keys), _BATCH):
-        yield keys[start : start + _BATCH]

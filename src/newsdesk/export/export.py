@@ -14,6 +14,7 @@ from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
 from newsdesk.publish.compile import compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
+from newsdesk.publish.settle import settle
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
@@ -93,12 +94,8 @@ def build_site(
                 cache,
                 progress(len(files), "编译文章") if progress else None,
             )
-            public = [
-                c.entry(c.outcome.article)
-                for c in compiled
-                if c.outcome.article is not None and c.outcome.article.is_public(moment)
-            ]
-            catalog = Catalog(public, config.site.hot_count)
+            settled = settle(compiled, content_options, moment)
+            catalog = Catalog(settled.public, config.site.hot_count)
             theme = _theme(config, catalog, root)
             plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
         current = _page_keys(theme, plans)
@@ -120,14 +117,14 @@ def build_site(
             (folder / path).unlink(missing_ok=True)
         cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
         with paused_gc():
-            manifest = record(setup, theme, statics, files, compiled, catalog, plans, moment)
+            manifest = record(setup, theme, statics, files, compiled, settled, catalog, plans)
         cache.save_manifest(folder, manifest, keys)
         if fresh:
             cache.prune()
     finally:
         cache.close()
     return BuildReport(
-        outcomes=[c.outcome for c in compiled],
+        outcomes=settled.outcomes(compiled),
         compiled=fresh + len(edits),
         articles=len(catalog.entries),
         pages=len(current),

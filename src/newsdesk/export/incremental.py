@@ -12,12 +12,13 @@ from typing import NamedTuple
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic
-from newsdesk.content.loader import SLUG_COLLISION, SUMMARY_BOILERPLATE
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import map_files
+from newsdesk.content.sitewide import SiteChecks
 from newsdesk.export.cache import BuildCache
 from newsdesk.publish.compile import Compiled, compile_packed, term_slugs
+from newsdesk.publish.settle import Settled
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.pages import FEED_FORMATS, PagePlan, article_plan, plan_feeds
@@ -27,16 +28,14 @@ from newsdesk.site.theme import Theme
 PATCH_LIMIT = 50
 
 
-class Settled(NamedTuple):
-    """What a whole build settled about one public article: the articles its page
-    links to (by file path), and what the site-wide checks changed."""
+class Linked(NamedTuple):
+    """What a whole build showed on one public article's page: whether it is hot, and
+    the articles the page links to (by file path)."""
 
     hot: bool
     newer: str | None
     older: str | None
     related: tuple[str, ...]
-    renamed: tuple[str, str] | None  # (slug, url), when its slug was taken
-    boilerplate: bool  # its summary was replaced by its opening text
 
 
 class FeedSource(NamedTuple):
@@ -55,7 +54,8 @@ class Manifest:
     theme_key: str
     statics: dict[str, str]
     public_until: datetime | None  # when the next scheduled article appears
-    articles: dict[str, Settled] = field(default_factory=dict)
+    checks: SiteChecks  # what the site-wide checks decided
+    articles: dict[str, Linked] = field(default_factory=dict)
     feeds: dict[str, FeedSource] = field(default_factory=dict)  # by the list's URL
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
@@ -79,7 +79,7 @@ class Manifest:
 
     def outcomes(self) -> list[Outcome]:
         """Each file's diagnostics, as the whole build reported them."""
-        return [Outcome(path, None, list(found)) for path, found in self.diagnostics.items()]
+        return [Outcome(path, diagnostics=list(found)) for path, found in self.diagnostics.items()]
 
 
 def record(
@@ -88,9 +88,9 @@ def record(
     statics: dict[str, str],
     files: list[Path],
     compiled: list[Compiled],
+    settled: Settled,
     catalog: Catalog,
     plans: list[PagePlan],
-    moment: datetime,
 ) -> Manifest:
     """The manifest of a whole build (`compiled` is in the order of `files`)."""
     # Articles are known by the path they were read from; pages show them by the
@@ -100,28 +100,19 @@ def record(
     def path_of(entry: Entry | None) -> str | None:
         return file_of[entry.article.path] if entry else None
 
-    articles = (c.outcome.article for c in compiled)
-    scheduled = [a.published for a in articles if a is not None and a.is_scheduled(moment)]
-    manifest = Manifest(setup, theme.key, statics, min(scheduled, default=None))
+    manifest = Manifest(setup, theme.key, statics, settled.next_due, settled.checks)
     manifest.article_count = len(catalog.entries)
     manifest.diagnostics = {
-        c.outcome.path: c.outcome.diagnostics for c in compiled if c.outcome.diagnostics
+        o.path: o.diagnostics for o in settled.outcomes(compiled) if o.diagnostics
     }
-    # What the site-wide checks changed, known by what they said.
-    said = {c.outcome.path: {d.code for d in c.outcome.diagnostics} for c in compiled}
     for plan in plans:
         if plan.kind == "article":
             entry = plan.entries[0]
-            article = entry.article
-            codes = said[article.path]
-            renamed = (article.slug, article.url) if SLUG_COLLISION in codes else None
-            manifest.articles[file_of[article.path]] = Settled(
+            manifest.articles[file_of[entry.article.path]] = Linked(
                 entry.hot,
                 path_of(plan.extra["newer"]),
                 path_of(plan.extra["older"]),
                 tuple(file_of[e.article.path] for e in plan.extra["related"]),
-                renamed,
-                SUMMARY_BOILERPLATE in codes,
             )
         elif plan.kind == f"feed-{FEED_FORMATS[0]}":
             named = (plan.term.kind, plan.term.name) if plan.term else None
@@ -185,8 +176,8 @@ def patch_plans(
     }
     needed = set(shown)
     for path in shown:
-        settled = manifest.articles[path]
-        needed.update(p for p in (settled.newer, settled.older, *settled.related) if p)
+        linked = manifest.articles[path]
+        needed.update(p for p in (linked.newer, linked.older, *linked.related) if p)
     for source in feeds.values():
         needed.update(source.paths)
     entries = _entries(manifest, needed, edited, keys, cache)
@@ -210,12 +201,12 @@ def _same_but_body(old: Compiled, new: Compiled) -> bool:
     """Whether the edit changed nothing a list, a heading or the site-wide checks
     see: the same fields but for the body's own counts (the card's fields and term
     names among them), the same headings and the same findings."""
-    if old.outcome.article is None or new.outcome.article is None:
+    if old.entry is None or new.entry is None:
         return False
     return (
-        _outside_body(old.outcome.article) == _outside_body(new.outcome.article)
+        _outside_body(old.entry.article) == _outside_body(new.entry.article)
         and old.outcome.diagnostics == new.outcome.diagnostics
-        and old.toc_key == new.toc_key
+        and old.entry.toc_key == new.entry.toc_key
     )
 
 
@@ -236,20 +227,13 @@ def _entries(
     entries: dict[str, Entry] = {}
     for path in paths:
         compiled = edited[path] if path in edited else loaded.get(keys[path])
-        settled = manifest.articles.get(path)
-        if compiled is None or compiled.outcome.article is None or settled is None:
+        if compiled is None or compiled.entry is None or path not in manifest.articles:
             return None
-        article = compiled.outcome.article
-        if settled.renamed:
-            slug, url = settled.renamed
-            article = replace(article, slug=slug, url=url)
-        if settled.boilerplate:
-            article = replace(article, summary=article.derived_summary, summary_given=False)
-        entries[path] = compiled.entry(article)
+        entries[path] = compiled.entry.settled(manifest.checks.article(compiled.entry.article))
     return entries
 
 
-def _article_plan(entries: dict[str, Entry], settled: Settled, entry: Entry) -> PagePlan:
-    newer = entries[settled.newer] if settled.newer else None
-    older = entries[settled.older] if settled.older else None
-    return article_plan(entry, newer, older, [entries[p] for p in settled.related])
+def _article_plan(entries: dict[str, Entry], linked: Linked, entry: Entry) -> PagePlan:
+    newer = entries[linked.newer] if linked.newer else None
+    older = entries[linked.older] if linked.older else None
+    return article_plan(entry, newer, older, [entries[p] for p in linked.related])

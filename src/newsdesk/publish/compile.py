@@ -4,14 +4,13 @@ the results kept in a cache keyed by the file's identity and the options."""
 import os
 import pickle
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from newsdesk import __version__
 from newsdesk.content.article import Outcome
-from newsdesk.content.loader import load_file, replace_boilerplate_summaries, resolve_slugs
-from newsdesk.content.model import Article, TocEntry
+from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
 from newsdesk.render.markdown import render_body
@@ -21,36 +20,16 @@ from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled does, so old entries are not read.
-COMPILED_FORMAT = 5
+COMPILED_FORMAT = 6
 
 
 @dataclass
 class Compiled:
-    """One file's outcome and, when it became an article, its rendered body.
-
-    The article's Markdown body is dropped once rendered: pages need only the HTML.
-    """
+    """What compiling one file gave: what reading it said, and its published entry
+    when it became an article (the entry's article is the outcome's)."""
 
     outcome: Outcome
-    html: str = ""
-    toc: tuple[TocEntry, ...] = ()
-    body_key: str = ""
-    term_slugs: dict[str, str] = field(default_factory=dict)
-    card_base: str = ""
-    toc_key: str = ""
-
-    def entry(self, article: Article) -> Entry:
-        """The site's entry for this compiled article (as published: its final slug,
-        summary and views)."""
-        return Entry(
-            article,
-            self.html,
-            self.toc,
-            self.body_key,
-            self.term_slugs,
-            self.card_base,
-            self.toc_key,
-        )
+    entry: Entry | None = None
 
 
 class CompileCache(Protocol):
@@ -79,26 +58,27 @@ def compile_file(
 ) -> Compiled:
     """`known_slugs`: term slugs worked out before (transliterating a Chinese name
     loads pinyin's dictionary: about 0.12 s)."""
-    outcome = load_file(path, content, keep_source=False)
+    outcome = load_file(path, content)
     article = outcome.article
+    markdown = outcome.body or ""
+    outcome.drop_text()
     if article is None:
         return Compiled(outcome)
-    rendered = render_body(article.body, render)
-    outcome.article = replace(article, body="")
-    body_key = digest(rendered.html, rendered.toc)
+    rendered = render_body(markdown, render)
     names = [x.name for x in article.authors]
     terms = [*([article.category] if article.category else []), *article.tags, *names]
     known = known_slugs or {}
     slugs = {name: known[name] if name in known else slugify(name) for name in terms}
-    return Compiled(
-        outcome,
+    entry = Entry(
+        article,
         rendered.html,
         rendered.toc,
-        body_key,
+        digest(rendered.html, rendered.toc),
         slugs,
         card_base(article),
         digest(rendered.toc),
     )
+    return Compiled(outcome, entry)
 
 
 def compile_packed(
@@ -116,7 +96,8 @@ def term_slugs(compiled: Iterable[Compiled]) -> dict[str, str]:
     """Every term slug these compiled articles worked out."""
     known: dict[str, str] = {}
     for item in compiled:
-        known.update(item.term_slugs)
+        if item.entry is not None:
+            known.update(item.entry.term_slugs)
     return known
 
 
@@ -140,8 +121,8 @@ def compile_all(
     cache: CompileCache | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Compiled], int]:
-    """Every file compiled (from the cache when its key is there), then the site-wide
-    checks; returns the results in path order and how many were compiled afresh."""
+    """Every file compiled (from the cache when its key is there); returns the results
+    in path order and how many were compiled afresh."""
     paths = list(paths)
     ordered = [keys[str(path)] for path in paths]
     cached = cache.get_many([k for k in ordered if k]) if cache else {}
@@ -158,7 +139,4 @@ def compile_all(
         )
     fresh = {n: pickle.loads(data) for n, data in zip(missing, packed, strict=True)}
     results = [fresh[n] if n in fresh else cached[key] for n, key in enumerate(ordered)]
-    outcomes = [item.outcome for item in results]
-    resolve_slugs(outcomes, content)
-    replace_boilerplate_summaries(outcomes, content)
     return results, len(missing)

@@ -27,7 +27,9 @@ def card_base(a: Article) -> str:
 
 @dataclass(eq=False)
 class Entry:
-    """A public article as the site shows it."""
+    """A published article: its fields, its rendered body and what the site shows of
+    it. Compiling a file makes one; the site-wide checks and the counts settle a copy
+    (`settled`) for each catalog, which marks what is hot."""
 
     article: Article
     html: str
@@ -39,6 +41,19 @@ class Entry:
     card_base: str = ""  # card_base(article), when worked out at compile time
     toc_key: str = ""  # digest(toc), when worked out at compile time
     hot: bool = False
+
+    def settled(self, article: Article) -> "Entry":
+        """This entry showing `article` (its final slug, summary and views), for a new
+        catalog: nothing worked out for another catalog is carried over."""
+        return Entry(
+            article,
+            self.html,
+            self.toc,
+            self.body_key,
+            self.term_slugs,
+            self.card_base,
+            self.toc_key,
+        )
 
     @cached_property
     def card_key(self) -> str:

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from newsdesk.publish.live import LiveSite, Snapshot
+from newsdesk.publish.live import LiveSite
+from newsdesk.publish.search import Found
+from newsdesk.publish.snapshot import Snapshot
 from newsdesk.site.catalog import Entry, Term
 from newsdesk.site.records import article_record, search_record
 from newsdesk.store import views, visitors
@@ -36,7 +38,6 @@ _SORTS: dict[str, Callable[[Entry], Any]] = {
 }
 assert tuple(_SORTS) == SORTS, "the OpenAPI document lists other sorts than the API's"
 _NO_STORE = (b"cache-control", b"no-store")
-_SEARCH_BODIES_KEPT = 1024
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 Reply = tuple[int, list[tuple[bytes, bytes]], bytes]
@@ -49,7 +50,6 @@ class Api:
         self.zone = live.content.zone
         self._salt: tuple[date, str] | None = None
         self._openapi = json_body(openapi_document(self.config.site.title))
-        self._search_bodies: dict[tuple[int, SearchQuery], bytes] = {}
         # The whole catalog in each order asked for, sorted once per snapshot.
         self._orders: dict[str, list[Entry]] = {}
         self._orders_version = -1
@@ -210,24 +210,21 @@ class Api:
     # Search --------------------------------------------------------------
 
     async def search(self, request: Request, snapshot: Snapshot) -> dict[str, Any]:
+        return _search_data(await self._found(request, snapshot), snapshot)
+
+    async def _found(self, request: Request, snapshot: Snapshot) -> Found:
         query = self._search_query(request)
-        found = self.live.kept_search(query, snapshot)
+        found = self.live.searches.get(snapshot.version, query)
         if found is None:
             found = await asyncio.to_thread(self.live.search, query, snapshot)
-        total, hits = found
-        items = [search_record(entry, hit, snapshot.theme) for entry, hit in hits]
-        return {"query": query.text, "total": total, "items": items}
+        return found
 
     async def _search_body(self, request: Request, snapshot: Snapshot) -> bytes:
-        """The JSON of a search, kept until the site changes (popular queries repeat)."""
-        key = (snapshot.version, self._search_query(request))
-        body = self._search_bodies.get(key)
-        if body is None:
-            body = json_body(await self.search(request, snapshot))
-            if len(self._search_bodies) >= _SEARCH_BODIES_KEPT:
-                self._search_bodies.clear()
-            self._search_bodies[key] = body
-        return body
+        """The JSON of a search, made once per answer kept (popular queries repeat)."""
+        found = await self._found(request, snapshot)
+        if found.body is None:
+            found.body = json_body(_search_data(found, snapshot))
+        return found.body
 
     def _search_query(self, request: Request) -> SearchQuery:
         q = request.query
@@ -258,6 +255,11 @@ class Api:
         except ValueError as error:
             raise HTTPError(400, f"{name} must be a date like 2026-01-31") from error
         return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
+
+
+def _search_data(found: Found, snapshot: Snapshot) -> dict[str, Any]:
+    items = [search_record(entry, hit, snapshot.theme) for entry, hit in found.hits]
+    return {"query": found.query.text, "total": found.total, "items": items}
 
 
 def _ok(data: dict[str, Any]) -> Reply:

@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from newsdesk.errors import first_line
-from newsdesk.publish.live import LiveSite, Snapshot
+from newsdesk.publish.live import LiveSite
+from newsdesk.publish.snapshot import Snapshot
 from newsdesk.site.theme import LIVE_RELOAD_PATH
 from newsdesk.web import html
 from newsdesk.web.api import Api

@@ -8,7 +8,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from time import time
 
-from newsdesk.publish.live import Snapshot
+from newsdesk.publish.snapshot import Snapshot
 from newsdesk.site.pages import PagePlan
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
