@@ -5,7 +5,7 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
+from newsdesk.content.parallel import Progress as ProgressCallback
 from newsdesk.errors import ConfigError, NewsdeskError
 from newsdesk.export.export import build_site
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
@@ -38,7 +39,7 @@ out = Console(highlight=False)
 PROGRESS_MIN_FILES = 50
 
 
-def progress_factory(total: int, label: str) -> Callable[[int], None]:
+def progress_factory(total: int, label: str) -> ProgressCallback:
     """A progress callback drawing a bar on the terminal until `total` is reached
     (nothing when stderr is not a terminal or the work is small)."""
     show = err.is_terminal and total >= PROGRESS_MIN_FILES

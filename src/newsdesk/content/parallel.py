@@ -1,5 +1,6 @@
 """Work over many files, spread over all cores when there are enough of them."""
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -14,6 +15,8 @@ ProgressFactory = Callable[[int, str], Progress]
 
 # Below this many items a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD = 300
+# Work on slices of a range: (start, end, progress) -> how many items were done.
+SliceWork = Callable[[int, int, Progress | None], int]
 # Results handed over at a time when working in this process.
 SERIAL_BATCH = 64
 
@@ -61,3 +64,36 @@ def map_batches(
 def _run_batch(job: tuple[Callable[..., Result], Sequence[Item], tuple[Any, ...]]) -> list[Result]:
     function, items, extra = job
     return [function(item, *extra) for item in items]
+
+
+# The work the forked workers of map_forked run: set before the pool starts, inherited
+# through fork (it is never pickled).
+_forked: SliceWork | None = None
+
+
+def map_forked(
+    work: SliceWork, count: int, threshold: int, progress: Progress | None = None
+) -> None:
+    """`work` over slices of `range(count)` in forked workers, which inherit whatever
+    `work` holds (state costly to pickle, such as a theme and its templates); in this
+    process when there are fewer than `threshold` items or fork is unavailable."""
+    global _forked
+    workers = os.cpu_count() or 1
+    if count < threshold or workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        work(0, count, progress)
+        return
+    _forked = work
+    try:
+        step = max(20, count // (workers * 16))
+        spans = [(start, min(start + step, count)) for start in range(0, count, step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for done in pool.imap_unordered(_run_forked, spans):
+                if progress:
+                    progress(done)
+    finally:
+        _forked = None
+
+
+def _run_forked(span: tuple[int, int]) -> int:
+    assert _forked is not None, "set before the pool forks"
+    return _forked(span[0], span[1], None)

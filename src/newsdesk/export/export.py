@@ -1,15 +1,14 @@
 """`newsdesk build`: the whole site as static files, rewriting only what changed."""
 
-import multiprocessing
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover
+from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
 from newsdesk.publish.compile import compile_all, compile_options_key, file_keys
@@ -25,9 +24,6 @@ from newsdesk.text.digest import digest
 # Below this many pages, forking workers costs more than it saves.
 _PARALLEL_PAGES = 200
 _STATIC_DIR = "static"
-
-Progress = Callable[[int], None]
-ProgressFactory = Callable[[int, str], Progress]
 
 
 @dataclass
@@ -179,50 +175,14 @@ def _write(path: Path, content: bytes) -> None:
         path.write_bytes(content)
 
 
-# What the forked page workers render: set before the pool starts, inherited by fork.
-_job: tuple[Theme, list[PagePlan], Path] | None = None
-
-
 def _write_pages(
     theme: Theme, plans: list[PagePlan], folder: Path, progress: Progress | None
 ) -> None:
-    global _job
-    workers = os.cpu_count() or 1
-    if (
-        len(plans) < _PARALLEL_PAGES
-        or workers == 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        _render_range((0, len(plans)), theme, plans, folder, progress)
-        return
-    _job = (theme, plans, folder)
-    try:
-        step = max(20, len(plans) // (workers * 16))
-        ranges = [(start, min(start + step, len(plans))) for start in range(0, len(plans), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done in pool.imap_unordered(_render_job, ranges):
-                if progress:
-                    progress(done)
-    finally:
-        _job = None
+    def render(start: int, end: int, advance: Progress | None) -> int:
+        for plan in plans[start:end]:
+            _write(folder / plan.output_path, theme.render(plan))
+            if advance:
+                advance(1)
+        return end - start
 
-
-def _render_job(span: tuple[int, int]) -> int:
-    assert _job is not None
-    theme, plans, folder = _job
-    return _render_range(span, theme, plans, folder, None)
-
-
-def _render_range(
-    span: tuple[int, int],
-    theme: Theme,
-    plans: list[PagePlan],
-    folder: Path,
-    progress: Progress | None,
-) -> int:
-    start, end = span
-    for plan in plans[start:end]:
-        _write(folder / plan.output_path, theme.render(plan))
-        if progress:
-            progress(1)
-    return end - start
+    map_forked(render, len(plans), _PARALLEL_PAGES, progress)

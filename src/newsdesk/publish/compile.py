@@ -57,7 +57,7 @@ def compile_file(
     known_slugs: Mapping[str, str] | None = None,
 ) -> Compiled:
     """`known_slugs`: term slugs worked out before (transliterating a Chinese name
-    loads pinyin's dictionary: about 0.12 s)."""
+    loads pinyin's dictionary, which is slow to load in every worker)."""
     outcome = load_file(path, content)
     article = outcome.article
     markdown = outcome.body or ""

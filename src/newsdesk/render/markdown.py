@@ -1,8 +1,9 @@
 """CommonMark + GFM to HTML with cmark-gfm, then the safe, trusted post-passes.
 
-cmark-gfm was chosen by measurement (bench/markdown.py): 624 of the 652 CommonMark
-spec examples (the rest are GFM's deliberate differences and spec changes since
-0.29) and about 15 times faster than the pure-Python renderers.
+cmark-gfm was chosen by measurement (bench/markdown.py, figures in bench/README.md):
+it passes nearly every CommonMark spec example (the rest are GFM's deliberate
+differences and spec changes since 0.29) and is much faster than the pure-Python
+renderers.
 """
 
 from dataclasses import dataclass

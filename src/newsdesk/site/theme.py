@@ -49,7 +49,7 @@ class Theme:
         """`beacon` is the origin of the server that counts views ("" for the page's
         own); None sends no beacon. `live_reload` makes pages reload on change.
         `compiled_templates`: a folder to keep compiled templates in between runs
-        (compiling them takes about 50 ms)."""
+        (compiling them is a noticeable part of a server's start)."""
         self.config = config
         self.catalog = catalog
         self.locale = Locale(config.site.language)

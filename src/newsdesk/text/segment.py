@@ -1,14 +1,12 @@
 """Chinese word segmentation for ranking search results.
 
 rjieba (jieba's dictionary and algorithm, in Rust) was chosen over Python jieba by
-measurement (bench/segment.py): 20 to 35 times faster (33 against 768 µs per KB of
-the demo articles, 16 against 563 on generated ones) and at least as accurate on 32
-hand-segmented tech-news sentences (word F1 0.792 against 0.781), because it keeps
-names like `GPT-5` and `Node.js` whole where jieba cuts them at the hyphen or dot.
+measurement (bench/segment.py, figures in bench/README.md): much faster, and at least
+as accurate on hand-segmented tech-news sentences, because it keeps names like
+`GPT-5` and `Node.js` whole where jieba cuts them at the hyphen or dot.
 
 jieba's dictionary predates most of today's tech vocabulary (it cuts 大模型 into
-大/模型 and 英伟达 into 英/伟达), so a small dictionary of such terms is added: F1
-0.969 with it (28 of the 32 sentences exactly right, against 6).
+大/模型 and 英伟达 into 英/伟达), so a small dictionary of such terms is added.
 """
 
 import re
@@ -66,7 +64,7 @@ _HAS_ALNUM = re.compile(r"[^\W_]").search
 
 @cache
 def _segmenter() -> "rjieba.Jieba":
-    # Loaded on first use: the dictionary takes 0.2 s, which a server's start and
+    # Loaded on first use: the dictionary is slow to load, which a server's start and
     # commands that never segment should not pay.
     import rjieba
 

@@ -10,7 +10,7 @@ MAX_SLUG_LENGTH = 80
 def slugify(text: str) -> str:
     """An ASCII slug for text; Chinese characters become their pinyin."""
     if _HAS_NON_ASCII.search(text):
-        # Imported here: loading its phrase dictionary takes about 0.12 s, and most
+        # Imported here: loading its phrase dictionary is slow (bench/README.md), and most
         # articles never need it (their slug comes from front matter or the file name).
         from pypinyin import Style, lazy_pinyin
 
