@@ -11,9 +11,10 @@ from newsdesk.content.loader import discover
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
-from newsdesk.publish.compile import compile_all, compile_options_key, file_keys
+from newsdesk.publish.compile import Compiled, compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
-from newsdesk.publish.settle import settle
+from newsdesk.publish.settle import Settled, settle
+from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
@@ -23,7 +24,6 @@ from newsdesk.text.digest import digest
 
 # Below this many pages, forking workers costs more than it saves.
 _PARALLEL_PAGES = 200
-_STATIC_DIR = "static"
 
 
 @dataclass
@@ -37,6 +37,42 @@ class BuildReport:
     patched: bool = False  # only pages showing edited bodies were rendered again
 
 
+@dataclass
+class _Build:
+    """One build of a site into a folder: what it reads, and what the folder held."""
+
+    root: Path
+    config: SiteConfig
+    folder: Path
+    moment: datetime
+    progress: ProgressFactory | None
+    cache: BuildCache
+    files: list[Path]
+    keys: dict[str, str]  # each file's cache key by its path
+    setup: str  # what every page depends on: configuration, theme, compile options
+    own_files: list[Asset]  # the site's own files (SITE/static/)
+    previous: dict[str, str]  # the outputs of the last build into the folder, by path
+    missing: set[str]  # of those, the ones gone from the folder since
+    edits_compiled: int = 0  # edited files compiled while trying to patch
+
+    @property
+    def statics(self) -> dict[str, str]:
+        """The site's own files' keys by output path."""
+        return {asset.output_path: asset.key for asset in self.own_files}
+
+
+@dataclass
+class _Site:
+    """The whole site compiled, settled and planned."""
+
+    compiled: list[Compiled]
+    fresh: int  # compiled afresh, not read from the cache
+    settled: Settled
+    catalog: Catalog
+    theme: Theme
+    plans: list[PagePlan]
+
+
 def build_site(
     root: Path,
     config: SiteConfig,
@@ -44,89 +80,148 @@ def build_site(
     progress: ProgressFactory | None = None,
     now: datetime | None = None,
 ) -> BuildReport:
-    files = discover(root / config.content.dir)
-    content_options = config.content_options()
-    render_options = config.render_options()
-    options_key = compile_options_key(content_options, render_options)
-    setup = digest(config, options_key, theme_version())
-    folder = out.resolve()
-    moment = now or datetime.now(content_options.zone)
+    """Builds the site into `out`: only the pages showing edited bodies when that is
+    all that changed, else the whole site, writing only the files whose content
+    changes."""
     cache = BuildCache.for_site(root)
     try:
-        keys = file_keys(files, options_key)
-        statics = _static_files(root / _STATIC_DIR)
-        previous = cache.outputs(folder)
-        prefix = str(folder)
-        missing = {p for p in previous if not os.path.isfile(os.path.join(prefix, p))}
-        manifest = cache.manifest(folder)
-        changed, sources = None, {}
-        if manifest is not None and not missing:
-            sources = cache.sources(folder)
-            changed = manifest.changed_files(setup, keys, sources, statics, moment)
-        edits = {}
-        if manifest is not None and changed is not None and len(changed) <= PATCH_LIMIT:
-            edits = compile_edits(sources, changed, keys, cache, content_options, render_options)
-            patch = patch_plans(
-                manifest, edits, keys, cache, lambda catalog: _theme(config, catalog, root)
+        build = _begin(root, config, out.resolve(), progress, now, cache)
+        report = _patch(build)
+        if report is None:
+            site = _compile_and_plan(build)
+            current, written, removed = _write_site(build, site)
+            _record(build, site)
+            report = BuildReport(
+                outcomes=site.settled.outcomes(site.compiled),
+                compiled=site.fresh + build.edits_compiled,
+                articles=len(site.catalog.entries),
+                pages=len(current),
+                written=written,
+                removed=removed,
             )
-            if patch is not None:
-                redone = _page_keys(patch.theme, patch.plans)
-                stale = _stale(redone, previous, missing)
-                _write_stale_pages(patch.theme, patch.plans, set(stale), folder, progress)
-                cache.update_outputs(folder, {path: redone[path] for path in stale})
-                cache.update_sources(folder, {path: keys[path] for path in edits})
-                return BuildReport(
-                    manifest.outcomes(), len(edits), manifest.article_count,
-                    len(previous), len(stale), 0, patched=True,
-                )  # fmt: skip
-        # The collector only pauses while the site is loaded: page rendering makes
-        # garbage of its own, in forked workers that would inherit the pause.
-        with paused_gc():
-            compiled, fresh = compile_all(
-                files,
-                keys,
-                content_options,
-                render_options,
-                cache,
-                progress(len(files), "编译文章") if progress else None,
-            )
-            settled = settle(compiled, content_options, moment)
-            catalog = Catalog(settled.public, config.site.hot_count)
-            theme = _theme(config, catalog, root)
-            plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
-        current = _page_keys(theme, plans)
-        for asset in theme.assets.values():
-            current[asset.url.lstrip("/")] = digest(asset.content)
-        current.update(statics)
-        stale = _stale(current, previous, missing)
-        stale_set = set(stale)
-        _write_stale_pages(theme, plans, stale_set, folder, progress)
-        for asset in theme.assets.values():
-            if asset.url.lstrip("/") in stale_set:
-                _write(folder / asset.url.lstrip("/"), asset.content)
-        for path in statics:
-            if path in stale_set:
-                (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(root / _STATIC_DIR / path, folder / path)
-        removed = [path for path in previous if path not in current]
-        for path in removed:
-            (folder / path).unlink(missing_ok=True)
-        cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
-        with paused_gc():
-            manifest = record(setup, theme, statics, files, compiled, settled, catalog, plans)
-        cache.save_manifest(folder, manifest, keys)
-        if fresh:
-            cache.prune()
     finally:
         cache.close()
-    return BuildReport(
-        outcomes=settled.outcomes(compiled),
-        compiled=fresh + len(edits),
-        articles=len(catalog.entries),
-        pages=len(current),
-        written=len(stale),
-        removed=len(removed),
+    return report
+
+
+def _begin(
+    root: Path,
+    config: SiteConfig,
+    folder: Path,
+    progress: ProgressFactory | None,
+    now: datetime | None,
+    cache: BuildCache,
+) -> _Build:
+    files = discover(root / config.content.dir)
+    content = config.content_options()
+    options_key = compile_options_key(content, config.render_options())
+    previous = cache.outputs(folder)
+    prefix = str(folder)
+    return _Build(
+        root=root,
+        config=config,
+        folder=folder,
+        moment=now or datetime.now(content.zone),
+        progress=progress,
+        cache=cache,
+        files=files,
+        keys=file_keys(files, options_key),
+        setup=digest(config, options_key, theme_version()),
+        own_files=site_files(root),
+        previous=previous,
+        missing={p for p in previous if not os.path.isfile(os.path.join(prefix, p))},
     )
+
+
+def _patch(build: _Build) -> BuildReport | None:
+    """When only articles' bodies changed since the last whole build, the pages that
+    show them rendered again; None when a whole build is needed."""
+    manifest = build.cache.manifest(build.folder)
+    if manifest is None or build.missing:
+        return None
+    sources = build.cache.sources(build.folder)
+    changed = manifest.changed_files(build.setup, build.keys, sources, build.statics, build.moment)
+    if changed is None or len(changed) > PATCH_LIMIT:
+        return None
+    config = build.config
+    edits = compile_edits(
+        sources, changed, build.keys, build.cache, config.content_options(), config.render_options()
+    )
+    patch = patch_plans(
+        manifest, edits, build.keys, build.cache, lambda c: _theme(config, c, build.root)
+    )
+    build.edits_compiled = len(edits)
+    if patch is None:
+        return None
+    redone = _page_keys(patch.theme, patch.plans)
+    stale = _stale(redone, build.previous, build.missing)
+    _write_stale_pages(patch.theme, patch.plans, set(stale), build.folder, build.progress)
+    build.cache.update_outputs(build.folder, {path: redone[path] for path in stale})
+    build.cache.update_sources(build.folder, {path: build.keys[path] for path in edits})
+    return BuildReport(
+        manifest.outcomes(), len(edits), manifest.article_count,
+        len(build.previous), len(stale), 0, patched=True,
+    )  # fmt: skip
+
+
+def _compile_and_plan(build: _Build) -> _Site:
+    config = build.config
+    content = config.content_options()
+    # The collector only pauses while the site is loaded: page rendering makes
+    # garbage of its own, in forked workers that would inherit the pause.
+    with paused_gc():
+        compiled, fresh = compile_all(
+            build.files,
+            build.keys,
+            content,
+            config.render_options(),
+            build.cache,
+            build.progress(len(build.files), "编译文章") if build.progress else None,
+        )
+        settled = settle(compiled, content, build.moment)
+        catalog = Catalog(settled.public, config.site.hot_count)
+        theme = _theme(config, catalog, build.root)
+        plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
+    return _Site(compiled, fresh, settled, catalog, theme, plans)
+
+
+def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
+    """Writes the pages and assets whose content changed and removes what the site no
+    longer has; returns every output's key by path, how many were written and how
+    many removed."""
+    folder = build.folder
+    current = _page_keys(site.theme, site.plans)
+    assets = [*site.theme.assets.values(), *build.own_files]
+    current.update((asset.output_path, asset.key) for asset in assets)
+    stale = _stale(current, build.previous, build.missing)
+    stale_set = set(stale)
+    _write_stale_pages(site.theme, site.plans, stale_set, folder, build.progress)
+    for asset in assets:
+        if asset.output_path not in stale_set:
+            continue
+        if asset.source is not None:
+            (folder / asset.output_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asset.source, folder / asset.output_path)
+        else:
+            _write(folder / asset.output_path, asset.read())
+    removed = [path for path in build.previous if path not in current]
+    for path in removed:
+        (folder / path).unlink(missing_ok=True)
+    build.cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
+    return current, len(stale), len(removed)
+
+
+def _record(build: _Build, site: _Site) -> None:
+    """What a later build needs to patch this one, and the cache pruned of what this
+    build did not use."""
+    with paused_gc():
+        manifest = record(
+            build.setup, site.theme, build.statics, build.files, site.compiled, site.settled,
+            site.catalog, site.plans,
+        )  # fmt: skip
+    build.cache.save_manifest(build.folder, manifest, build.keys)
+    if site.fresh:
+        build.cache.prune()
 
 
 def _theme(config: SiteConfig, catalog: Catalog, root: Path) -> Theme:
@@ -153,18 +248,6 @@ def _write_stale_pages(
 ) -> None:
     todo = [plan for plan in plans if plan.output_path in stale]
     _write_pages(theme, todo, folder, progress(len(todo), "写入页面") if progress else None)
-
-
-def _static_files(folder: Path) -> dict[str, str]:
-    """The site's own static files (images, favicons), keyed by size and time."""
-    found: dict[str, str] = {}
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            stat = path.stat()
-            found[path.relative_to(folder).as_posix()] = digest(stat.st_size, stat.st_mtime_ns)
-    return found
 
 
 def _write(path: Path, content: bytes) -> None:

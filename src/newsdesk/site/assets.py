@@ -1,19 +1,43 @@
-"""The site's CSS and scripts, fingerprinted by content so they can be cached forever."""
+"""Files a site publishes beside its pages, as one model: the theme's CSS and scripts
+(made in memory, fingerprinted so they can be cached forever) and the site's own
+files in `SITE/static/` (on disk). The export copies them; the server serves them."""
 
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from newsdesk.render.highlight import highlight_css
 from newsdesk.site.config import SiteConfig
-from newsdesk.text.digest import bytes_digest
+from newsdesk.text.digest import bytes_digest, digest
 
 _STATIC = resources.files("newsdesk.site") / "static"
+# The site's own files, published at the site's root under their own names.
+SITE_FILES_DIR = "static"
+# The one hidden folder a site publishes: the standard home of site-wide metadata.
+_WELL_KNOWN = ".well-known"
 
 
 @dataclass(frozen=True)
 class Asset:
+    """One published file: its URL, a key that changes when it does, and its bytes
+    in memory or where to read them."""
+
     url: str
-    content: bytes
+    key: str
+    content: bytes | None = None
+    source: Path | None = None
+    immutable: bool = False  # its URL changes with its content
+
+    @property
+    def output_path(self) -> str:
+        """The file that holds it, relative to the output folder."""
+        return self.url.lstrip("/")
+
+    def read(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.source is not None, "an asset has its content or a source"
+        return self.source.read_bytes()
 
 
 def build_assets(config: SiteConfig) -> dict[str, Asset]:
@@ -38,8 +62,46 @@ def build_assets(config: SiteConfig) -> dict[str, Asset]:
     for name, content in sources.items():
         stem, suffix = name.rsplit(".", 1)
         fingerprint = bytes_digest(content, 6)
-        assets[name] = Asset(f"/assets/{stem}.{fingerprint}.{suffix}", content)
+        url = f"/assets/{stem}.{fingerprint}.{suffix}"
+        assets[name] = Asset(url, digest(content), content=content, immutable=True)
     return assets
+
+
+def site_files(root: Path) -> list[Asset]:
+    """The site's own files (images, favicons), keyed by size and time, in path order."""
+    folder = root / SITE_FILES_DIR
+    found: list[Asset] = []
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if _published(relative) and path.is_file():
+            stat = path.stat()
+            key = digest(stat.st_size, stat.st_mtime_ns)
+            found.append(Asset("/" + relative, key, source=path))
+    return found
+
+
+def site_file(root: Path, url_path: str) -> Path | None:
+    """The site's own file at this URL path, if it publishes one: never a file outside
+    its folder, a hidden one, or a directory."""
+    relative = url_path.lstrip("/")
+    if not relative or not _published(relative):
+        return None
+    folder = (root / SITE_FILES_DIR).resolve()
+    target = (folder / relative).resolve()
+    if not target.is_relative_to(folder) or not target.is_file():
+        return None
+    return target
+
+
+def _published(relative: str) -> bool:
+    """Whether a path under the site's folder is one it publishes."""
+    *folders, name = relative.split("/")
+    if name.startswith(".") or any(part in ("", "..") for part in (*folders, name)):
+        return False
+    shown = folders[1:] if folders[:1] == [_WELL_KNOWN] else folders
+    return not any(part.startswith(".") for part in shown)
 
 
 def _favicon(accent: str) -> str:

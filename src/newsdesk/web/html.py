@@ -9,6 +9,7 @@ from pathlib import Path
 from time import time
 
 from newsdesk.publish.snapshot import Snapshot
+from newsdesk.site.assets import site_file
 from newsdesk.site.pages import PagePlan
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
@@ -27,7 +28,6 @@ _REVALIDATE = b"public, max-age=0, must-revalidate"
 _IMMUTABLE = b"public, max-age=31536000, immutable"
 _STATIC = b"public, max-age=3600"
 _GZIP_FROM = 1024
-_STATIC_DIR = "static"
 _STATIC_LARGEST = 50 * 1024 * 1024
 _STATIC_KEPT = 1024 * 1024
 
@@ -113,7 +113,7 @@ class PageCache:
         if self._asset_version != snapshot.version:
             self._assets = {
                 snapshot.theme.href(asset.url): Body.of(
-                    asset.content, _content_type(asset.url), _IMMUTABLE, time()
+                    asset.read(), _content_type(asset.url), _IMMUTABLE, time()
                 )
                 for asset in snapshot.theme.assets.values()
             }
@@ -122,21 +122,16 @@ class PageCache:
 
 
 class StaticFiles:
-    """The site's own `static/` folder, nothing outside it. A file is read again only
-    when its size or time changes (small files are kept in memory)."""
+    """The site's own files (`static/`), as the site publishes them. A file is read
+    again only when its size or time changes (small files are kept in memory)."""
 
     def __init__(self, site: Path):
-        self.folder = (site / _STATIC_DIR).resolve()
+        self.site = site
         self._kept: dict[Path, tuple[tuple[int, int], Body]] = {}
 
     def get(self, path: str) -> Body | None:
-        relative = path.lstrip("/")
-        if not relative or any(
-            part in ("..", "") or part.startswith(".") for part in relative.split("/")
-        ):
-            return None
-        target = (self.folder / relative).resolve()
-        if not target.is_relative_to(self.folder) or not target.is_file():
+        target = site_file(self.site, path)
+        if target is None:
             return None
         stat = target.stat()
         if stat.st_size > _STATIC_LARGEST:
@@ -145,7 +140,7 @@ class StaticFiles:
         kept = self._kept.get(target)
         if kept is not None and kept[0] == identity:
             return kept[1]
-        body = Body.of(target.read_bytes(), _content_type(relative), _STATIC, stat.st_mtime)
+        body = Body.of(target.read_bytes(), _content_type(path), _STATIC, stat.st_mtime)
         if stat.st_size <= _STATIC_KEPT:
             self._kept[target] = (identity, body)
         return body
