@@ -1,5 +1,7 @@
-"""The visible text of rendered article HTML, for the search index."""
+"""The visible text of rendered HTML: of a whole body (for the search index), and of
+an inline fragment such as a heading's content (for ids and the table of contents)."""
 
+import html as htmllib
 import re
 from html.parser import HTMLParser
 
@@ -17,6 +19,7 @@ _CELLS = frozenset(("td", "th"))
 _HIDDEN = frozenset(("script", "style", "template", "noscript"))
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 class _TextCollector(HTMLParser):
@@ -83,3 +86,9 @@ def html_to_text(html: str) -> str:
     collector.close()
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(collector.parts).split("\n"))
     return _BLANK_LINES.sub("\n", "\n".join(lines)).strip()
+
+
+def inline_text(fragment: str) -> str:
+    """The text of inline HTML (no blocks inside): tags dropped, entities decoded,
+    spacing kept as written, which heading ids are made from."""
+    return htmllib.unescape(_TAG.sub("", fragment)).strip()

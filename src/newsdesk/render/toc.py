@@ -4,10 +4,10 @@ import html as htmllib
 import re
 
 from newsdesk.content.model import TocEntry
+from newsdesk.render.html_text import inline_text
 from newsdesk.text.anchors import AnchorSet
 
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 TOC_LEVELS = range(2, 5)
 
 
@@ -17,7 +17,7 @@ def add_heading_ids(html: str) -> tuple[str, tuple[TocEntry, ...]]:
 
     def with_id(match: re.Match[str]) -> str:
         level = int(match.group(1))
-        text = htmllib.unescape(_TAG.sub("", match.group(2))).strip()
+        text = inline_text(match.group(2))
         anchor = anchors.unique(text)
         if level in TOC_LEVELS:
             toc.append(TocEntry(level, text, anchor))
