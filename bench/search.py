@@ -8,8 +8,8 @@ the tech-news sentences of bench/segment.py, then on a fresh SQLite file, and on
 fresh database of the PostgreSQL server at URL when given (default
 $NEWSDESK_TEST_DATABASE_URL), prints the time to index them all in one
 transaction, and per query the number of matching articles and the median and 95th
-percentile over R runs of a whole `search()` call (first page of 20, snippets
-included) on an open connection.
+percentile over R runs of a whole `search()` call (first page of 20) on an open
+connection and the highlighting of its hits.
 """
 
 import argparse
@@ -28,6 +28,7 @@ from sqlalchemy import Engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import AUTHORS, CATEGORIES, TAGS
+from newsdesk.publish.search import highlighted
 from newsdesk.store.database import open_store, scratch_database
 from newsdesk.store.search import SearchDocument, SearchQuery, index_documents, search
 from segment import GOLD, demo_texts
@@ -96,11 +97,12 @@ def measure(name: str, engine: Engine, documents: list[SearchDocument], runs: in
     print(f"{'query':<24}{'matches':>9}{'median ms':>11}{'p95 ms':>9}")
     with engine.connect() as connection:
         for query in QUERIES:
-            search(connection, SearchQuery(query))  # warm the caches
+            highlighted(query, search(connection, SearchQuery(query)).hits)  # warm the caches
             times = []
             for _ in range(runs):
                 begun = time.perf_counter()
                 results = search(connection, SearchQuery(query))
+                highlighted(query, results.hits)
                 times.append((time.perf_counter() - begun) * 1000)
             times.sort()
             shown = query if len(query) <= 20 else query[:18] + "…"

@@ -1,4 +1,5 @@
-"""Project rules: imports point one way; every code, command and setting is documented."""
+"""Project rules: imports point one way, the site never reaches into the store; every
+code, command and setting is documented."""
 
 import ast
 import re
@@ -72,6 +73,7 @@ def imports(path: Path) -> list[str]:
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
+SITE_MODULES = sorted((PACKAGE / "site").rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -98,6 +100,34 @@ def test_the_layer_rule_catches_a_stray_or_upward_module() -> None:
     assert layer_of_path(Path("cli.py")) == "cli"
     assert RUNG[layer_of("newsdesk.export.export") or ""] == RUNG["web"]
     assert layer_of("newsdesk.errors") == ""
+
+
+def store_imports(path: Path) -> list[str]:
+    """The modules of the store that the module at `path` imports, anywhere in it."""
+    return [module for module in imports(path) if layer_of(module) == "store"]
+
+
+def test_the_site_does_not_import_the_store() -> None:
+    """Presentation takes its own types: publish/ turns the store's data into them."""
+    assert SITE_MODULES, "no site package to check"
+    found = {str(path.relative_to(PACKAGE)): store_imports(path) for path in SITE_MODULES}
+    assert {name: modules for name, modules in found.items() if modules} == {}
+
+
+def test_the_site_rule_catches_a_store_import(tmp_path: Path) -> None:
+    module = tmp_path / "records.py"
+    module.write_text(
+        "from newsdesk.store.search import SearchHit\n"
+        "from newsdesk import store, text\n"
+        "def f() -> None:\n"
+        "    import newsdesk.store.views\n",
+        encoding="utf-8",
+    )
+    assert sorted(store_imports(module)) == [
+        "newsdesk.store",
+        "newsdesk.store.search",
+        "newsdesk.store.views",
+    ]
 
 
 def test_every_diagnostic_code_is_documented() -> None:

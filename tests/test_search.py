@@ -5,7 +5,7 @@ re-indexing, and queries that must never break anything."""
 import random
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 
@@ -16,21 +16,22 @@ from sqlalchemy import Engine
 
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
+from newsdesk.publish.search import highlighted
 from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
+from newsdesk.site.search_hits import HighlightedHit
 from newsdesk.store.database import open_store
 from newsdesk.store.search import (
-    MAX_TERM_CHARS,
     SearchDocument,
     SearchQuery,
-    SearchResults,
     index_documents,
     indexed_keys,
     remove_documents,
     search,
 )
 from newsdesk.text.cjk import CJK_CLASS
+from newsdesk.text.query import MAX_TERM_CHARS
 
 from .conftest import DEMO_SITE
 
@@ -64,12 +65,21 @@ def store(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def find(engine: Engine, text: str, **options: object) -> SearchResults:
+@dataclass(frozen=True)
+class Shown:
+    """Search results as readers see them: highlighted."""
+
+    total: int
+    hits: list[HighlightedHit]
+
+
+def find(engine: Engine, text: str, **options: object) -> Shown:
     with engine.connect() as connection:
-        return search(connection, SearchQuery(text, **options))  # type: ignore[arg-type]
+        results = search(connection, SearchQuery(text, **options))  # type: ignore[arg-type]
+    return Shown(results.total, highlighted(text, results.hits))
 
 
-def slugs(results: SearchResults) -> list[str]:
+def slugs(results: Shown) -> list[str]:
     return [hit.slug for hit in results.hits]
 
 

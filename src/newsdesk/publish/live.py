@@ -13,7 +13,7 @@ from newsdesk.content.article import Outcome
 from newsdesk.content.parallel import ProgressFactory
 from newsdesk.publish.counts import Counts, forget_visits, read_counts
 from newsdesk.publish.gc_pause import paused_gc
-from newsdesk.publish.search import Found, SearchCache, index_catalog
+from newsdesk.publish.search import Found, SearchCache, answer, index_catalog
 from newsdesk.publish.settle import Settled, settle
 from newsdesk.publish.snapshot import Snapshot, make_snapshot
 from newsdesk.publish.sync import ContentIndex, IndexReport
@@ -82,8 +82,7 @@ class LiveSite:
             return found
         with self.engine.connect() as connection:
             results = search.search(connection, query)
-        hits = [(snapshot.by_slug[h.slug], h) for h in results.hits if h.slug in snapshot.by_slug]
-        return self.searches.put(snapshot.version, Found(query, results.total, hits))
+        return self.searches.put(snapshot.version, answer(query, results, snapshot.by_slug))
 
     # Views ---------------------------------------------------------------
 

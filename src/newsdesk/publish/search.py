@@ -1,14 +1,17 @@
 """The server's search: the published articles kept in the search index, and the
-results of each query kept until the site changes (readers ask the same few queries
-far more often than the site changes)."""
+answer to each query (the store's hits with their articles, highlighted) kept until
+the site changes (readers ask the same few queries far more often than the site
+changes)."""
 
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from newsdesk.render.html_text import html_to_text
 from newsdesk.site.catalog import Catalog, Entry
+from newsdesk.site.search_hits import HighlightedHit, Highlighter
 from newsdesk.store import search
 from newsdesk.text.digest import digest
 
@@ -22,9 +25,26 @@ class Found:
 
     query: search.SearchQuery
     total: int
-    hits: list[tuple[Entry, search.SearchHit]]
+    hits: list[tuple[Entry, HighlightedHit]]
     # The API's JSON of this answer, made the first time it is asked for.
     body: bytes | None = None
+
+
+def answer(
+    query: search.SearchQuery, results: search.SearchResults, entries: Mapping[str, Entry]
+) -> Found:
+    """The answer to `query` from its `results`: each hit of an article in `entries`,
+    by slug, with that article (a hit another server indexed but this one has not
+    published yet is left out)."""
+    kept = [hit for hit in results.hits if hit.slug in entries]
+    hits = [(entries[hit.slug], hit) for hit in highlighted(query.text, kept)]
+    return Found(query, results.total, hits)
+
+
+def highlighted(query: str, hits: Iterable[search.SearchHit]) -> list[HighlightedHit]:
+    """The hits as shown, their titles and snippets marked where `query` matches."""
+    highlighter = Highlighter(query)
+    return [highlighter.hit(h.slug, h.score, h.title, h.summary, h.body) for h in hits]
 
 
 class SearchCache:

@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 
 from newsdesk.content.model import Author
 from newsdesk.site.catalog import Entry
+from newsdesk.site.search_hits import HighlightedHit
 from newsdesk.site.theme import Theme
-from newsdesk.store.search import SearchHit
 
 # Relative links and web ones; clients put these into pages as they are.
 _LINK_SCHEMES = {"", "http", "https", "mailto"}
@@ -33,7 +33,7 @@ def article_record(entry: Entry, theme: Theme) -> dict[str, Any]:
     }
 
 
-def search_record(entry: Entry, hit: SearchHit, theme: Theme) -> dict[str, Any]:
+def search_record(entry: Entry, hit: HighlightedHit, theme: Theme) -> dict[str, Any]:
     record = article_record(entry, theme)
     record.update(title_html=hit.title_html, snippet_html=hit.snippet_html, score=hit.score)
     return record

@@ -18,36 +18,27 @@ Finding and ranking are kept apart, because Chinese readers expect containment:
   FTS5 and ts_rank on PostgreSQL. A term found in the title adds 1 to a relevance
   scaled into [0, 1), so title matches come first; ties go to the newer article.
 
-tsvector and tsquery values are written as quoted lexemes and cast, never parsed by
-to_tsvector: its parser keeps CJK whole on our server but cuts `gpt-5` into `gpt`
-and `-5`. FTS5 queries quote every token as well, so no query text is ever syntax.
-Titles and snippets are highlighted here, in Python, the same on both databases.
-The texts shown are kept apart from the narrow rows that thousands of matches are
-ranked by (bench/search.py measures both databases at 10,000 articles).
+Each database's index and queries are in its own module (search_sqlite,
+search_postgres); this one is what callers use, the same on both. Every token of a
+query is quoted, so no query text is ever syntax. A hit carries the plain title,
+summary and body (kept apart from the narrow rows that thousands of matches are
+ranked by), for the site to highlight (newsdesk.site.search_hits).
+bench/search.py measures both databases at 10,000 articles.
 """
 
-import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, text
 
 from newsdesk.content.model import Article
-from newsdesk.text.grams import (
-    MAX_WORD,
-    WORD_CHAR,
-    Gram,
-    index_grams,
-    normalize,
-    query_grams,
-    query_pattern,
-    segments,
-    trigrams,
-)
+from newsdesk.store import search_postgres, search_sqlite
+from newsdesk.store.batch import batches
+from newsdesk.store.search_rows import DOCUMENT_ID, IndexRow
+from newsdesk.text.query import query_terms
 from newsdesk.text.segment import segment
 
 
@@ -92,10 +83,13 @@ class SearchQuery:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """An article found, with its texts as indexed (cleaned, cut), plain."""
+
     slug: str
     score: float
-    title_html: str  # title, HTML-escaped, query matches wrapped in <mark>
-    snippet_html: str  # best matching passage of summary or body, escaped and <mark>ed
+    title: str
+    summary: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -104,10 +98,6 @@ class SearchResults:
     hits: list[SearchHit]
 
 
-# A query is cut to this many terms of this many characters: enough for any real
-# query, and a pasted page cannot become a huge statement.
-MAX_TERMS = 8
-MAX_TERM_CHARS = 32
 # Longer fields are indexed and kept up to here, so that even text of all-different
 # characters (some 23 bytes of grams and trigrams each) keeps PostgreSQL's grams
 # tsvector under its 1 MB limit. 40,000 characters take over two hours to read.
@@ -118,16 +108,11 @@ MAX_BODY_CHARS = 40_000
 # Tags and categories are cut here when stored and when filtered by: PostgreSQL's
 # B-tree entries must fit in a third of a page.
 MAX_NAME_CHARS = 200
-_BATCH = 500
-_ANALYZE_AFTER = 1000  # documents indexed at once
-SNIPPET_CHARS = 120
-_SNIPPET_LEAD = 20  # characters shown before the first match
+# Documents indexed per round: their rows, words and grams are held in memory at
+# once, and each table takes one executemany of them.
+ROW_BATCH = 500
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates
-_SPACES = re.compile(r"\s+")
-_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
-_WORD_CHAR = re.compile(WORD_CHAR)
-_INDEX_LOCK = 0x6E657773_696E6478  # an arbitrary key: "newsindx"
 
 
 def hold_index(connection: Connection) -> None:
@@ -135,7 +120,7 @@ def hold_index(connection: Connection) -> None:
     workers syncing the same change do not insert the same slug twice. (On SQLite,
     `engine.begin()` already takes the write lock when the transaction begins.)"""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INDEX_LOCK})
+        search_postgres.hold_index(connection)
 
 
 def indexed_keys(connection: Connection) -> dict[str, str]:
@@ -147,22 +132,18 @@ def indexed_keys(connection: Connection) -> dict[str, str]:
 def index_documents(connection: Connection, documents: Iterable[SearchDocument]) -> None:
     """Index documents, replacing any already indexed under the same slug."""
     postgres = connection.dialect.name == "postgresql"
-    insert = _insert_postgresql if postgres else _insert_sqlite
-    # Into an empty index (the first indexing of a site), building the GIN index once
-    # at the end is three times faster than adding to it, and leaves it compact.
-    rebuild = postgres and not connection.execute(text(_ANY_DOCUMENT)).scalar_one()
-    if rebuild:
-        connection.execute(text("DROP INDEX search_documents_grams"))
+    insert_rows = search_postgres.insert_rows if postgres else search_sqlite.insert_rows
+    rebuild = postgres and search_postgres.drop_grams_index_when_empty(connection)
     indexed = 0
-    for batch in _batches(documents):
+    for batch in batches(documents, ROW_BATCH):
         latest = {document.slug: document for document in batch}  # the last one wins
         remove_documents(connection, latest)
-        rows = [_Row.of(document) for document in latest.values()]
-        insert(connection, rows)
+        rows = [_index_row(document) for document in latest.values()]
+        insert_rows(connection, rows)
         connection.execute(
             text(
                 "INSERT INTO search_texts (document_id, title, summary, body)"
-                f" VALUES ({_DOCUMENT_ID}, :title, :summary, :body)"
+                f" VALUES ({DOCUMENT_ID}, :title, :summary, :body)"
             ),
             [
                 {"slug": row.slug, "title": row.title, "summary": row.summary, "body": row.body}
@@ -172,16 +153,14 @@ def index_documents(connection: Connection, documents: Iterable[SearchDocument])
         tags = [{"slug": row.slug, "tag": tag} for row in rows for tag in row.tags]
         if tags:
             connection.execute(
-                text(f"INSERT INTO search_tags (document_id, tag) VALUES ({_DOCUMENT_ID}, :tag)"),
+                text(f"INSERT INTO search_tags (document_id, tag) VALUES ({DOCUMENT_ID}, :tag)"),
                 tags,
             )
         indexed += len(rows)
     if rebuild:
-        connection.execute(text(_GRAMS_INDEX))
-    if postgres and indexed >= _ANALYZE_AFTER:
-        # Until autovacuum gets to it, the planner would not know that most queries
-        # want the GIN index, and would detoast every row's grams instead.
-        connection.execute(text("ANALYZE search_documents"))
+        search_postgres.create_grams_index(connection)
+    if postgres:
+        search_postgres.analyze_after(connection, indexed)
 
 
 def remove_documents(connection: Connection, slugs: Iterable[str]) -> None:
@@ -189,21 +168,12 @@ def remove_documents(connection: Connection, slugs: Iterable[str]) -> None:
     if not params:
         return
     if connection.dialect.name == "sqlite":
-        # FTS5 rows are tied to the document by rowid only; texts and tags go by
-        # foreign key.
-        for table in ("search_words", "search_grams"):
-            connection.execute(
-                text(
-                    f"DELETE FROM {table} WHERE rowid = "
-                    "(SELECT id FROM search_documents WHERE slug = :slug)"
-                ),
-                params,
-            )
+        search_sqlite.remove_rows(connection, params)
     connection.execute(text("DELETE FROM search_documents WHERE slug = :slug"), params)
 
 
 def search(connection: Connection, query: SearchQuery) -> SearchResults:
-    terms = _terms(query.text)
+    terms = query_terms(query.text)
     if not terms:
         return SearchResults(total=0, hits=[])
     # The index holds search-mode words (模型 inside 大模型 too), so the query's own
@@ -212,8 +182,9 @@ def search(connection: Connection, query: SearchQuery) -> SearchResults:
     params: dict[str, object] = {f"p{i}": term.pattern for i, term in enumerate(terms)}
     filters = _filters(query, params)
     where = " AND ".join(filters) or "1 = 1"
-    make_plan = _postgresql_plan if connection.dialect.name == "postgresql" else _sqlite_plan
-    plan = make_plan(terms, list(words), params)
+    postgres = connection.dialect.name == "postgresql"
+    rank_plan = search_postgres.rank_plan if postgres else search_sqlite.rank_plan
+    plan = rank_plan(terms, list(words), params)
     count = "SELECT count(*) FROM hits"  # every plan calls what it found `hits`
     if filters:
         count = f"SELECT count(*) {plan.tables} WHERE {where}"
@@ -230,35 +201,7 @@ def search(connection: Connection, query: SearchQuery) -> SearchResults:
         total = int(ranked[0].total)
     else:  # nothing found, or past the last page
         total = connection.execute(text(f"{plan.ctes} {count}"), params).scalar_one()
-    return SearchResults(total=total, hits=_hits(connection, ranked, terms))
-
-
-# -- Queries ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Term:
-    text: str
-    grams: list[Gram]
-    pattern: str  # query_pattern(text)
-    # Whether its lexemes alone (PostgreSQL's grams, without positions) find exactly
-    # the documents it occurs in: one gram, or a three-character run by its trigram.
-    settled: bool
-
-
-def _terms(query: str) -> list[_Term]:
-    terms: dict[str, _Term] = {}
-    for part in query.split():
-        clipped = part[:MAX_TERM_CHARS]
-        pattern = query_pattern(clipped)
-        if pattern and pattern not in terms:
-            grams = query_grams(clipped)
-            parts = segments(clipped)
-            settled = len(grams) == 1 or (len(parts) == 1 and len(parts[0][0]) == 3)
-            terms[pattern] = _Term(clipped, grams, pattern, settled)
-            if len(terms) == MAX_TERMS:
-                break
-    return list(terms.values())
+    return SearchResults(total=total, hits=_hits(connection, ranked))
 
 
 def _filters(query: SearchQuery, params: dict[str, object]) -> list[str]:
@@ -280,241 +223,8 @@ def _filters(query: SearchQuery, params: dict[str, object]) -> list[str]:
     return filters
 
 
-@dataclass(frozen=True)
-class _Plan:
-    ctes: str  # WITH …: the documents found, and what ranks them
-    tables: str  # FROM …: the documents found, as `d`
-    joins: str  # what ranks them, joined to `d`
-    score: str
-
-
-def _title_points(terms: list[_Term], function: str) -> str:
-    """1 for each term found in the title."""
-    return " + ".join(
-        f"CAST({function}(d.title_norm, :p{i}) > 0 AS INTEGER)" for i in range(len(terms))
-    )
-
-
-def _sqlite_plan(terms: list[_Term], words: list[str], params: dict[str, object]) -> _Plan:
-    params["grams"] = " AND ".join(
-        "(" + " + ".join(_fts_string(g.token) + ("*" if g.prefix else "") for g in term.grams) + ")"
-        for term in terms
-    )
-    # MATERIALIZED: each FTS5 query runs once, not once per row of the join.
-    ctes = (
-        "WITH hits AS MATERIALIZED"
-        " (SELECT rowid AS id FROM search_grams WHERE search_grams MATCH :grams)"
-    )
-    joins = ""
-    relevance = "0.0"
-    if words:
-        params["words"] = " AND ".join(_fts_string(word) for word in words)
-        ctes += (
-            ", ranked AS MATERIALIZED (SELECT rowid AS id,"
-            " -bm25(search_words, 10.0, 4.0, 2.0, 1.0) AS relevance"
-            " FROM search_words WHERE search_words MATCH :words)"
-        )
-        joins = " LEFT JOIN ranked r ON r.id = d.id"
-        relevance = "coalesce(r.relevance / (1.0 + r.relevance), 0.0)"
-    return _Plan(
-        ctes,
-        "FROM hits JOIN search_documents d ON d.id = hits.id",
-        joins,
-        f"{_title_points(terms, 'instr')} + {relevance}",
-    )
-
-
-def _postgresql_plan(terms: list[_Term], words: list[str], params: dict[str, object]) -> _Plan:
-    lexemes = [_ts_lexeme(g.token) + (":*" if g.prefix else "") for t in terms for g in t.grams]
-    lexemes += [_ts_lexeme(trigram) for term in terms for trigram in trigrams(term.text)]
-    params["grams"] = " & ".join(dict.fromkeys(lexemes))
-    checks = "".join(
-        f" AND strpos(norm, :p{i}) > 0" for i, term in enumerate(terms) if not term.settled
-    )
-    rank = ""
-    relevance = "0.0"
-    if words:
-        params["words"] = " & ".join(_ts_lexeme(word) for word in words)
-        rank = ", ts_rank('{0.1, 0.2, 0.4, 1.0}', words, CAST(:words AS tsquery)) AS relevance"
-        relevance = "d.relevance / (1.0 + d.relevance)"
-    ctes = (
-        f"WITH hits AS (SELECT id, slug, published, category, title_norm{rank}"
-        f" FROM search_documents WHERE grams @@ CAST(:grams AS tsquery){checks})"
-    )
-    score = f"{_title_points(terms, 'strpos')} + {relevance}"
-    return _Plan(ctes, "FROM hits d", "", score)
-
-
-def _fts_string(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
-
-
-def _ts_lexeme(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _microseconds(moment: datetime) -> int:
-    if moment.utcoffset() is None:
-        raise ValueError(f"a search date must be timezone-aware: {moment!r}")
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-# -- Indexing -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Row:
-    """A document as stored: its fields cleaned, and cut to what is indexed."""
-
-    slug: str
-    key: str
-    title: str
-    summary: str
-    body: str
-    category: str | None
-    published: int
-    tags: tuple[str, ...]
-    labels: str  # tags, category and authors, one a line
-
-    @classmethod
-    def of(cls, document: SearchDocument) -> "_Row":
-        title = _clean(document.title[:MAX_TITLE_CHARS])
-        summary = _clean(document.summary[:MAX_SUMMARY_CHARS])
-        body = _clean(document.body[:MAX_BODY_CHARS])
-        tags = tuple(dict.fromkeys(_name(tag) for tag in document.tags))
-        category = None if document.category is None else _name(document.category)
-        labels = "\n".join([*tags, category or "", *map(_clean, document.authors)])
-        labels = labels[:MAX_LABELS_CHARS]
-        return cls(
-            slug=document.slug,
-            key=document.key,
-            title=title,
-            summary=summary,
-            body=body,
-            category=category,
-            published=_microseconds(document.published),
-            tags=tags,
-            labels=labels,
-        )
-
-    @property
-    def columns(self) -> tuple[str, str, str, str]:
-        """The four indexed columns, weighted in this order."""
-        return (self.title, self.labels, self.summary, self.body)
-
-    def document(self) -> dict[str, object]:
-        return {
-            "slug": self.slug,
-            "key": self.key,
-            "published": self.published,
-            "category": self.category,
-            "title_norm": normalize(self.title),
-        }
-
-    def words(self) -> list[list[str]]:
-        return [segment(column, for_search=True) for column in self.columns]
-
-
-def _clean(value: str) -> str:
-    return _UNSTORABLE.sub("", value)
-
-
-def _name(value: str) -> str:
-    return _clean(value[:MAX_NAME_CHARS])
-
-
-_DOCUMENT_COLUMNS = "slug, key, published, category, title_norm"
-_DOCUMENT_VALUES = ":slug, :key, :published, :category, :title_norm"
-_DOCUMENT_ID = "(SELECT id FROM search_documents WHERE slug = :slug)"
-_ANY_DOCUMENT = "SELECT EXISTS (SELECT 1 FROM search_documents)"
-# As migration 0002 creates it.
-_GRAMS_INDEX = "CREATE INDEX search_documents_grams ON search_documents USING gin (grams)"
-_FTS_COLUMNS = ("title", "labels", "summary", "body")
-
-
-def _insert_sqlite(connection: Connection, rows: list[_Row]) -> None:
-    connection.execute(
-        text(f"INSERT INTO search_documents ({_DOCUMENT_COLUMNS}) VALUES ({_DOCUMENT_VALUES})"),
-        [row.document() for row in rows],
-    )
-    words = [_fts_values(row.slug, map(" ".join, row.words())) for row in rows]
-    grams = [_fts_values(row.slug, (" ".join(index_grams(c)) for c in row.columns)) for row in rows]
-    for table, values in (("search_words", words), ("search_grams", grams)):
-        connection.execute(
-            text(
-                f"INSERT INTO {table} (rowid, title, labels, summary, body)"
-                f" VALUES ({_DOCUMENT_ID}, :title, :labels, :summary, :body)"
-            ),
-            values,
-        )
-
-
-def _fts_values(slug: str, columns: Iterable[str]) -> dict[str, object]:
-    return {"slug": slug, **dict(zip(_FTS_COLUMNS, columns, strict=True))}
-
-
-# ts_rank weighs a word's n-th occurrence by 1/n²: past the eighth, occurrences change
-# a rank by under 6% and only cost detoasting.
-_MAX_POSITIONS = 8
-
-
-def _insert_postgresql(connection: Connection, rows: list[_Row]) -> None:
-    values = []
-    for row in rows:
-        grams: set[str] = set()
-        for column in row.columns:
-            grams.update(index_grams(column))
-            grams.update(trigrams(column))
-        values.append(
-            {
-                **row.document(),
-                "norm": "\n".join(normalize(column) for column in row.columns),
-                "words": _weighted_tsvector(row.words()),
-                # Grams are letters and digits only: nothing in them needs escaping.
-                "grams": "'" + "' '".join(grams) + "'" if grams else "",
-            }
-        )
-    connection.execute(
-        text(
-            f"INSERT INTO search_documents ({_DOCUMENT_COLUMNS}, norm, words, grams)"
-            f" VALUES ({_DOCUMENT_VALUES}, :norm,"
-            " CAST(:words AS tsvector), CAST(:grams AS tsvector))"
-        ),
-        values,
-    )
-
-
-def _weighted_tsvector(columns: list[list[str]]) -> str:
-    """`'word':1A,9C …`: each column's words at their positions, weighted A to D.
-
-    PostgreSQL itself folds positions past 16,383 into the last one."""
-    positions: dict[str, list[str]] = {}
-    start = 1
-    for weight, words in zip("ABCD", columns, strict=True):
-        for position, word in enumerate(words, start):
-            found = positions.get(word)
-            if found is None:
-                positions[word] = [f"{position}{weight}"]
-            elif len(found) < _MAX_POSITIONS:
-                found.append(f"{position}{weight}")
-        start += len(words)
-    return " ".join(
-        f"{_ts_lexeme(word[:MAX_WORD])}:{','.join(at)}" for word, at in positions.items()
-    )
-
-
-def _batches(documents: Iterable[SearchDocument]) -> Iterator[list[SearchDocument]]:
-    iterator = iter(documents)
-    while batch := list(islice(iterator, _BATCH)):
-        yield batch
-
-
-# -- Highlighting -------------------------------------------------------------------
-
-
-def _hits(
-    connection: Connection, ranked: Sequence[Row[Any]], terms: list[_Term]
-) -> list[SearchHit]:
+def _hits(connection: Connection, ranked: Sequence[Row[Any]]) -> list[SearchHit]:
+    """The ranked rows with the texts shown for them."""
     slugs = [row.slug for row in ranked]
     if not slugs:
         return []
@@ -528,103 +238,43 @@ def _hits(
             {"slugs": slugs},
         )
     }
-    highlighter = _Highlighter(terms)
     hits = []
     for row in ranked:
         found = texts[row.slug]
-        hits.append(
-            SearchHit(
-                slug=found.slug,
-                score=float(row.score),
-                title_html=highlighter.mark(found.title),
-                snippet_html=highlighter.snippet(found.summary, found.body),
-            )
-        )
+        hits.append(SearchHit(found.slug, float(row.score), found.title, found.summary, found.body))
     return hits
 
 
-class _Highlighter:
-    """Finds the query's terms in text: case-insensitively, without the punctuation
-    around them, and one that opens with a Latin letter or digit only where a word
-    starts, as the gram index matches it."""
-
-    def __init__(self, terms: list[_Term]) -> None:
-        words = sorted({_EDGE_PUNCTUATION.sub("", term.text) for term in terms} - {""}, key=len)
-        alternatives = "|".join(re.escape(word) for word in reversed(words))
-        self._pattern = re.compile(alternatives, re.IGNORECASE) if words else None
-        self._count = len({word.lower() for word in words})
-
-    def matches(self, value: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
-        if self._pattern is None:
-            return []
-        return [
-            match
-            for match in self._pattern.finditer(value, start, len(value) if end is None else end)
-            if not (
-                match.start()
-                and _WORD_CHAR.match(value, match.start())
-                and _WORD_CHAR.match(value, match.start() - 1)
-            )
-        ]
-
-    def mark(self, value: str, start: int = 0, end: int | None = None) -> str:
-        """value[start:end], escaped, whitespace collapsed, each match in <mark>."""
-        end = len(value) if end is None else end
-        out = []
-        for match in self.matches(value, start, end):
-            out.append(_escape(value[start : match.start()]))
-            out.append(f"<mark>{html.escape(match[0])}</mark>")
-            start = match.end()
-        out.append(_escape(value[start:end]))
-        return "".join(out)
-
-    def snippet(self, summary: str, body: str) -> str:
-        """About SNIPPET_CHARS characters showing the most distinct terms, from the
-        summary when it shows as many as the body."""
-        best: tuple[int, str, int] | None = None  # (terms shown, text, start)
-        for source in (summary, body):
-            window = self._best_window(source)
-            if window and (best is None or window[0] > best[0]):
-                best = (window[0], source, window[1])
-        if best is None:
-            return self._cut(summary or body, 0)
-        return self._cut(best[1], best[2])
-
-    def _best_window(self, value: str) -> tuple[int, int] | None:
-        """(distinct terms, start) of the window that shows the most distinct terms."""
-        matches = self.matches(value)
-        best: tuple[int, int] | None = None
-        for index, anchor in enumerate(matches):
-            start = max(anchor.start() - _SNIPPET_LEAD, 0)
-            shown = set()
-            for match in islice(matches, index, None):
-                if match.end() > start + SNIPPET_CHARS:
-                    break
-                shown.add(match[0].lower())
-            if best is None or len(shown) > best[0]:
-                best = (len(shown), start)
-                if len(shown) == self._count:  # nothing can show more
-                    break
-        return best
-
-    def _cut(self, value: str, start: int) -> str:
-        end = min(start + SNIPPET_CHARS, len(value))
-        start = max(end - SNIPPET_CHARS, 0)  # near the end, show a full window
-        for match in self.matches(value, max(start - MAX_TERM_CHARS, 0), end + MAX_TERM_CHARS):
-            if match.start() < start < match.end():  # never cut through a match
-                start = match.start()
-            if match.start() < end < match.end():
-                end = match.end()
-        while start < end and value[start].isspace():
-            start += 1
-        while end > start and value[end - 1].isspace():
-            end -= 1
-        return (
-            ("…" if value[:start].strip() else "")
-            + self.mark(value, start, end)
-            + ("…" if value[end:].strip() else "")
-        )
+def _index_row(document: SearchDocument) -> IndexRow:
+    title = _clean(document.title[:MAX_TITLE_CHARS])
+    summary = _clean(document.summary[:MAX_SUMMARY_CHARS])
+    body = _clean(document.body[:MAX_BODY_CHARS])
+    tags = tuple(dict.fromkeys(_name(tag) for tag in document.tags))
+    category = None if document.category is None else _name(document.category)
+    labels = "\n".join([*tags, category or "", *map(_clean, document.authors)])
+    labels = labels[:MAX_LABELS_CHARS]
+    return IndexRow(
+        slug=document.slug,
+        key=document.key,
+        title=title,
+        summary=summary,
+        body=body,
+        category=category,
+        published=_microseconds(document.published),
+        tags=tags,
+        labels=labels,
+    )
 
 
-def _escape(value: str) -> str:
-    return html.escape(_SPACES.sub(" ", value))
+def _clean(value: str) -> str:
+    return _UNSTORABLE.sub("", value)
+
+
+def _name(value: str) -> str:
+    return _clean(value[:MAX_NAME_CHARS])
+
+
+def _microseconds(moment: datetime) -> int:
+    if moment.utcoffset() is None:
+        raise ValueError(f"a search date must be timezone-aware: {moment!r}")
+    return (moment - _EPOCH) // timedelta(microseconds=1)
