@@ -21,7 +21,8 @@ from newsdesk.publish.compile import Compiled, compile_packed, term_slugs
 from newsdesk.publish.settle import Settled
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Catalog, Entry
-from newsdesk.site.pages import FEED_FORMATS, PagePlan, article_plan, plan_feeds
+from newsdesk.site.kinds import FEEDS, ArticlePage
+from newsdesk.site.pages import PagePlan, article_plan, plan_feeds
 from newsdesk.site.theme import Theme
 
 # More edited files than this and a whole build is about as quick.
@@ -106,15 +107,17 @@ def record(
         o.path: o.diagnostics for o in settled.outcomes(compiled) if o.diagnostics
     }
     for plan in plans:
-        if plan.kind == "article":
+        kind = plan.kind
+        if isinstance(kind, ArticlePage):
             entry = plan.entries[0]
             manifest.articles[file_of[entry.article.path]] = Linked(
                 entry.hot,
-                path_of(plan.extra["newer"]),
-                path_of(plan.extra["older"]),
-                tuple(file_of[e.article.path] for e in plan.extra["related"]),
+                path_of(kind.newer),
+                path_of(kind.older),
+                tuple(file_of[e.article.path] for e in kind.related),
             )
-        elif plan.kind == f"feed-{FEED_FORMATS[0]}":
+        # A list's feeds hold the same articles in every format: one records them.
+        elif kind is FEEDS[0]:
             named = (plan.term.kind, plan.term.name) if plan.term else None
             paths = tuple(file_of[e.article.path] for e in plan.entries)
             base = plan.term.url if plan.term else "/"

@@ -2,14 +2,27 @@
 whenever its output would), and the models the templates render."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from newsdesk.site.catalog import Catalog, Entry, Term
+from newsdesk.site.kinds import (
+    FEEDS,
+    ArchivesIndex,
+    ArticlePage,
+    Home,
+    ListPage,
+    MonthList,
+    NotFound,
+    PageKind,
+    Robots,
+    Search,
+    SearchIndex,
+    Sitemap,
+    TermList,
+    TermsIndex,
+)
 from newsdesk.text.digest import digest
-
-FEED_FORMATS = ("rss", "atom", "json")
-FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 
 
 @dataclass(frozen=True)
@@ -22,16 +35,15 @@ class Pagination:
 
 @dataclass(frozen=True)
 class PagePlan:
-    """One output file. `kind` names the renderer; `key` fingerprints its inputs."""
+    """One output file. `kind` is what page it is; `key` fingerprints its inputs."""
 
     url: str
-    kind: str
+    kind: PageKind
     key: str
     title: str = ""
     entries: tuple[Entry, ...] = ()
     term: Term | None = None
     pagination: Pagination | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def output_path(self) -> str:
@@ -63,35 +75,34 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     sticky_ids = {id(e) for e in catalog.sticky}
     latest = [e for e in catalog.listed if id(e) not in sticky_ids]
     front = (tuple(e.card_key for e in catalog.sticky), tuple(e.card_key for e in catalog.hot))
-    plans.extend(_lists("home", "/", "", latest, page_size, front))
+    plans.extend(_lists(Home(), "/", "", latest, page_size, front))
     plans.extend(plan_feeds("/", "", catalog.listed[:feed_items]))
     for group in catalog.groups.values():
         for term in group.values():
-            plans.extend(_lists(term.kind, term.url, term.name, term.entries, page_size, (), term))
+            listed = TermList(term.kind)
+            plans.extend(_lists(listed, term.url, term.name, term.entries, page_size, (), term))
             plans.extend(plan_feeds(term.url, term.name, term.entries[:feed_items], term))
-        kind = next(iter(group.values())).kind if group else ""
-        if kind:
+        taxonomy = next(iter(group.values())).kind if group else ""
+        if taxonomy:
             counts = tuple((t.name, t.slug, len(t.entries)) for t in group.values())
-            plans.append(
-                PagePlan(f"/{kind}/", f"{kind}-index", digest(counts), extra={"kind": kind})
-            )
+            plans.append(PagePlan(f"/{taxonomy}/", TermsIndex(taxonomy), digest(counts)))
     for term in catalog.months.values():
-        plans.extend(_lists("month", term.url, term.slug, term.entries, page_size, (), term))
+        plans.extend(_lists(MonthList(), term.url, term.slug, term.entries, page_size, (), term))
     months = tuple((y, m, len(t.entries)) for (y, m), t in catalog.months.items())
-    plans.append(PagePlan("/archives/", "archives-index", digest(months)))
+    plans.append(PagePlan("/archives/", ArchivesIndex(), digest(months)))
     cards = tuple(e.card_key for e in catalog.listed)
-    plans.append(PagePlan("/search/", "search", ""))
+    plans.append(PagePlan("/search/", Search(), ""))
     indexed = tuple(e.index_key for e in catalog.listed)
-    plans.append(PagePlan("/search/index.json", "search-index", digest(indexed)))
-    plans.append(PagePlan("/404.html", "not-found", ""))
+    plans.append(PagePlan("/search/index.json", SearchIndex(), digest(indexed)))
+    plans.append(PagePlan("/404.html", NotFound(), ""))
     # Article URLs are part of their cards.
-    plans.append(PagePlan("/sitemap.xml", "sitemap", digest(cards, tuple(p.url for p in plans))))
-    plans.append(PagePlan("/robots.txt", "robots", ""))
+    plans.append(PagePlan("/sitemap.xml", Sitemap(), digest(cards, tuple(p.url for p in plans))))
+    plans.append(PagePlan("/robots.txt", Robots(), ""))
     return plans
 
 
 def _lists(
-    kind: str,
+    kind: ListPage,
     base: str,
     title: str,
     entries: list[Entry],
@@ -106,7 +117,7 @@ def _lists(
         yield PagePlan(
             page_url(base, page),
             kind,
-            digest(kind, title, page, pages, cards, front if page == 1 else ()),
+            digest(kind.name, title, page, pages, cards, front if page == 1 else ()),
             title=title,
             entries=tuple(chunk),
             term=term,
@@ -119,10 +130,10 @@ def plan_feeds(
 ) -> Iterator[PagePlan]:
     """The feeds of one list in every format (each holds full articles)."""
     key = digest(title, tuple(e.key for e in entries))
-    for form in FEED_FORMATS:
+    for feed in FEEDS:
         yield PagePlan(
-            base + FEED_FILES[form],
-            f"feed-{form}",
+            base + feed.file,
+            feed,
             key,
             title=title,
             entries=tuple(entries),
@@ -142,9 +153,8 @@ def article_plan(
     neighbours = tuple(e.card_key if e else None for e in (newer, older, *related))
     return PagePlan(
         entry.article.url,
-        "article",
+        ArticlePage(newer, older, tuple(related)),
         digest(entry.key, neighbours),
         title=entry.article.title,
         entries=(entry,),
-        extra={"newer": newer, "older": older, "related": related},
     )

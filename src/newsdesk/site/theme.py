@@ -1,4 +1,4 @@
-"""Page plans rendered to bytes: HTML through the Jinja templates, feeds, sitemap."""
+"""The site's look: the Jinja templates and what they read, rendering any page plan."""
 
 from importlib import resources
 from pathlib import Path
@@ -8,19 +8,17 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from newsdesk.site import feeds, seo
+from newsdesk.site import feeds
 from newsdesk.site.assets import Asset, build_assets
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.config import SiteConfig
+from newsdesk.site.kinds import ErrorPage, Search
 from newsdesk.site.locale import Locale
 from newsdesk.site.pages import PagePlan
-from newsdesk.site.search_index import search_index
 from newsdesk.text.digest import bytes_digest, digest
 
-_FEEDS = {"feed-rss": feeds.rss, "feed-atom": feeds.atom, "feed-json": feeds.json_feed}
 _WEB_SCHEMES = {"http", "https", "mailto"}
 LIVE_RELOAD_PATH = "/_live"
-_LIST_HEADINGS = {"categories": "category_title", "tags": "tag_title", "authors": "author_title"}
 
 
 def theme_version() -> str:
@@ -118,84 +116,20 @@ class Theme:
         return self.href(term.url) if term else None
 
     def render(self, plan: PagePlan) -> bytes:
-        if plan.kind in _FEEDS:
-            return self._feed(plan).encode()
-        if plan.kind == "sitemap":
-            return seo.sitemap(self._sitemap_urls(), self.absolute).encode()
-        if plan.kind == "robots":
-            return seo.robots(self.absolute).encode()
-        if plan.kind == "search-index":
-            return search_index(self.catalog.listed, self.base_path).encode()
-        return self._html(plan).encode()
+        return plan.kind.render(self, plan)
 
-    def _html(self, plan: PagePlan) -> str:
-        context: dict[str, Any] = {"plan": plan, "canonical": self.absolute(plan.url)}
-        if plan.kind == "article":
-            entry = plan.entries[0]
-            template = "article.html"
-            context["entry"] = entry
-            context["jsonld"] = seo.news_article(
-                entry, self.config.site.title, self.config.site.language, self.absolute
-            )
-            context.update(plan.extra)
-        elif plan.kind.endswith("-index"):
-            template = f"{plan.kind}.html" if plan.kind == "archives-index" else "terms.html"
-            context["kind"] = plan.extra.get("kind", "")
-        elif plan.kind == "search":
-            template = "search.html"
-            context.update(served=False, query="", found=None)
-        elif plan.kind == "not-found":
-            template = "not-found.html"
-        else:
-            template = "list.html"
-            context["heading"] = self._list_heading(plan)
-        return self.env.get_template(template).render(context)
+    def html(self, template: str, plan: PagePlan, context: dict[str, Any]) -> bytes:
+        """A page through `template`, which reads `context` beside the plan and the
+        page's canonical URL."""
+        page = self.env.get_template(template)
+        return page.render(context, plan=plan, canonical=self.absolute(plan.url)).encode()
 
-    def search_page(self, query: str, found: dict[str, Any] | None) -> str:
+    def search_page(self, query: str, found: dict[str, Any] | None) -> bytes:
         """The server's search page: its results, in the page (`found` is the API's)."""
-        context = {
-            "plan": PagePlan("/search/", "search", ""),
-            "canonical": self.absolute("/search/"),
-            "served": True,
-            "query": query,
-            "found": found,
-        }
-        return self.env.get_template("search.html").render(context)
+        return self.render(PagePlan("/search/", Search(served=True, query=query, found=found), ""))
 
-    def error_page(self, status: int, message: str) -> str:
-        context = {
-            "plan": PagePlan("/", "error", ""),
-            "canonical": self.absolute("/"),
-            "status": status,
-            "message": message,
-        }
-        return self.env.get_template("error.html").render(context)
-
-    def _list_heading(self, plan: PagePlan) -> str:
-        if plan.kind == "home":
-            return self.locale.text("latest")
-        if plan.kind == "month":
-            year, month = plan.title.split("/")
-            return self.locale.text("month_title", year=int(year), month=int(month))
-        return self.locale.text(_LIST_HEADINGS[plan.kind], name=plan.title)
-
-    def _feed(self, plan: PagePlan) -> str:
-        site = self.config.site
-        title = f"{plan.title} · {site.title}" if plan.title else site.title
-        home = self.absolute(plan.term.url if plan.term else "/")
-        channel = feeds.Channel(
-            title, site.description, home, self.absolute(plan.url), site.language
-        )
-        return _FEEDS[plan.kind](channel, plan.entries, self.absolute)
-
-    def _sitemap_urls(self) -> list[tuple[str, str | None]]:
-        urls: list[tuple[str, str | None]] = [("/", None)]
-        for entry in self.catalog.listed:
-            modified = entry.article.updated or entry.article.published
-            urls.append((entry.article.url, modified.date().isoformat()))
-        for group in self.catalog.groups.values():
-            urls.extend((term.url, None) for term in group.values())
-        return urls
+    def error_page(self, status: int, message: str) -> bytes:
+        return self.render(PagePlan("/", ErrorPage(status, message), ""))
 
 
 def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:

@@ -190,7 +190,7 @@ class App:
         """The search page with the server's results in it (no script needed)."""
         query = request.query.get("q", "").strip()
         found = await self.api.search(request, snapshot) if query else None
-        content = snapshot.theme.search_page(query, found).encode()
+        content = snapshot.theme.search_page(query, found)
         headers = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]
         await respond(send, 200, content, headers, request.method == "HEAD")
 
@@ -250,9 +250,9 @@ class App:
             body = json_body({"error": {"status": status, "message": message}})
             await respond(send, status, body, [JSON_TYPE, *extra], head)
             return
-        text = self._snapshot().theme.error_page(status, message).encode()
+        content = self._snapshot().theme.error_page(status, message)
         headers = [(b"content-type", b"text/html; charset=utf-8"), *extra]
-        await respond(send, status, text, headers, head)
+        await respond(send, status, content, headers, head)
 
     def _snapshot(self) -> Snapshot:
         snapshot = self.live.snapshot

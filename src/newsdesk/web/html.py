@@ -14,15 +14,6 @@ from newsdesk.site.pages import PagePlan
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
 
-_TYPES = {
-    "feed-rss": b"application/rss+xml; charset=utf-8",
-    "feed-atom": b"application/atom+xml; charset=utf-8",
-    "feed-json": b"application/feed+json; charset=utf-8",
-    "sitemap": b"application/xml; charset=utf-8",
-    "robots": b"text/plain; charset=utf-8",
-    "search-index": b"application/json; charset=utf-8",
-}
-_HTML = b"text/html; charset=utf-8"
 # Pages change when the content does: browsers revalidate (cheap, by ETag) each time.
 _REVALIDATE = b"public, max-age=0, must-revalidate"
 _IMMUTABLE = b"public, max-age=31536000, immutable"
@@ -101,7 +92,7 @@ class PageCache:
 
     def _render(self, snapshot: Snapshot, plan: PagePlan) -> Body:
         content = snapshot.theme.render(plan)
-        return Body.of(content, _TYPES.get(plan.kind, _HTML), _REVALIDATE, time())
+        return Body.of(content, plan.kind.content_type.encode(), _REVALIDATE, time())
 
     def not_found(self, snapshot: Snapshot) -> Body:
         body = self.page(snapshot, "/404.html")
