@@ -1,10 +1,6 @@
 """The JSON API under /api/v1: articles, taxonomies, search and views."""
 
 import asyncio
-import base64
-import binascii
-import json
-from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -16,6 +12,7 @@ from newsdesk.site.catalog import Catalog, Entry, Term
 from newsdesk.site.records import article_record, search_record
 from newsdesk.store import views, visitors
 from newsdesk.store.search import SearchQuery
+from newsdesk.web import cursor
 from newsdesk.web.http import JSON_TYPE, HTTPError, Reply, Request, json_body, read_body
 from newsdesk.web.openapi import (
     DAILY_VIEWS_DAYS,
@@ -69,12 +66,14 @@ class Api:
         entries = self._filtered(q, snapshot)
         sort = _sort(q)
         ordered = self._ordered(entries, snapshot, sort)
-        page, cursor = _cursor_page(ordered, q, sort)
+        limit = _integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        value_of = _SORTS[sort.removeprefix("-")]
+        page, after = cursor.page(ordered, value_of, sort, limit, q.get("cursor"))
         return _ok(
             {
                 "items": [article_record(e, snapshot.theme) for e in page],
                 "total": len(ordered),
-                "next_cursor": cursor,
+                "next_cursor": after,
             }
         )
 
@@ -297,24 +296,6 @@ def _sort(q: dict[str, str]) -> str:
     return sort
 
 
-def _cursor_page(
-    ordered: list[Entry], q: dict[str, str], sort: str
-) -> tuple[list[Entry], str | None]:
-    """The page of `ordered` the query's limit and cursor ask for, and the cursor of the
-    next page (None on the last)."""
-    limit = _integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    value_of = _SORTS[sort.removeprefix("-")]
-    start = 0
-    if q.get("cursor"):
-        value, slug = _decode_cursor(q["cursor"], sort)
-        start = _start_after(ordered, value_of, (value, slug), sort.startswith("-"))
-    page = ordered[start : start + limit]
-    if start + limit >= len(ordered) or not page:
-        return page, None
-    last = page[-1]
-    return page, _encode_cursor(sort, value_of(last), last.article.slug)
-
-
 def _find_term(group: dict[str, Term], value: str) -> Term | None:
     return group.get(value) or next((t for t in group.values() if t.slug == value), None)
 
@@ -333,48 +314,3 @@ def _integer(q: dict[str, str], name: str, default: int, low: int, high: int) ->
     if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
         raise HTTPError(400, f"{name} must be a whole number from {low} to {high}")
     return int(value)
-
-
-def _encode_cursor(sort: str, value: Any, slug: str) -> str:
-    raw = json.dumps([sort, value, slug], ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        kind, value, slug = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise HTTPError(400, "invalid cursor: use next_cursor from the previous page") from error
-    if kind != sort or not isinstance(slug, str) or not isinstance(value, str | int | float):
-        raise HTTPError(400, "the cursor belongs to another sort order")
-    return value, slug
-
-
-def _start_after(
-    ordered: list[Entry],
-    value_of: Callable[[Entry], Any],
-    cursor: tuple[Any, str],
-    descending: bool,
-) -> int:
-    """The index of the first entry after the cursor in `ordered`."""
-    try:
-        if descending:
-            return bisect_right(
-                ordered, _Reversed(cursor), key=lambda e: _Reversed((value_of(e), e.article.slug))
-            )
-        return bisect_right(ordered, cursor, key=lambda e: (value_of(e), e.article.slug))
-    except TypeError as error:
-        raise HTTPError(400, "the cursor belongs to another sort order") from error
-
-
-class _Reversed:
-    """A sort key compared the other way round: a descending list ascends in these."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key: tuple[Any, str]):
-        self.key = key
-
-    def __lt__(self, other: "_Reversed") -> bool:
-        return bool(other.key < self.key)
