@@ -72,21 +72,11 @@ class _Mount:
         self.exact = {p: t for p, t in targets.items() if not _PARAMETER.search(p)}
         self.patterns = [(_regex(p), t) for p, t in targets.items() if _PARAMETER.search(p)]
 
-    def target(self, request: Request) -> _Target:
-        path = request.path
+    def below(self, path: str) -> str:
+        """The part of `path` (one under the prefix) the mount's patterns match."""
         if self.trim:
-            path = "/" + path[len(self.prefix) :].strip("/")
-        elif self.prefix:
-            path = path[len(self.prefix) :]
-        target = self.exact.get(path)
-        if target is not None:
-            return target
-        for regex, target in self.patterns:
-            found = regex.fullmatch(path)
-            if found is not None:
-                request.params = found.groupdict()
-                return target
-        return self.rest
+            return "/" + path[len(self.prefix) :].strip("/")
+        return path[len(self.prefix) :]
 
 
 class Router:
@@ -107,10 +97,19 @@ class Router:
         path = request.path
         for mount in self._prefixed:
             if path == mount.prefix or path.startswith(mount.under):
+                path = mount.below(path)
                 break
         else:
             mount = self._last
-        target = mount.target(request)
+        target = mount.exact.get(path)
+        if target is None:
+            target = mount.rest
+            for regex, candidate in mount.patterns:
+                found = regex.fullmatch(path)
+                if found is not None:
+                    request.params = found.groupdict()
+                    target = candidate
+                    break
         return target.by_method.get(request.method) or target.otherwise
 
 
