@@ -10,7 +10,7 @@ Handler = Callable[[Request], Awaitable[Reply]]
 # Wraps a route's handler once, when the router is made; it may leave a route unwrapped.
 Middleware = Callable[["Route", Handler], Handler]
 
-# A route of this method answers every method (the others of its path are refused).
+# The method of a route that answers every method no other route of its path takes.
 ANY_METHOD = "*"
 # The pattern of a mount's catch-all: every path no other route of the mount matches.
 ANY_PATH = "/*"
@@ -51,6 +51,8 @@ class _Target:
 
 
 class _Mount:
+    """A mount ready for lookups: its exact paths in a dict, its patterns compiled."""
+
     __slots__ = ("exact", "patterns", "prefix", "rest", "trim", "under")
 
     def __init__(self, mount: Mount, middleware: Sequence[Middleware]):
