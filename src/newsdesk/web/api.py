@@ -1,10 +1,6 @@
 """The JSON API under /api/v1: articles, taxonomies, search and views."""
 
 import asyncio
-import base64
-import binascii
-import json
-from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -12,21 +8,22 @@ from typing import Any
 from newsdesk.publish.live import LiveSite
 from newsdesk.publish.search import Found
 from newsdesk.publish.snapshot import Snapshot
-from newsdesk.site.catalog import Entry, Term
+from newsdesk.site.catalog import Catalog, Entry, Term
 from newsdesk.site.records import article_record, search_record
 from newsdesk.store import views, visitors
 from newsdesk.store.search import SearchQuery
-from newsdesk.web.http import JSON_TYPE, HTTPError, Receive, Request, json_body, read_body
+from newsdesk.web import cursor
+from newsdesk.web.http import JSON_TYPE, HTTPError, Reply, Request, json_body, read_body
 from newsdesk.web.openapi import (
     DAILY_VIEWS_DAYS,
     DEFAULT_LIMIT,
     DEFAULT_SORT,
     MAX_LIMIT,
     MAX_OFFSET,
-    PREFIX,
     SORTS,
     openapi_document,
 )
+from newsdesk.web.router import Handler
 
 MAX_QUERY = 200
 # What each of SORTS orders by.
@@ -37,10 +34,14 @@ _SORTS: dict[str, Callable[[Entry], Any]] = {
     "title": lambda e: e.article.title,
 }
 assert tuple(_SORTS) == SORTS, "the OpenAPI document lists other sorts than the API's"
+# The articles' yes-or-no filters, in the order they are checked.
+_FLAGS: dict[str, Callable[[Entry], bool]] = {
+    "sticky": lambda e: e.article.sticky,
+    "hot": lambda e: e.hot,
+}
+_TERM_FILTERS = (("category", "categories"), ("tag", "tags"), ("author", "authors"))
 _NO_STORE = (b"cache-control", b"no-store")
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
-
-Reply = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 
 class Api:
@@ -54,84 +55,82 @@ class Api:
         self._orders: dict[str, list[Entry]] = {}
         self._orders_version = -1
 
-    async def handle(self, request: Request, receive: Receive) -> Reply:
-        snapshot = self.live.snapshot
-        assert snapshot is not None
-        parts = request.path[len(PREFIX) :].strip("/").split("/")
-        route = parts[0]
-        if request.method == "POST":
-            if route == "articles" and len(parts) == 3 and parts[2] == "views":
-                await read_body(request, receive)
-                return _ok(await self._count_view(request, snapshot, parts[1]))
-            raise HTTPError(405, "this endpoint does not accept POST", [(b"allow", b"GET, HEAD")])
-        if request.method not in ("GET", "HEAD"):
-            raise HTTPError(
-                405, f"method {request.method} is not allowed", [(b"allow", b"GET, HEAD, POST")]
-            )
-        if route == "openapi.json" and len(parts) == 1:
-            return 200, [JSON_TYPE], self._openapi
-        if route == "articles" and len(parts) == 1:
-            return _ok(self._articles(request, snapshot))
-        if route == "articles" and len(parts) == 2:
-            return _ok(self._article(snapshot, parts[1]))
-        if route == "articles" and len(parts) == 3 and parts[2] == "views":
-            return _ok(await self._views(snapshot, parts[1]))
-        if route in ("categories", "tags", "authors") and len(parts) == 1:
-            group = getattr(snapshot.catalog, route)
-            return _ok({"items": [_term(term, snapshot) for term in group.values()]})
-        if route == "search" and len(parts) == 1:
-            return 200, [JSON_TYPE, _NO_STORE], await self._search_body(request, snapshot)
+    # Handlers (see routes.py) ------------------------------------------------
+
+    async def openapi(self, request: Request) -> Reply:
+        return 200, [JSON_TYPE], self._openapi
+
+    async def articles(self, request: Request) -> Reply:
+        snapshot = self._snapshot()
+        q = request.query
+        entries = self._filtered(q, snapshot)
+        sort = _sort(q)
+        ordered = self._ordered(entries, snapshot, sort)
+        limit = _integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+        value_of = _SORTS[sort.removeprefix("-")]
+        page, after = cursor.page(ordered, value_of, sort, limit, q.get("cursor"))
+        return _ok(
+            {
+                "items": [article_record(e, snapshot.theme) for e in page],
+                "total": len(ordered),
+                "next_cursor": after,
+            }
+        )
+
+    async def article(self, request: Request) -> Reply:
+        snapshot = self._snapshot()
+        entry = _entry(snapshot, request.params["slug"])
+        data = article_record(entry, snapshot.theme)
+        data["html"] = entry.html
+        data["toc"] = [{"level": t.level, "text": t.text, "id": t.id} for t in entry.toc]
+        data["related"] = [e.article.slug for e in snapshot.catalog.related(entry)]
+        return _ok(data)
+
+    async def views(self, request: Request) -> Reply:
+        return _ok(await self._views(self._snapshot(), request.params["slug"]))
+
+    async def count_view(self, request: Request) -> Reply:
+        snapshot = self._snapshot()
+        await read_body(request)
+        return _ok(await self._count_view(request, snapshot, request.params["slug"]))
+
+    def terms(self, group: str) -> Handler:
+        """The handler listing one of the catalog's groups of terms."""
+
+        async def terms(request: Request) -> Reply:
+            snapshot = self._snapshot()
+            terms: dict[str, Term] = getattr(snapshot.catalog, group)
+            return _ok({"items": [_term(term, snapshot) for term in terms.values()]})
+
+        return terms
+
+    async def search(self, request: Request) -> Reply:
+        return 200, [JSON_TYPE, _NO_STORE], await self._search_body(request, self._snapshot())
+
+    async def not_found(self, request: Request) -> Reply:
         raise HTTPError(404, f"no such API endpoint: {request.path}")
+
+    def _snapshot(self) -> Snapshot:
+        snapshot = self.live.snapshot
+        assert snapshot is not None, "the site is published before the server starts"
+        return snapshot
 
     # Articles ------------------------------------------------------------
 
-    def _articles(self, request: Request, snapshot: Snapshot) -> dict[str, Any]:
-        q = request.query
-        entries = snapshot.catalog.listed
-        for name, group in (("category", "categories"), ("tag", "tags"), ("author", "authors")):
-            if q.get(name):
-                term = _find_term(getattr(snapshot.catalog, group), q[name])
-                found = term.entries if term else []
-                if entries is snapshot.catalog.listed:
-                    entries = found
-                else:  # filters combine: each narrows the others
-                    chosen = {id(e) for e in found}
-                    entries = [e for e in entries if id(e) in chosen]
-        if "sticky" in q:
-            wanted = _boolean(q, "sticky")
-            entries = [e for e in entries if e.article.sticky == wanted]
-        if "hot" in q:
-            wanted = _boolean(q, "hot")
-            entries = [e for e in entries if e.hot == wanted]
+    def _filtered(self, q: dict[str, str], snapshot: Snapshot) -> list[Entry]:
+        """The listed entries the query's filters keep (the catalog's own list when no
+        filter applies, which _ordered keeps sorted)."""
+        entries = _by_terms(q, snapshot.catalog)
+        for name, flag in _FLAGS.items():
+            if name in q:
+                wanted = _boolean(q, name)
+                entries = [e for e in entries if flag(e) == wanted]
         since, until = self._range(q)
         if since:
             entries = [e for e in entries if e.article.published >= since]
         if until:
             entries = [e for e in entries if e.article.published <= until]
-        sort = q.get("sort", DEFAULT_SORT)
-        field = sort.removeprefix("-")
-        if field not in _SORTS:
-            choices = ", ".join(f"{name}, -{name}" for name in _SORTS)
-            raise HTTPError(400, f"unknown sort {sort!r}; choose one of {choices}")
-        descending = sort.startswith("-")
-        value_of = _SORTS[field]
-        ordered = self._ordered(entries, snapshot, sort)
-        limit = _integer(q, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        start = 0
-        if q.get("cursor"):
-            value, slug = _decode_cursor(q["cursor"], sort)
-            start = _start_after(ordered, value_of, (value, slug), descending)
-        page = ordered[start : start + limit]
-        more = start + limit < len(ordered)
-        cursor = None
-        if more and page:
-            last = page[-1]
-            cursor = _encode_cursor(sort, value_of(last), last.article.slug)
-        return {
-            "items": [article_record(e, snapshot.theme) for e in page],
-            "total": len(ordered),
-            "next_cursor": cursor,
-        }
+        return entries
 
     def _ordered(self, entries: list[Entry], snapshot: Snapshot, sort: str) -> list[Entry]:
         """The entries in the sort's order: a total order (value, then slug), so that
@@ -151,15 +150,6 @@ class Api:
         if whole:
             self._orders[sort] = ordered
         return ordered
-
-    def _article(self, snapshot: Snapshot, slug: str) -> dict[str, Any]:
-        entry = _entry(snapshot, slug)
-        data = article_record(entry, snapshot.theme)
-        data["html"] = entry.html
-        data["toc"] = [{"level": t.level, "text": t.text, "id": t.id} for t in entry.toc]
-        related = snapshot.catalog.related(entry)
-        data["related"] = [e.article.slug for e in related]
-        return data
 
     # Views ---------------------------------------------------------------
 
@@ -209,7 +199,7 @@ class Api:
 
     # Search --------------------------------------------------------------
 
-    async def search(self, request: Request, snapshot: Snapshot) -> dict[str, Any]:
+    async def search_results(self, request: Request, snapshot: Snapshot) -> dict[str, Any]:
         return _search_data(await self._found(request, snapshot), snapshot)
 
     async def _found(self, request: Request, snapshot: Snapshot) -> Found:
@@ -282,6 +272,30 @@ def _term(term: Term, snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+def _by_terms(q: dict[str, str], catalog: Catalog) -> list[Entry]:
+    """The listed entries in every term the query names; filters combine, each
+    narrowing the others."""
+    entries = catalog.listed
+    for name, group in _TERM_FILTERS:
+        if q.get(name):
+            term = _find_term(getattr(catalog, group), q[name])
+            found = term.entries if term else []
+            if entries is catalog.listed:
+                entries = found
+            else:
+                chosen = {id(e) for e in found}
+                entries = [e for e in entries if id(e) in chosen]
+    return entries
+
+
+def _sort(q: dict[str, str]) -> str:
+    sort = q.get("sort", DEFAULT_SORT)
+    if sort.removeprefix("-") not in _SORTS:
+        choices = ", ".join(f"{name}, -{name}" for name in _SORTS)
+        raise HTTPError(400, f"unknown sort {sort!r}; choose one of {choices}")
+    return sort
+
+
 def _find_term(group: dict[str, Term], value: str) -> Term | None:
     return group.get(value) or next((t for t in group.values() if t.slug == value), None)
 
@@ -300,48 +314,3 @@ def _integer(q: dict[str, str], name: str, default: int, low: int, high: int) ->
     if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
         raise HTTPError(400, f"{name} must be a whole number from {low} to {high}")
     return int(value)
-
-
-def _encode_cursor(sort: str, value: Any, slug: str) -> str:
-    raw = json.dumps([sort, value, slug], ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        kind, value, slug = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise HTTPError(400, "invalid cursor: use next_cursor from the previous page") from error
-    if kind != sort or not isinstance(slug, str) or not isinstance(value, str | int | float):
-        raise HTTPError(400, "the cursor belongs to another sort order")
-    return value, slug
-
-
-def _start_after(
-    ordered: list[Entry],
-    value_of: Callable[[Entry], Any],
-    cursor: tuple[Any, str],
-    descending: bool,
-) -> int:
-    """The index of the first entry after the cursor in `ordered`."""
-    try:
-        if descending:
-            return bisect_right(
-                ordered, _Reversed(cursor), key=lambda e: _Reversed((value_of(e), e.article.slug))
-            )
-        return bisect_right(ordered, cursor, key=lambda e: (value_of(e), e.article.slug))
-    except TypeError as error:
-        raise HTTPError(400, "the cursor belongs to another sort order") from error
-
-
-class _Reversed:
-    """A sort key compared the other way round: a descending list ascends in these."""
-
-    __slots__ = ("key",)
-
-    def __init__(self, key: tuple[Any, str]):
-        self.key = key
-
-    def __lt__(self, other: "_Reversed") -> bool:
-        return bool(other.key < self.key)

@@ -1,8 +1,9 @@
 """The little of HTTP the server needs, on raw ASGI: requests in, responses out."""
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
@@ -10,6 +11,13 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+Headers = list[tuple[bytes, bytes]]
+# A response body that sends itself after the headers (a stream of unknown length).
+Stream = Callable[[Send], Awaitable[None]]
+# What a handler answers: status, headers and the body.
+Reply = tuple[int, Headers, bytes | Stream]
+
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 # Beacons and API calls carry no body worth more than this.
 MAX_BODY = 64 * 1024
@@ -22,7 +30,7 @@ MAX_QUERY_FIELDS = 50
 class HTTPError(Exception):
     """Ends a request with a status and a message for the client."""
 
-    def __init__(self, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None):
+    def __init__(self, status: int, message: str, headers: Headers | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -36,9 +44,12 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     client: str
+    receive: Receive
+    # The values of the route's path parameters (set by the router).
+    params: Mapping[str, str]
 
     @classmethod
-    def from_scope(cls, scope: Scope) -> "Request":
+    def from_scope(cls, scope: Scope, receive: Receive) -> "Request":
         raw = scope.get("raw_path") or scope["path"].encode()
         raw_query = scope.get("query_string", b"")
         if len(raw) + len(raw_query) > MAX_URL:
@@ -60,10 +71,10 @@ class Request:
             name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw_headers
         }
         client = scope.get("client") or ("", 0)
-        return cls(scope["method"], path, query, headers, client[0] or "")
+        return cls(scope["method"], path, query, headers, client[0] or "", receive, _NO_PARAMS)
 
 
-async def read_body(request: Request, receive: Receive, limit: int = MAX_BODY) -> bytes:
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     declared = request.headers.get("content-length", "")
     # Refused before reading: a client announcing a huge body may never send it.
     if declared.isdigit() and int(declared) > limit:
@@ -71,7 +82,7 @@ async def read_body(request: Request, receive: Receive, limit: int = MAX_BODY) -
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        message = await request.receive()
         if message["type"] == "http.disconnect":
             break
         chunk = message.get("body", b"")
@@ -84,16 +95,15 @@ async def read_body(request: Request, receive: Receive, limit: int = MAX_BODY) -
     return b"".join(chunks)
 
 
-async def respond(
-    send: Send,
-    status: int,
-    body: bytes,
-    headers: list[tuple[bytes, bytes]],
-    head_only: bool = False,
-) -> None:
-    headers = [*headers, (b"content-length", str(len(body)).encode())]
+async def respond(send: Send, reply: Reply, head_only: bool) -> None:
+    status, headers, body = reply
+    if isinstance(body, bytes):
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head_only else body})
+        return
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b"" if head_only else body})
+    await body(send)
 
 
 def json_body(data: Any) -> bytes:
