@@ -60,9 +60,14 @@ class Request:
         if raw_query.count(b"&") >= MAX_QUERY_FIELDS:
             raise HTTPError(400, f"the URL has more than {MAX_QUERY_FIELDS} query parameters")
         try:
-            path = unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
-            query_string = raw_query.decode("utf-8")
-            query = dict(parse_qsl(query_string, keep_blank_values=True, errors="strict"))
+            # Most requests have nothing to unquote and no query: skipping the work
+            # they do not need is measurable on the page path.
+            raw_path = raw.split(b"?", 1)[0]
+            path = (unquote_to_bytes(raw_path) if b"%" in raw_path else raw_path).decode("utf-8")
+            query = {}
+            if raw_query:
+                query_string = raw_query.decode("utf-8")
+                query = dict(parse_qsl(query_string, keep_blank_values=True, errors="strict"))
         except (UnicodeDecodeError, ValueError) as error:
             raise HTTPError(400, "the URL is not valid UTF-8") from error
         if "\x00" in path or any("\x00" in v for v in query.values()):
