@@ -15,16 +15,8 @@ from tests.browser import chromium
 from tests.server import Server, database_on, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DEMO_SITE = ROOT / "examples" / "site"
-
-
-@pytest.fixture
-def seeds() -> Path:
-    if not SEEDS.is_dir():
-        pytest.fail(f"the seed articles are missing: {SEEDS}")
-    return SEEDS
 
 
 def copy_site(source: Path, target: Path) -> Path:

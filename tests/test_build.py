@@ -11,7 +11,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import DEMO_SITE, SEEDS, copy_site, run_newsdesk, set_language
+from .articles import CMS, LLM, SOURCES, seed_folder
+from .conftest import DEMO_SITE, copy_site, run_newsdesk, set_language
 
 
 def build(site: Path, out: Path, *extra: str) -> str:
@@ -35,17 +36,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out"
 
 
-@pytest.fixture(scope="module")
-def seeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SEEDS.is_dir():
-        pytest.fail(f"the seed articles are missing: {SEEDS}")
-    root = tmp_path_factory.mktemp("seeds")
+@pytest.fixture(scope="module", params=SOURCES)
+def seeds_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """The source of two articles (see tests/articles.py), and their site built."""
+    folder = seed_folder(request.param)
+    root = tmp_path_factory.mktemp(request.param)
     (root / "site" / "content").mkdir(parents=True)
     (root / "site" / "newsdesk.toml").write_text('[site]\ntitle = "种子"\n', encoding="utf-8")
-    for seed in SEEDS.glob("*.md"):
+    for seed in folder.glob("*.md"):
         shutil.copy(seed, root / "site" / "content" / seed.name)
     build(root / "site", root / "out")
-    return root / "out"
+    return request.param, root / "out"
 
 
 def article_pages(out: Path) -> list[Path]:
@@ -120,8 +123,9 @@ def test_article_page_shows_everything_once(demo: Path) -> None:
     assert doc.find("meta", property="og:type")["content"] == "article"
 
 
-def test_seed_pages(seeds_site: Path) -> None:
-    pages = article_pages(seeds_site)
+def test_pages_of_both_shapes_have_one_h1_and_their_tables(seeds_site: tuple[str, Path]) -> None:
+    source, out = seeds_site
+    pages = article_pages(out)
     assert len(pages) == 2
     for path in pages:
         doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -131,13 +135,10 @@ def test_seed_pages(seeds_site: Path) -> None:
         assert len(doc.find_all("h1")) == 1
         assert not any(h.get_text(strip=True) == title for h in body.find_all(["h1", "h2"]))
         assert body.find("table") is not None and body.find("table").find("th") is not None
-    urls = {
-        Path(item["path"]).name[:3]: item["url"]
-        for item in json.loads(run_newsdesk("inspect", str(SEEDS), "--json").stdout)
-    }
-    # seed 001's fenced body is Markdown, not code; seed 000 has a real code block
-    assert page(seeds_site, urls["001"]).select(".post-body pre") == []
-    assert page(seeds_site, urls["000"]).select(".post-body pre")
+    # The LLM article's fenced body is Markdown, not code; the CMS article has a real
+    # code block.
+    assert page(out, f"/posts/{LLM[source].slug}/").select(".post-body pre") == []
+    assert page(out, f"/posts/{CMS[source].slug}/").select(".post-body pre")
 
 
 def test_feeds_are_valid_and_carry_full_content(demo: Path) -> None:
