@@ -14,6 +14,9 @@ from bs4 import BeautifulSoup
 from .articles import CMS, LLM, SOURCES, seed_folder
 from .conftest import DEMO_SITE, copy_site, run_newsdesk, set_language
 
+# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("builds")
+
 
 def build(site: Path, out: Path, *extra: str) -> str:
     result = run_newsdesk("build", str(site), "--out", str(out), *extra)
@@ -188,16 +191,12 @@ def test_assets_are_fingerprinted(demo: Path) -> None:
     assert ".highlight" in css and "prefers-color-scheme: dark" in css
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
-    site = copy_site(DEMO_SITE, tmp_path / "site")
-    build(site, tmp_path / "one")
+def test_output_is_deterministic(demo: Path, tmp_path: Path) -> None:
+    """The demo site built again from scratch (its cache removed) writes the same bytes."""
+    site = demo.parent / "site"
     shutil.rmtree(site / ".newsdesk")
     build(site, tmp_path / "two")
-    one = {
-        p.relative_to(tmp_path / "one"): p.read_bytes()
-        for p in (tmp_path / "one").rglob("*")
-        if p.is_file()
-    }
+    one = {p.relative_to(demo): p.read_bytes() for p in demo.rglob("*") if p.is_file()}
     two = {
         p.relative_to(tmp_path / "two"): p.read_bytes()
         for p in (tmp_path / "two").rglob("*")

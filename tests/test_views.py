@@ -31,8 +31,8 @@ NOON = datetime(2025, 2, 17, 12, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = open_store(database_url)
+def engine(store_url: str) -> Iterator[Engine]:
+    engine = open_store(store_url)
     yield engine
     engine.dispose()
 
@@ -132,8 +132,8 @@ def test_the_salt_is_stable_within_a_day_and_rotates_daily(engine: Engine) -> No
     assert re.fullmatch("[0-9a-f]{64}", monday) and re.fullmatch("[0-9a-f]{64}", tuesday)
 
 
-def test_every_worker_derives_the_same_salt(database_url: str) -> None:
-    engines = [open_store(database_url) for _ in range(2)]
+def test_every_worker_derives_the_same_salt(store_url: str) -> None:
+    engines = [open_store(store_url) for _ in range(2)]
     barrier = threading.Barrier(8)
 
     def salt(worker: int) -> str:
@@ -145,7 +145,7 @@ def test_every_worker_derives_the_same_salt(database_url: str) -> None:
         with ThreadPoolExecutor(8) as pool:
             salts = set(pool.map(salt, range(8)))
         assert len(salts) == 1  # both engines raced to create the secret; one won
-        fresh = open_store(database_url)
+        fresh = open_store(store_url)
         with fresh.begin() as connection:
             assert visitor_salt(connection, date(2025, 2, 17)) in salts
         fresh.dispose()
