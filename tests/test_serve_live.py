@@ -9,8 +9,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import DEMO_SITE, copy_site
-from tests.server import Server, eventually, on_fresh_connections, page_title, running_server
+from tests.conftest import BACKENDS, DEMO_SITE, copy_site
+from tests.server import (
+    Server,
+    database_on,
+    eventually,
+    on_fresh_connections,
+    page_title,
+    running_server,
+)
+
+# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("live")
 
 ARTICLE = """---
 title: {title}
@@ -23,13 +33,19 @@ tags: [实时更新]
 """
 
 
-@pytest.fixture
-def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
-    # A new database, not a copy of one with the demo indexed: then the first edit
-    # would be the first compile in the process, which the timings here do not allow for.
-    site = copy_site(DEMO_SITE, tmp_path / "site")
-    with running_server(site, database_url) as running:
-        yield running
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A copy of the demo site served on a new database, shared by the tests that edit
+    different files of it, each leaving the site as it found it or only retitled.
+    (Not a copy of a database with the demo indexed: then the first edit would be the
+    first compile in the server process, which the timings here do not allow for.)"""
+    root = tmp_path_factory.mktemp("live")
+    site = copy_site(DEMO_SITE, root / "site")
+    for url in database_on(request.param, root / "store.sqlite"):
+        with running_server(site, url) as running:
+            yield running
 
 
 def title_at(client: httpx.Client, path: str) -> str | None:
