@@ -2,10 +2,12 @@
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,10 +18,11 @@ from typing import TypeVar
 import httpx
 import pytest
 from bench.measure import free_port
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from newsdesk.store import views, visitors
-from newsdesk.store.database import connect, scratch_database
+from newsdesk.store.database import connect, migrate, scratch_database
 from newsdesk.store.schema import view_days, view_visits
 
 T = TypeVar("T")
@@ -152,13 +155,69 @@ def database_on(backend: str, sqlite_file: Path) -> Iterator[str]:
     yield from postgres_database()
 
 
-def postgres_database() -> Iterator[str]:
-    """A new database on the server at $NEWSDESK_TEST_DATABASE_URL, dropped after."""
+def postgres_server() -> str:
     server = os.environ.get(TEST_DATABASE_ENV)
     if not server:
         pytest.fail(f"{TEST_DATABASE_ENV} is not set: point it at a PostgreSQL server")
-    with scratch_database(server) as url:
+    return server
+
+
+def postgres_database() -> Iterator[str]:
+    """A new database on the server at $NEWSDESK_TEST_DATABASE_URL, dropped after."""
+    with scratch_database(postgres_server()) as url:
         yield url
+
+
+class Template:
+    """A database made once on one backend (migrated, then filled by `fill`) and copied
+    for each test that needs one like it: a file copy on SQLite, CREATE DATABASE …
+    TEMPLATE on PostgreSQL. Cheaper than migrating and filling a database per test."""
+
+    def __init__(self, backend: str, folder: Path, fill: Callable[[Engine], None]):
+        self.backend = backend
+        self._stack = contextlib.ExitStack()
+        if backend == "sqlite":
+            folder.mkdir(parents=True, exist_ok=True)
+            self._file = folder / "template.sqlite"
+            self.url = f"sqlite:///{self._file}"
+        else:
+            self.url = self._stack.enter_context(
+                scratch_database(postgres_server(), prefix="newsdesk_template")
+            )
+        try:
+            with engine_at(self.url) as engine:
+                migrate(engine)
+                fill(engine)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def copy(self, sqlite_file: Path) -> Iterator[str]:
+        """A new database like the template ("sqlite": at sqlite_file), dropped after."""
+        if self.backend == "sqlite":
+            # Every connection to the template is closed: its WAL is in the file.
+            assert not self._file.with_name(self._file.name + "-wal").exists()
+            shutil.copyfile(self._file, sqlite_file)
+            yield f"sqlite:///{sqlite_file}"
+            return
+        template = make_url(self.url)
+        name = f"newsdesk_{uuid.uuid4().hex[:12]}"
+        # Not connected to the template itself: PostgreSQL copies only an unused one.
+        server = make_url(postgres_server()).set(drivername="postgresql+psycopg")
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
+            try:
+                yield template.set(database=name).render_as_string(hide_password=False)
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 @contextmanager

@@ -11,7 +11,14 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser import watched_page
-from tests.conftest import DEMO_SITE, copy_site, served_demo, served_site, set_language
+from tests.conftest import (
+    DEMO_SITE,
+    Templates,
+    copy_site,
+    served_demo,
+    served_site,
+    set_language,
+)
 from tests.server import Server
 
 pytestmark = pytest.mark.browser
@@ -34,8 +41,8 @@ MAX_TABS = 80
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from served_demo("sqlite", tmp_path_factory.mktemp("a11y"))
+def server(tmp_path_factory: pytest.TempPathFactory, templates: Templates) -> Iterator[Server]:
+    yield from served_demo(templates, "sqlite", tmp_path_factory.mktemp("a11y"))
 
 
 @pytest.fixture(scope="module")

@@ -1,30 +1,24 @@
 """/api/v1/articles with several filters at once: each narrows the others."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import served_demo
-from tests.server import Server
+from tests.asgi import InProcess
+
+# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("demo-app")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    yield from served_demo(request.param, tmp_path_factory.mktemp("served"))
-
-
-def slugs(server: Server, **filters: str) -> list[str]:
-    with server.client() as client:
+def slugs(app: InProcess, **filters: str) -> list[str]:
+    with app.client() as client:
         page = client.get("/api/v1/articles", params={"limit": "100", **filters}).json()
     assert page["next_cursor"] is None
     return [item["slug"] for item in page["items"]]
 
 
-def test_category_and_tag_together_return_only_articles_in_both(server: Server) -> None:
-    with server.client() as client:
+def test_category_and_tag_together_return_only_articles_in_both(demo_app: InProcess) -> None:
+    with demo_app.client() as client:
         items: list[dict[str, Any]] = client.get("/api/v1/articles?limit=100").json()["items"]
     # A category and a tag that each have articles the other has not.
     pairs = [
@@ -40,15 +34,15 @@ def test_category_and_tag_together_return_only_articles_in_both(server: Server) 
             break
     else:
         pytest.fail("the demo site has no category and tag that only partly overlap")
-    assert slugs(server, category=category, tag=tag) == both
-    assert slugs(server, tag=tag, category=category) == both
-    assert slugs(server, category=category) == in_category
-    assert slugs(server, tag=tag) == tagged
+    assert slugs(demo_app, category=category, tag=tag) == both
+    assert slugs(demo_app, tag=tag, category=category) == both
+    assert slugs(demo_app, category=category) == in_category
+    assert slugs(demo_app, tag=tag) == tagged
 
 
-def test_an_unknown_term_among_filters_leaves_nothing(server: Server) -> None:
-    with server.client() as client:
+def test_an_unknown_term_among_filters_leaves_nothing(demo_app: InProcess) -> None:
+    with demo_app.client() as client:
         items: list[dict[str, Any]] = client.get("/api/v1/articles?limit=100").json()["items"]
     tag = next(tag for item in items for tag in item["tags"])
-    assert slugs(server, tag=tag) != []
-    assert slugs(server, category="没有这个分类", tag=tag) == []
+    assert slugs(demo_app, tag=tag) != []
+    assert slugs(demo_app, category="没有这个分类", tag=tag) == []

@@ -3,15 +3,12 @@ with cases generated from the schema (valid and invalid), on a real server over
 SQLite and PostgreSQL. No answer is a 5xx, and every answer matches the document:
 status code, content type, headers and body."""
 
-from collections.abc import Iterator
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from newsdesk.web.openapi import openapi_document
-from tests.conftest import served_demo
 from tests.server import Server
 
 pytestmark = pytest.mark.fuzz
@@ -40,17 +37,10 @@ def sent_as_generated(case: schemathesis.Case) -> bool:
     return not any(isinstance(v, list | dict) or v is None for v in (case.query or {}).values())
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def api_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    yield from served_demo(request.param, tmp_path_factory.mktemp("api"))
-
-
 @pytest.fixture(scope="module")
-def api_schema(api_server: Server) -> schemathesis.BaseSchema:
+def api_schema(demo_server: Server) -> schemathesis.BaseSchema:
     """The document as the server serves it, not as the code builds it."""
-    return schemathesis.openapi.from_url(f"{api_server.url}/api/v1/openapi.json")
+    return schemathesis.openapi.from_url(f"{demo_server.url}/api/v1/openapi.json")
 
 
 @pytest.mark.parametrize(("operation_id", "mode"), CASES)

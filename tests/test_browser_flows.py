@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from newsdesk.site.locale import Locale
 from tests.browser import DESKTOP, PHONE, WatchedPage, screenshot, serve_folder, watched_page
-from tests.conftest import DEMO_SITE, copy_site, run_newsdesk, served_demo
+from tests.conftest import DEMO_SITE, Templates, copy_site, run_newsdesk, served_demo
 from tests.server import Server
 
 pytestmark = pytest.mark.browser
@@ -26,13 +26,13 @@ RELOAD_TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from served_demo("sqlite", tmp_path_factory.mktemp("served"))
+def server(tmp_path_factory: pytest.TempPathFactory, templates: Templates) -> Iterator[Server]:
+    yield from served_demo(templates, "sqlite", tmp_path_factory.mktemp("served"))
 
 
 @pytest.fixture(scope="module")
-def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from served_demo("sqlite", tmp_path_factory.mktemp("dev"), "--dev")
+def dev_server(tmp_path_factory: pytest.TempPathFactory, templates: Templates) -> Iterator[Server]:
+    yield from served_demo(templates, "sqlite", tmp_path_factory.mktemp("dev"), "--dev")
 
 
 def articles(server: Server) -> list[dict[str, Any]]:

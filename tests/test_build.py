@@ -11,7 +11,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import DEMO_SITE, SEEDS, copy_site, run_newsdesk, set_language
+from .articles import CMS, LLM, SEEDLIKE, SEEDS, SOURCES, seed_folder
+from .conftest import DEMO_SITE, copy_site, run_newsdesk, set_language
+
+# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("builds")
 
 
 def build(site: Path, out: Path, *extra: str) -> str:
@@ -36,14 +40,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SEEDS.is_dir():
-        pytest.fail(f"the seed articles are missing: {SEEDS}")
-    root = tmp_path_factory.mktemp("seeds")
+def shapes_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of the articles of both shapes (see tests/articles.py), from every source
+    present, built."""
+    root = tmp_path_factory.mktemp("shapes")
     (root / "site" / "content").mkdir(parents=True)
     (root / "site" / "newsdesk.toml").write_text('[site]\ntitle = "种子"\n', encoding="utf-8")
-    for seed in SEEDS.glob("*.md"):
-        shutil.copy(seed, root / "site" / "content" / seed.name)
+    for folder in (SEEDLIKE, SEEDS):
+        for article in folder.glob("*.md"):
+            shutil.copy(article, root / "site" / "content" / article.name)
     build(root / "site", root / "out")
     return root / "out"
 
@@ -120,10 +125,12 @@ def test_article_page_shows_everything_once(demo: Path) -> None:
     assert doc.find("meta", property="og:type")["content"] == "article"
 
 
-def test_seed_pages(seeds_site: Path) -> None:
-    pages = article_pages(seeds_site)
-    assert len(pages) == 2
-    for path in pages:
+@pytest.mark.parametrize("source", SOURCES)
+def test_pages_of_both_shapes_have_one_h1_and_their_tables(shapes_site: Path, source: str) -> None:
+    seed_folder(source)  # skips when the source is absent
+    cms = shapes_site / "posts" / CMS[source].slug / "index.html"
+    llm = shapes_site / "posts" / LLM[source].slug / "index.html"
+    for path in (cms, llm):
         doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
         title = doc.find("h1").find(string=True).strip()  # the h1's text before its badges
         assert len(title) > 10
@@ -131,13 +138,10 @@ def test_seed_pages(seeds_site: Path) -> None:
         assert len(doc.find_all("h1")) == 1
         assert not any(h.get_text(strip=True) == title for h in body.find_all(["h1", "h2"]))
         assert body.find("table") is not None and body.find("table").find("th") is not None
-    urls = {
-        Path(item["path"]).name[:3]: item["url"]
-        for item in json.loads(run_newsdesk("inspect", str(SEEDS), "--json").stdout)
-    }
-    # seed 001's fenced body is Markdown, not code; seed 000 has a real code block
-    assert page(seeds_site, urls["001"]).select(".post-body pre") == []
-    assert page(seeds_site, urls["000"]).select(".post-body pre")
+    # The LLM article's fenced body is Markdown, not code; the CMS article has a real
+    # code block.
+    assert page(shapes_site, f"/posts/{LLM[source].slug}/").select(".post-body pre") == []
+    assert page(shapes_site, f"/posts/{CMS[source].slug}/").select(".post-body pre")
 
 
 def test_feeds_are_valid_and_carry_full_content(demo: Path) -> None:
@@ -187,16 +191,12 @@ def test_assets_are_fingerprinted(demo: Path) -> None:
     assert ".highlight" in css and "prefers-color-scheme: dark" in css
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
-    site = copy_site(DEMO_SITE, tmp_path / "site")
-    build(site, tmp_path / "one")
+def test_output_is_deterministic(demo: Path, tmp_path: Path) -> None:
+    """The demo site built again from scratch (its cache removed) writes the same bytes."""
+    site = demo.parent / "site"
     shutil.rmtree(site / ".newsdesk")
     build(site, tmp_path / "two")
-    one = {
-        p.relative_to(tmp_path / "one"): p.read_bytes()
-        for p in (tmp_path / "one").rglob("*")
-        if p.is_file()
-    }
+    one = {p.relative_to(demo): p.read_bytes() for p in demo.rglob("*") if p.is_file()}
     two = {
         p.relative_to(tmp_path / "two"): p.read_bytes()
         for p in (tmp_path / "two").rglob("*")

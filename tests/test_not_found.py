@@ -1,24 +1,19 @@
 """The not-found page is always sent whole, whatever validators the client sends."""
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.conftest import served_demo
-from tests.server import Server
+from tests.asgi import InProcess
+
+# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("demo-app")
 
 MISSING = "/posts/no-such-article/"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    yield from served_demo(request.param, tmp_path_factory.mktemp("served"))
-
-
-def test_a_client_holding_the_not_found_pages_etag_still_gets_the_page(server: Server) -> None:
-    with server.client() as client:
+def test_a_client_holding_the_not_found_pages_etag_still_gets_the_page(
+    demo_app: InProcess,
+) -> None:
+    with demo_app.client() as client:
         first = client.get(MISSING)
         assert first.status_code == 404 and first.content
         validators = [

@@ -1,7 +1,5 @@
 """Markdown to HTML: GFM features, sanitizing, links, heading ids, highlighting."""
 
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 
@@ -10,6 +8,7 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 
+from .articles import SOURCES, seed_folder
 from .conftest import DEMO_SITE
 
 SAFE = RenderOptions(site_host="news.example.com")
@@ -97,9 +96,10 @@ def test_heading_ids_keep_chinese_and_are_unique() -> None:
     assert [(t.level, t.id) for t in rendered.toc] == [(2, "小结"), (3, "背景-rust"), (2, "小结-1")]
 
 
-def test_render_toc_matches_the_content_toc_on_real_articles(seeds: Path) -> None:
+@pytest.mark.parametrize("source", SOURCES)
+def test_render_toc_matches_the_content_toc_on_real_articles(source: str) -> None:
     options = ContentOptions()
-    paths = sorted(seeds.glob("*.md")) + sorted((DEMO_SITE / "content").glob("*.md"))
+    paths = sorted(seed_folder(source).glob("*.md")) + sorted((DEMO_SITE / "content").glob("*.md"))
     for path in paths:
         outcome = load_file(path, options)
         assert outcome.article is not None and outcome.body is not None

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,6 @@ from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.search_hits import HighlightedHit
-from newsdesk.store.database import open_store
 from newsdesk.store.search import (
     SearchDocument,
     SearchQuery,
@@ -33,7 +33,11 @@ from newsdesk.store.search import (
 from newsdesk.text.cjk import CJK_CLASS
 from newsdesk.text.query import MAX_TERM_CHARS
 
-from .conftest import DEMO_SITE
+from .conftest import BACKENDS, DEMO_SITE
+from .server import Template, engine_at
+
+# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
+pytestmark = pytest.mark.xdist_group("search")
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -55,14 +59,39 @@ DOCUMENTS = _demo_documents()
 BY_SLUG = {document.slug: document for document in DOCUMENTS}
 
 
-@pytest.fixture
-def store(database_url: str) -> Iterator[Engine]:
-    """The demo articles, indexed."""
-    engine = open_store(database_url)
+def index_demo(engine: Engine) -> None:
     with engine.begin() as connection:
         index_documents(connection, DOCUMENTS)
-    yield engine
-    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def indexed_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Template]:
+    """The demo articles indexed once per backend, to be copied."""
+    template = Template(request.param, tmp_path_factory.mktemp("search"), index_demo)
+    try:
+        yield template
+    finally:
+        template.close()
+
+
+@pytest.fixture(scope="module")
+def indexed(
+    indexed_template: Template, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """The demo articles indexed, shared by the tests that only search."""
+    for url in indexed_template.copy(tmp_path_factory.mktemp("indexed") / "store.sqlite"):
+        with engine_at(url) as engine:
+            yield engine
+
+
+@pytest.fixture
+def store(indexed_template: Template, tmp_path: Path) -> Iterator[Engine]:
+    """The demo articles indexed, in a database of the test's own to change."""
+    for url in indexed_template.copy(tmp_path / "store.sqlite"):
+        with engine_at(url) as engine:
+            yield engine
 
 
 @dataclass(frozen=True)
@@ -99,8 +128,8 @@ def containing(*terms: str) -> set[str]:
     return {d.slug for d in DOCUMENTS if all(any(t in field for field in fields(d)) for t in terms)}
 
 
-def test_demo_articles_are_indexed(store: Engine) -> None:
-    with store.connect() as connection:
+def test_demo_articles_are_indexed(indexed: Engine) -> None:
+    with indexed.connect() as connection:
         keys = indexed_keys(connection)
     assert keys == {d.slug: d.key for d in DOCUMENTS}
     assert "first-open-source-contribution" not in keys  # a draft
@@ -126,10 +155,10 @@ RELEVANT = [
 ]
 
 
-def test_the_right_article_comes_first(store: Engine) -> None:
+def test_the_right_article_comes_first(indexed: Engine) -> None:
     wrong = {}
     for query, expected in RELEVANT:
-        found = slugs(find(store, query))
+        found = slugs(find(indexed, query))
         if not found or found[0] != expected:
             wrong[query] = found[:3]
     assert wrong == {}
@@ -151,10 +180,10 @@ def _random_substrings(count: int) -> list[str]:
     return picked
 
 
-def test_recall_of_substrings_is_complete(store: Engine) -> None:
+def test_recall_of_substrings_is_complete(indexed: Engine) -> None:
     """Whatever occurs in an article finds it, and nothing else is found."""
     for query in SUBSTRINGS + _random_substrings(40):
-        results = find(store, query, limit=100)
+        results = find(indexed, query, limit=100)
         assert set(slugs(results)) == containing(*query.split()), query
         assert results.total == len(results.hits)
 
@@ -184,17 +213,17 @@ def test_queries_across_words_and_scripts(store: Engine) -> None:
     )
 
 
-def test_latin_words_match_from_their_start_in_any_case(store: Engine) -> None:
+def test_latin_words_match_from_their_start_in_any_case(indexed: Engine) -> None:
     for query in ("PostgreSQL", "postgresql", "Postgre", "POSTGRES", "k8s", "JSON_TABLE"):
         start = re.compile(f"(?<![A-Za-z0-9]){re.escape(query)}", re.IGNORECASE)
         expected = {d.slug for d in DOCUMENTS if any(start.search(f) for f in fields(d))}
-        assert set(slugs(find(store, query, limit=100))) == expected, query
-    assert find(store, "ostgreSQL").total == 0  # not where a word starts
+        assert set(slugs(find(indexed, query, limit=100))) == expected, query
+    assert find(indexed, "ostgreSQL").total == 0  # not where a word starts
 
 
-def test_title_matches_come_first_then_newer(store: Engine) -> None:
+def test_title_matches_come_first_then_newer(indexed: Engine) -> None:
     for query in ("模型", "开源", "芯", "Rust", "性能 优化"):
-        hits = find(store, query, limit=100).hits
+        hits = find(indexed, query, limit=100).hits
         in_title = [
             all(t.lower() in BY_SLUG[h.slug].title.lower() for t in query.split()) for h in hits
         ]
@@ -205,34 +234,34 @@ def test_title_matches_come_first_then_newer(store: Engine) -> None:
                 assert BY_SLUG[before.slug].published >= BY_SLUG[after.slug].published
 
 
-def test_filters(store: Engine) -> None:
-    everything = set(slugs(find(store, "开源", limit=100)))
-    by_category = find(store, "开源", category="开源社区", limit=100)
+def test_filters(indexed: Engine) -> None:
+    everything = set(slugs(find(indexed, "开源", limit=100)))
+    by_category = find(indexed, "开源", category="开源社区", limit=100)
     assert (
         set(slugs(by_category))
         == {s for s in everything if BY_SLUG[s].category == "开源社区"}
         != set()
     )
-    by_tag = find(store, "开源", tag="开源治理", limit=100)
+    by_tag = find(indexed, "开源", tag="开源治理", limit=100)
     assert set(slugs(by_tag)) == {s for s in everything if "开源治理" in BY_SLUG[s].tags} != set()
-    assert find(store, "开源", tag="开源").total == 0  # tags match by their exact name
+    assert find(indexed, "开源", tag="开源").total == 0  # tags match by their exact name
     since, until = datetime(2024, 11, 1, tzinfo=CHINA), datetime(2025, 6, 30, tzinfo=CHINA)
-    in_range = find(store, "开源", since=since, until=until, limit=100)
+    in_range = find(indexed, "开源", since=since, until=until, limit=100)
     assert (
         set(slugs(in_range))
         == {s for s in everything if since <= BY_SLUG[s].published <= until}
         != set()
     )
     moment = BY_SLUG["open-source-ai-definition"].published
-    assert slugs(find(store, "开源", since=moment, until=moment)) == ["open-source-ai-definition"]
+    assert slugs(find(indexed, "开源", since=moment, until=moment)) == ["open-source-ai-definition"]
 
 
-def test_pages(store: Engine) -> None:
-    everything = find(store, "模型", limit=100)
-    pages = [find(store, "模型", limit=4, offset=offset) for offset in range(0, 16, 4)]
+def test_pages(indexed: Engine) -> None:
+    everything = find(indexed, "模型", limit=100)
+    pages = [find(indexed, "模型", limit=4, offset=offset) for offset in range(0, 16, 4)]
     assert [hit.slug for page in pages for hit in page.hits] == slugs(everything)
     assert {page.total for page in pages} == {everything.total}
-    past = find(store, "模型", offset=1000)
+    past = find(indexed, "模型", offset=1000)
     assert (past.total, past.hits) == (everything.total, [])
 
 
@@ -283,9 +312,9 @@ def test_titles_and_snippets_are_escaped_and_marked(store: Engine) -> None:
     assert 100 <= len(visible) <= 140
 
 
-def test_snippets_show_the_matching_passage(store: Engine) -> None:
+def test_snippets_show_the_matching_passage(indexed: Engine) -> None:
     for query in ("IVFFlat", "冷启动", "分叉"):
-        for hit in find(store, query, limit=100).hits:
+        for hit in find(indexed, query, limit=100).hits:
             assert "<mark>" in hit.snippet_html + hit.title_html, (query, hit.slug)
 
 
@@ -332,33 +361,33 @@ NASTY = [
 ]
 
 
-def test_no_query_text_can_break_search(store: Engine) -> None:
+def test_no_query_text_can_break_search(indexed: Engine) -> None:
     for query in NASTY:
-        results = find(store, query)
+        results = find(indexed, query)
         assert results.total >= len(results.hits)
-    assert find(store, "").total == find(store, " \n ").total == 0
-    assert find(store, "芯片", limit=-5, offset=-5).hits == []
-    assert find(store, "芯片", tag="\x00'\ud800", category="x" * 10_000).total == 0
+    assert find(indexed, "").total == find(indexed, " \n ").total == 0
+    assert find(indexed, "芯片", limit=-5, offset=-5).hits == []
+    assert find(indexed, "芯片", tag="\x00'\ud800", category="x" * 10_000).total == 0
 
 
 @given(text=st.text(max_size=60))
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_arbitrary_query_text_never_raises(store: Engine, text: str) -> None:
-    results = find(store, text)
+def test_arbitrary_query_text_never_raises(indexed: Engine, text: str) -> None:
+    results = find(indexed, text)
     assert results.total >= len(results.hits)
 
 
-def test_queries_are_cut_to_a_sensible_size(store: Engine) -> None:
+def test_queries_are_cut_to_a_sensible_size(indexed: Engine) -> None:
     document = BY_SLUG["xz-backdoor-postmortem"]
     run = max(re.findall(f"[{CJK_CLASS}]+", document.body), key=len)
     assert len(run) >= MAX_TERM_CHARS
-    long = find(store, run + "不存在的尾巴" * 10, limit=100)  # the term is cut to its start
+    long = find(indexed, run + "不存在的尾巴" * 10, limit=100)  # the term is cut to its start
     assert document.slug in slugs(long)
     assert long.total == len(containing(run[:MAX_TERM_CHARS]))
     eight = list("芯片进入积木时代")
-    many = find(store, " ".join([*eight, "不存在的词"]), limit=100)  # the ninth term is dropped
+    many = find(indexed, " ".join([*eight, "不存在的词"]), limit=100)  # the ninth term is dropped
     assert set(slugs(many)) == containing(*eight) != set()
 
 

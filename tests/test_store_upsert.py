@@ -7,8 +7,8 @@ from newsdesk.store.schema import documents
 from newsdesk.store.upsert import upsert
 
 
-def test_upsert_inserts_then_sets_the_columns_named(database_url: str) -> None:
-    engine = open_store(database_url)
+def test_upsert_inserts_then_sets_the_columns_named(store_url: str) -> None:
+    engine = open_store(store_url)
     row = {"path": "a.md", "size": 1, "mtime_ns": 1, "content_hash": "h1"}
     row |= {"options_key": "o", "data": b"one"}
     statement = upsert(engine.dialect.name, documents, ["path"], ["size", "data"])

@@ -1,5 +1,7 @@
 """View counting, hot scores and visitor ids, on a real SQLite file and PostgreSQL."""
 
+import hashlib
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -29,8 +31,8 @@ NOON = datetime(2025, 2, 17, 12, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = open_store(database_url)
+def engine(store_url: str) -> Iterator[Engine]:
+    engine = open_store(store_url)
     yield engine
     engine.dispose()
 
@@ -127,11 +129,11 @@ def test_the_salt_is_stable_within_a_day_and_rotates_daily(engine: Engine) -> No
         assert visitor_salt(connection, date(2025, 2, 17)) == monday
         tuesday = visitor_salt(connection, date(2025, 2, 18))
     assert monday != tuesday
-    assert len(monday) == 64 and int(monday, 16) >= 0
+    assert re.fullmatch("[0-9a-f]{64}", monday) and re.fullmatch("[0-9a-f]{64}", tuesday)
 
 
-def test_every_worker_derives_the_same_salt(database_url: str) -> None:
-    engines = [open_store(database_url) for _ in range(2)]
+def test_every_worker_derives_the_same_salt(store_url: str) -> None:
+    engines = [open_store(store_url) for _ in range(2)]
     barrier = threading.Barrier(8)
 
     def salt(worker: int) -> str:
@@ -143,7 +145,7 @@ def test_every_worker_derives_the_same_salt(database_url: str) -> None:
         with ThreadPoolExecutor(8) as pool:
             salts = set(pool.map(salt, range(8)))
         assert len(salts) == 1  # both engines raced to create the secret; one won
-        fresh = open_store(database_url)
+        fresh = open_store(store_url)
         with fresh.begin() as connection:
             assert visitor_salt(connection, date(2025, 2, 17)) in salts
         fresh.dispose()
@@ -156,8 +158,16 @@ def test_visitor_ids_are_keyed_hashes_without_the_address() -> None:
     agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) MicroMessenger/8.0.47"
     for address in ("203.0.113.7", "2001:db8::1"):
         first = visitor_id("salt-1", address, agent)
-        assert len(first) == 64 and int(first, 16) >= 0
-        assert address not in first
+        # 64 hex digits and nothing else: no room for the address in any form.
+        assert re.fullmatch("[0-9a-f]{64}", first), first
+        # Not an unkeyed hash either, which hashing every address would reverse.
+        unkeyed = {
+            hashlib.sha256(text.encode()).hexdigest()
+            for text in (address, f"{address}\n{agent}", f"{address}{agent}")
+        }
+        assert first not in unkeyed
+        other = "203.0.113.8" if "." in address else "2001:db8::2"
+        assert visitor_id("salt-1", other, agent) != first, "the address is part of the id"
         assert visitor_id("salt-1", address, agent) == first
         assert visitor_id("salt-2", address, agent) != first
         assert visitor_id("salt-1", address, agent + " Edg/124") != first
