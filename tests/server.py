@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import pytest
@@ -118,7 +118,13 @@ def eventually(check: Callable[[], bool], within: float = 1.0) -> float:
     raise AssertionError(f"not true within {within} s")
 
 
-def all_articles(client: httpx.Client, limit: int = 4, **filters: str) -> list[dict[str, object]]:
+class Gets(Protocol):
+    """A client of a real server (httpx.Client) or of the app in-process (asgi.Client)."""
+
+    def get(self, url: str, **options: Any) -> httpx.Response: ...
+
+
+def all_articles(client: Gets, limit: int = 4, **filters: str) -> list[dict[str, object]]:
     """Every article the API lists with `filters`, through its cursor, `limit` a page
     (few by default, so that the demo site takes several pages)."""
     items: list[dict[str, object]] = []

@@ -6,9 +6,6 @@ import pytest
 
 from tests.asgi import InProcess
 
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("demo-app")
-
 
 def slugs(app: InProcess, **filters: str) -> list[str]:
     with app.client() as client:

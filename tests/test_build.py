@@ -14,9 +14,6 @@ from bs4 import BeautifulSoup
 from .articles import CMS, LLM, SEEDLIKE, SEEDS, SOURCES, seed_folder
 from .conftest import DEMO_SITE, copy_site, run_newsdesk, set_language
 
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("builds")
-
 
 def build(site: Path, out: Path, *extra: str) -> str:
     result = run_newsdesk("build", str(site), "--out", str(out), *extra)

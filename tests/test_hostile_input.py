@@ -22,9 +22,6 @@ from tests.asgi import InProcess, serving
 from tests.conftest import BACKENDS, DEMO_SITE, Templates, copy_site, run_newsdesk
 from tests.server import Server
 
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("demo-app")
-
 GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
 
 

@@ -1,11 +1,6 @@
 """The not-found page is always sent whole, whatever validators the client sends."""
 
-import pytest
-
 from tests.asgi import InProcess
-
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("demo-app")
 
 MISSING = "/posts/no-such-article/"
 

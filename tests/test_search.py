@@ -36,9 +36,6 @@ from newsdesk.text.query import MAX_TERM_CHARS
 from .conftest import BACKENDS, DEMO_SITE
 from .server import Template, engine_at
 
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("search")
-
 CHINA = timezone(timedelta(hours=8))
 
 

@@ -16,9 +16,6 @@ from tests.asgi import InProcess, serving
 from tests.conftest import DEMO_SITE, copy_site, run_newsdesk
 from tests.server import all_articles, eventually, stored_views
 
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("demo-app")
-
 
 @pytest.fixture(scope="module")
 def built_home(tmp_path_factory: pytest.TempPathFactory) -> bytes:

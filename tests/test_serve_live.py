@@ -19,9 +19,6 @@ from tests.server import (
     running_server,
 )
 
-# The tests sharing its fixtures run in one test process (see --dist in pyproject.toml).
-pytestmark = pytest.mark.xdist_group("live")
-
 ARTICLE = """---
 title: {title}
 date: 2026-03-01 09:00
