@@ -5,7 +5,7 @@ loader parses the repaired text and `newsdesk fix` can write it back.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsdesk.content.blocks import FENCE_OPEN, fenced_lines, is_fence_close, scan
 from newsdesk.content.diagnostics import Diagnostic
@@ -20,17 +20,23 @@ from newsdesk.content.frontmatter import DELIMITERS, closing_line
 from newsdesk.text.cjk import CJK_CLASS
 
 REPAIR_CODES = (
+    "reasoning-removed",
+    "reply-chatter",
     "document-fence-unwrapped",
+    "frontmatter-fence-unwrapped",
     "leading-blank-lines",
     "frontmatter-indent",
     "frontmatter-tabs",
     "frontmatter-value-quoted",
+    "frontmatter-fullwidth",
+    "tags-normalized",
     "provenance-description",
     "body-fence-unwrapped",
     "invisible-chars",
     "heading-space",
     "fence-closed",
     "duplicate-title-h1",
+    "labels-lifted",
 )
 _WRAPPER_INFO = {"markdown", "md"}
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00a0]")
@@ -38,7 +44,7 @@ _HEADING_NO_SPACE = re.compile(f"^( {{0,3}}#{{1,6}})(?=[{CJK_CLASS}])")
 _ANY_HEADING_NO_SPACE = re.compile(f"^ {{0,3}}#{{1,6}}[{CJK_CLASS}]", re.MULTILINE)
 _YAML_PLAIN_VALUE = re.compile(r"^(\s*[^\s#:'\"\-?][^:]*?):[ \t]+(.+?)\s*$")
 _PROVENANCE_LINE = re.compile(
-    r"^(\s*[\"']?)(?:description|summary)([\"']?\s*[:=]\s*[\"']?)generated\s+from\s+",
+    r"^(\s*[\"']?)(description|summary)([\"']?\s*[:=]\s*[\"']?)generated\s+from\s+",
     re.IGNORECASE,
 )
 _TITLE_NOISE = re.compile(r"[\s*_`#]+")
@@ -46,9 +52,15 @@ _TITLE_NOISE = re.compile(r"[\s*_`#]+")
 
 @dataclass(frozen=True, slots=True)
 class Repair:
+    """What one repair did. `removed` and `added` name the text it took out of the
+    file and put in (beyond whitespace and syntax marks), so that a test can check
+    that nothing else of the article was lost."""
+
     code: str
     line: int
     message: str
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
 
     def diagnostic(self) -> Diagnostic:
         return Diagnostic(self.code, self.message, self.line, 1, fix="run `newsdesk fix --write`")
@@ -77,7 +89,7 @@ def _unwrap_all(lines: list[Line], start: int, code: str, what: str) -> Repair |
     """Unwrap every layer at once (pipelines wrap twice), so that fix is idempotent."""
     first = None
     while (layer := _unwrap_fence(lines, first_content(lines, start), code, what)) is not None:
-        first = first or layer
+        first = layer if first is None else replace(first, removed=first.removed + layer.removed)
     return first
 
 
@@ -95,6 +107,7 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
         return None  # the fences inside do not pair up: a code block, not a wrapper
     number = lines[first].no
     fence_indent = indent_of(lines[first].text)
+    removed = (lines[first].text, lines[last].text) if closed else (lines[first].text,)
     if closed:
         del lines[last]
     del lines[first]
@@ -102,7 +115,9 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
     common = min((indent_of(line.text) for line in lines[first:end] if not line.blank), default=0)
     if fence_indent and common:
         dedent(lines, first, end, min(common, fence_indent))
-    return Repair(code, number, f"{what} was wrapped in a ```{opening.group(3)} code fence")
+    return Repair(
+        code, number, f"{what} was wrapped in a ```{opening.group(3)} code fence", removed
+    )
 
 
 def drop_leading_blanks(lines: list[Line]) -> Repair | None:
@@ -190,10 +205,12 @@ def quote_values(lines: list[Line], start: int, end: int) -> Repair | None:
 def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | None:
     """`description: Generated from X.md` is a provenance note: write it as `source`."""
     first = None
+    keys: list[str] = []
     for line in lines[start:end]:
         match = _PROVENANCE_LINE.match(line.text)
         if match:
-            line.text = f"{match.group(1)}source{match.group(2)}{line.text[match.end() :]}"
+            keys.append(match.group(2))
+            line.text = f"{match.group(1)}source{match.group(3)}{line.text[match.end() :]}"
             first = first or line.no
     if first is None:
         return None
@@ -201,6 +218,8 @@ def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | No
         "provenance-description",
         first,
         "'Generated from …' is where the article came from, not its summary",
+        removed=tuple(keys),
+        added=("source",) * len(keys),
     )
 
 
@@ -274,8 +293,9 @@ def drop_title_heading(lines: list[Line], body: int, title: str) -> Repair | Non
     end = first + 1
     while end < len(lines) - 1 and lines[end].blank:
         end += 1
+    removed = (lines[first].text,)
     del lines[first:end]
-    return Repair("duplicate-title-h1", number, "the body repeated the title as an H1")
+    return Repair("duplicate-title-h1", number, "the body repeated the title as an H1", removed)
 
 
 def same_title(heading: str, title: str) -> bool:
