@@ -204,7 +204,6 @@ def _repair_structure(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic
         return no_article
     repairs.apply(chatter.drop_chatter(lines))
     repairs.apply(repair.unwrap_document(lines))
-    repairs.apply(frontmatter_repair.unfence_front_matter(lines))
     located = _locate_front_matter(lines, repairs)
     body = located.body if isinstance(located, Span) else 0
     unwrapped = not isinstance(located, Diagnostic) and repairs.apply(
@@ -215,6 +214,11 @@ def _repair_structure(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic
         body = located.body if isinstance(located, Span) else 0
     if isinstance(located, Diagnostic):
         return located
+    _repair_body(lines, body, repairs)
+    return located
+
+
+def _repair_body(lines: list[Line], body: int, repairs: _Repairs) -> None:
     # Each of these changes what the others see (a new heading ends a paragraph, a
     # closed fence frees the lines after it or makes a wrapper of the whole body), so
     # they run until none applies.
@@ -227,7 +231,6 @@ def _repair_structure(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic
         ]
         if not any(applied):
             break
-    return located
 
 
 @dataclass(slots=True)
@@ -249,21 +252,27 @@ def _read_fields(
     if parsed.failed:
         return _Read(None, body, parsed.diagnostics)
     fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
-    if fields.title:
-        repairs.apply(repair.drop_title_heading(lines, body, fields.title))
-    if not repairs.apply(labels.lift_labels(lines, located, body, fields, options.zone)):
-        return _Read(fields, body, parsed.diagnostics + problems)
-    relocated = locate(lines)
-    # lift_labels() wrote YAML or TOML lines into a block it found or made.
-    assert isinstance(relocated, Span)
-    parsed = _parse_front_matter(lines, relocated, repairs)
-    if parsed.failed:
-        return _Read(None, relocated.body, parsed.diagnostics)
-    fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
-    return _Read(fields, relocated.body, parsed.diagnostics + problems)
+    # Lifting labels and dropping a title heading each uncover what the other looks
+    # for at the top of the body, so they run until neither applies.
+    for _ in range(3):
+        if fields.title:
+            repairs.apply(repair.drop_title_heading(lines, body, fields.title))
+        if not repairs.apply(labels.lift_labels(lines, located, body, fields, options.zone)):
+            break
+        relocated = locate(lines)
+        # lift_labels() wrote YAML or TOML lines into a block it found or made.
+        assert isinstance(relocated, Span)
+        located, body = relocated, relocated.body
+        _repair_body(lines, body, repairs)  # what the labels hid may need repairs
+        parsed = _parse_front_matter(lines, located, repairs)
+        if parsed.failed:
+            return _Read(None, body, parsed.diagnostics)
+        fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
+    return _Read(fields, body, parsed.diagnostics + problems)
 
 
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
+    repairs.apply(frontmatter_repair.unfence_front_matter(lines))
     repairs.apply(repair.drop_leading_blanks(lines))
     repairs.apply(repair.dedent_frontmatter(lines))
     return locate(lines)

@@ -39,7 +39,8 @@ _ON_MATERIAL = re.compile(r"(?:您|你)(?:提供|给出|给|发来)的(?:笔记|
 # Closing pleasantries: removed only after a reply that is plainly a chat reply, since
 # a blogger may sign off with them too.
 _PLEASANTRY = re.compile(
-    r"(?:希望(?:这篇|本文|以上|这份|这些|此文|它|这)?.{0,16}(?:帮助|有用|满意|喜欢|参考)"
+    r"(?:以上(?:就)?是.{0,12}(?:文章|内容|稿件|草稿|全文)"
+    r"|希望(?:这篇|本文|以上|这份|这些|此文|它|这)?.{0,16}(?:帮助|有用|满意|喜欢|参考)"
     r"|祝(?:您|你).{0,12}|(?:i )?hope (?:this|it|that) (?:helps|is helpful|works)"
     r"|happy (?:writing|publishing)|good luck)",
     re.IGNORECASE,
@@ -49,6 +50,7 @@ _REFUSAL = re.compile(
     r"|unfortunately|i can(?:no|')t|i'm unable|as an ai)",
     re.IGNORECASE,
 )
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.]) ")
 _DECORATION = re.compile(r"^[\s*_>（(]+")
 _WRAPPER_INFO = {"markdown", "md"}
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -96,7 +98,9 @@ def drop_reasoning(lines: list[Line]) -> Repair | None:
         number = lines[first].no
         lines[index].text = lines[index].text[cut:]
         lines[index].shift += cut
-        del lines[first:index]
+        # The answer starts on the closing line, or at the next line with text.
+        end = index if not lines[index].blank else first_content(lines, index)
+        del lines[first:end]
         return Repair(
             "reasoning-removed",
             number,
@@ -184,7 +188,7 @@ def _trailing(lines: list[Line], start: int, after_reply: bool) -> tuple[int, in
             break
         index = top
         addressing = addressing or any(
-            _ADDRESSING.match(text) or _ON_MATERIAL.search(text) for text in paragraph
+            _ADDRESSING.search(text) or _ON_MATERIAL.search(text) for text in paragraph
         )
         found = True
         while index >= start and lines[index].blank:
@@ -202,8 +206,13 @@ def _trailing(lines: list[Line], start: int, after_reply: bool) -> tuple[int, in
 
 
 def _is_closing(text: str) -> bool:
-    return len(text) <= _MAX_CHATTER_CHARS and bool(
-        _ADDRESSING.match(text) or _PLEASANTRY.match(text) or _ON_MATERIAL.search(text)
+    """Whether every sentence of a line is a closing phrase."""
+    if len(text) > _MAX_CHATTER_CHARS:
+        return False
+    sentences = [part.strip() for part in _SENTENCE_END.split(text) if part.strip(" *_")]
+    return bool(sentences) and all(
+        _ADDRESSING.match(part) or _PLEASANTRY.match(part) or _ON_MATERIAL.search(part)
+        for part in sentences
     )
 
 

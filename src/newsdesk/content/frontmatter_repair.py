@@ -26,6 +26,7 @@ _KEY_LINE = re.compile(
 )
 _ITEM = re.compile(r"^\s*(?:[-*+•·－]|\d{1,3}[.)、．])[ \t\u3000]*(?P<item>.*?)\s*$")
 _PLAIN_ITEM = re.compile(r"[^\s,\[\]{}#&*!|>'\"%@`:?-][^,\[\]{}#:]*")
+_NUMBER = re.compile(r"\d+")
 _SEPARATED = re.compile(r"[，、；;]")
 
 
@@ -114,6 +115,7 @@ def normalize_tags(lines: list[Line], start: int, end: int) -> Repair | None:
     inside brackets. A value becomes `[AI, 编程]`, a list item `- AI`; no line is
     added or removed, so the front matter's span holds."""
     changed = None
+    markers: list[str] = []
     index = start
     while index < end:
         line = lines[index]
@@ -132,6 +134,7 @@ def normalize_tags(lines: list[Line], start: int, end: int) -> Repair | None:
             item = lines[index]
             fixed = _item_line(item.text)
             if fixed != item.text:
+                markers.extend(_NUMBER.findall(item.text.split(maxsplit=1)[0]))
                 item.text = fixed
                 changed = changed or item.no
             index += 1
@@ -141,6 +144,7 @@ def normalize_tags(lines: list[Line], start: int, end: int) -> Repair | None:
         "tags-normalized",
         changed,
         "tags were written as hashtags or as a numbered, bulleted or full-width list",
+        removed=tuple(markers),
     )
 
 

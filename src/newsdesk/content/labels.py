@@ -120,6 +120,10 @@ def _top_labels(lines: list[Line], body: int) -> list[_Label]:
         index = first_content(lines, index + 1)
     found: list[_Label] = []
     while index < len(lines) and len(found) < _MAX_TOP_LINES:
+        if found and _RULE.match(lines[index].text):  # a rule between two groups of labels
+            index = first_content(lines, index + 1)
+            if index >= len(lines):
+                break
         pairs = label_pairs(lines[index].text, _TOP_FIELDS)
         if pairs is None:
             break

@@ -5,6 +5,7 @@ loader parses the repaired text and `newsdesk fix` can write it back.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from newsdesk.content.blocks import FENCE_OPEN, fenced_lines, is_fence_close, scan
@@ -44,7 +45,7 @@ _HEADING_NO_SPACE = re.compile(f"^( {{0,3}}#{{1,6}})(?=[{CJK_CLASS}])")
 _ANY_HEADING_NO_SPACE = re.compile(f"^ {{0,3}}#{{1,6}}[{CJK_CLASS}]", re.MULTILINE)
 _YAML_PLAIN_VALUE = re.compile(r"^(\s*[^\s#:'\"\-?][^:]*?):[ \t]+(.+?)\s*$")
 _PROVENANCE_LINE = re.compile(
-    r"^(\s*[\"']?)(description|summary)([\"']?\s*[:=]\s*[\"']?)generated\s+from\s+",
+    r"^(\s*[\"']?)(?:description|summary)([\"']?\s*[:=]\s*[\"']?)generated\s+from\s+",
     re.IGNORECASE,
 )
 _TITLE_NOISE = re.compile(r"[\s*_`#]+")
@@ -205,12 +206,14 @@ def quote_values(lines: list[Line], start: int, end: int) -> Repair | None:
 def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | None:
     """`description: Generated from X.md` is a provenance note: write it as `source`."""
     first = None
-    keys: list[str] = []
+    before: list[str] = []
+    after: list[str] = []
     for line in lines[start:end]:
         match = _PROVENANCE_LINE.match(line.text)
         if match:
-            keys.append(match.group(2))
-            line.text = f"{match.group(1)}source{match.group(3)}{line.text[match.end() :]}"
+            before.append(line.text)
+            line.text = f"{match.group(1)}source{match.group(2)}{line.text[match.end() :]}"
+            after.append(line.text)
             first = first or line.no
     if first is None:
         return None
@@ -218,8 +221,8 @@ def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | No
         "provenance-description",
         first,
         "'Generated from …' is where the article came from, not its summary",
-        removed=tuple(keys),
-        added=("source",) * len(keys),
+        removed=tuple(before),
+        added=tuple(after),
     )
 
 
@@ -282,25 +285,34 @@ def close_fences(lines: list[Line], start: int) -> Repair | None:
 
 
 def drop_title_heading(lines: list[Line], body: int, title: str) -> Repair | None:
-    """A body that opens with an H1 repeating the title shows the title twice."""
-    first = first_content(lines, body)
-    if first >= len(lines):
+    """A body that opens with an H1 repeating the title (once or more) shows the
+    title twice."""
+    removed: list[str] = []
+    number = 0
+    while (first := first_content(lines, body)) < len(lines):
+        text = lines[first].text.strip()
+        if not text.startswith("# ") or not same_title(text[2:], title):
+            break
+        number = number or lines[first].no
+        end = first + 1
+        while end < len(lines) - 1 and lines[end].blank:
+            end += 1
+        removed.append(lines[first].text)
+        del lines[first:end]
+    if not removed:
         return None
-    text = lines[first].text.strip()
-    if not text.startswith("# ") or not same_title(text[2:], title):
-        return None
-    number = lines[first].no
-    end = first + 1
-    while end < len(lines) - 1 and lines[end].blank:
-        end += 1
-    removed = (lines[first].text,)
-    del lines[first:end]
-    return Repair("duplicate-title-h1", number, "the body repeated the title as an H1", removed)
+    message = "the body repeated the title as an H1"
+    return Repair("duplicate-title-h1", number, message, tuple(removed))
 
 
 def same_title(heading: str, title: str) -> bool:
-    """Whether a heading repeats a title, ignoring spaces, emphasis and case."""
-    return _TITLE_NOISE.sub("", heading).casefold() == _TITLE_NOISE.sub("", title).casefold()
+    """Whether a heading repeats a title, ignoring spaces, emphasis, case and the
+    width of punctuation (`：` and `:`)."""
+    return _title_key(heading) == _title_key(title)
+
+
+def _title_key(text: str) -> str:
+    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _code_lines(lines: list[Line], start: int) -> set[int]:
