@@ -423,7 +423,7 @@ def main(argv: list[str] | None = None) -> Any:
             err.print(f"  {key or '(file)'}: {message}", soft_wrap=True)
         sys.exit(2)
     except NewsdeskError as error:
-        err.print(f"[red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

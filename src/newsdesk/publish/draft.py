@@ -258,7 +258,8 @@ def compose(outcome: Outcome, note_name: str, model: str, now: datetime, note: s
     if article.tags:
         lines.append(f"tags: {flow_list(list(article.tags))}")
     if article.authors:
-        lines.append(f"author: {flow_list([author.name for author in article.authors])}")
+        names = [author.name for author in article.authors]
+        lines.append(f"author: {flow_list(names) if len(names) > 1 else yaml_quote(names[0])}")
     if article.cover_image:
         lines.append(f"cover: {yaml_quote(article.cover_image)}")
     lines += [
