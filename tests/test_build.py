@@ -252,4 +252,4 @@ def test_build_reports_bad_articles_and_publishes_the_rest(tmp_path: Path) -> No
     result = run_newsdesk("build", str(site), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert re.search(r"broken\.md:2:\d+: error", result.stderr), result.stderr
-    assert len(article_pages(tmp_path / "out")) == 24
+    assert len(article_pages(tmp_path / "out")) == 28
