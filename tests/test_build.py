@@ -102,6 +102,34 @@ def test_drafts_and_scheduled_articles_are_left_out(demo: Path) -> None:
         assert not (demo / article["url"].lstrip("/")).exists()
 
 
+@pytest.mark.parametrize(
+    ("url", "title", "tags"),
+    [
+        (
+            "/posts/llm-20250312-open-model-licenses/",
+            "开源大模型的许可证正在分化",
+            ["开放权重", "大模型"],
+        ),
+        ("/posts/llm-20250610-ai-code-review/", "AI 进入代码评审：能抓错字，难判取舍", ["AI"]),
+        ("/posts/llm-20250905-on-device-ai/", "端侧大模型走进手机相册", ["端侧AI", "隐私"]),
+        ("/posts/llm-20251020-postgres-18-aio/", "PostgreSQL 18 引入异步 I/O", ["PostgreSQL"]),
+    ],
+)
+def test_chat_model_replies_publish_as_their_articles(
+    demo: Path, url: str, title: str, tags: list[str]
+) -> None:
+    doc = page(demo, url)
+    assert doc.find("h1").find(string=True).strip() == title
+    assert [h1.get_text() for h1 in doc.find_all("h1")][1:] == []
+    shown_tags = [a.get_text().lstrip("#") for a in doc.select(".tag-list a")]
+    assert all(tag in shown_tags for tag in tags), shown_tags
+    assert doc.find("time") is not None
+    body = doc.select_one(".post-body").get_text()
+    for chatter in ("以下是", "希望对您", "Let me know", "Here's", "用户的笔记", "**", "作者："):
+        assert chatter not in body
+    assert not doc.select(".post-body pre code.language-markdown")
+
+
 def test_article_page_shows_everything_once(demo: Path) -> None:
     doc = page(demo, "/posts/llm-inference-cost-optimization/")
     h1 = doc.find_all("h1")
@@ -249,4 +277,4 @@ def test_build_reports_bad_articles_and_publishes_the_rest(tmp_path: Path) -> No
     result = run_newsdesk("build", str(site), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert re.search(r"broken\.md:2:\d+: error", result.stderr), result.stderr
-    assert len(article_pages(tmp_path / "out")) == 24
+    assert len(article_pages(tmp_path / "out")) == 28

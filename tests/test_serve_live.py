@@ -88,7 +88,7 @@ def test_a_broken_edit_keeps_the_last_good_version_online(server: Server) -> Non
 def test_a_restart_on_an_unchanged_site_compiles_nothing(tmp_path: Path, database_url: str) -> None:
     site = copy_site(DEMO_SITE, tmp_path / "site")
     with running_server(site, database_url) as first:
-        assert "26 compiled" in first.output()
+        assert "30 compiled" in first.output()
         with first.client() as client:
             client.post(
                 "/api/v1/articles/rust-2024-edition/views", headers={"user-agent": "Mozilla/5.0 a"}

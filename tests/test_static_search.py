@@ -53,4 +53,4 @@ def test_no_result_and_hostile_query(site_url: str) -> None:
 
 def test_search_index_lists_every_public_article(site_url: str) -> None:
     page = search(site_url, "的")
-    assert len(titles(page)) == 24
+    assert len(titles(page)) == 28

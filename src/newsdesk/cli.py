@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,7 +23,7 @@ from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
 from newsdesk.content.parallel import Progress as ProgressCallback
-from newsdesk.errors import ConfigError, NewsdeskError
+from newsdesk.errors import ConfigError, InputError, NewsdeskError
 from newsdesk.export.export import build_site
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
 from newsdesk.site.inputs import Inputs, find_config, open_inputs
@@ -39,10 +40,10 @@ out = Console(highlight=False)
 PROGRESS_MIN_FILES = 50
 
 
-def progress_factory(total: int, label: str) -> ProgressCallback:
+def progress_factory(total: int, label: str, minimum: int = PROGRESS_MIN_FILES) -> ProgressCallback:
     """A progress callback drawing a bar on the terminal until `total` is reached
-    (nothing when stderr is not a terminal or the work is small)."""
-    show = err.is_terminal and total >= PROGRESS_MIN_FILES
+    (nothing when stderr is not a terminal or there are fewer than `minimum` items)."""
+    show = err.is_terminal and total >= minimum
     if not show:
         return lambda done: None
     bar = Progress(
@@ -352,6 +353,60 @@ def new(title: str, site: Path, category: str, tags: tuple[str, ...]) -> None:
     err.print(f"created {created}")
 
 
+@cli.command()
+@click.argument("notes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--site", type=click.Path(path_type=Path), default=Path("."), help="The site folder.")
+@click.option(
+    "--endpoint", default=None, help="Chat completions API base, e.g. http://127.0.0.1:8080/v1."
+)
+@click.option("--model", default=None, help="The model to ask.")
+@click.option("--prompt", "prompt_file", type=click.Path(path_type=Path), default=None)
+@click.option("--force", is_flag=True, help="Draft drafted notes again (never an edited draft).")
+@click.option("--dry-run", is_flag=True, help="Print the prompts; ask no model, write nothing.")
+def draft(
+    notes: tuple[Path, ...],
+    site: Path,
+    endpoint: str | None,
+    model: str | None,
+    prompt_file: Path | None,
+    force: bool,
+    dry_run: bool,
+) -> None:
+    """Turn daily notes (Markdown or text) into draft articles through a chat model."""
+    from newsdesk.publish.draft import draft_job, draft_notes, find_notes, prompts
+
+    config_path = find_config(site)
+    if config_path is None:
+        raise NewsdeskError(f"{site}: no {CONFIG_NAME} here or above; run newsdesk init first")
+    overrides = {"endpoint": endpoint, "model": model}
+    job = draft_job(config_path, overrides, prompt_file, force, os.environ, not dry_run)
+    found = find_notes(list(notes))
+    if not found:
+        raise InputError("no notes (.md or .txt) found")
+    if dry_run:
+        for note, prompt in prompts(found, job):
+            out.print(f"===== {note} =====", markup=False)
+            out.print(prompt, markup=False, highlight=False, soft_wrap=True)
+        return
+    advance = progress_factory(len(found), "起草", minimum=2)
+    results = draft_notes(found, job, advance)
+    for result in results:
+        if result.status == "drafted":
+            shown = f"{result.note} → {result.draft}: {result.message}"
+            out.print(shown, markup=False, soft_wrap=True)
+        elif result.status == "failed":
+            err.print(f"[red]{result.note}:[/] {escape(result.message)}", soft_wrap=True)
+        else:
+            err.print(f"{result.note}: {result.message}", markup=False, soft_wrap=True)
+    counts = Counter(result.status for result in results)
+    err.print(
+        f"{len(results)} notes: {counts['drafted']} drafted, {counts['skipped']} already drafted, "
+        f"{counts['kept']} kept (edited), {counts['failed']} failed",
+        soft_wrap=True,
+    )
+    sys.exit(1 if counts["failed"] else 0)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: library errors become one readable line, never a traceback."""
     try:
@@ -368,7 +423,7 @@ def main(argv: list[str] | None = None) -> Any:
             err.print(f"  {key or '(file)'}: {message}", soft_wrap=True)
         sys.exit(2)
     except NewsdeskError as error:
-        err.print(f"[red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -1,15 +1,15 @@
 """One file's text to one Article: repairs, front matter, dialects, derivations."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from newsdesk.content import repair
+from newsdesk.content import chatter, frontmatter_repair, labels, repair
 from newsdesk.content.dates import date_in_name
 from newsdesk.content.derive import analyze, base_slug, lead_heading, permalink, stem_title
 from newsdesk.content.diagnostics import Diagnostic
-from newsdesk.content.dialects import map_fields
+from newsdesk.content.dialects import Fields, map_fields
 from newsdesk.content.document import Line, join_lines, split_lines
 from newsdesk.content.encoding import SourceText
 from newsdesk.content.frontmatter import Parsed, Span, locate, parse
@@ -35,6 +35,9 @@ class Outcome:
     source: SourceText | None = None
     repaired_text: str | None = None
     summary_position: tuple[int, int] | None = None
+    # The repairs themselves, with the text each removed and added (only `fix` and
+    # the tests read them).
+    applied: list[repair.Repair] = field(default_factory=list)
 
     def drop_text(self) -> None:
         """Forget the file's text, its repaired text and the body once nothing will
@@ -42,6 +45,7 @@ class Outcome:
         self.source = None
         self.repaired_text = None
         self.body = None
+        self.applied = []
 
     def to_json(self) -> dict[str, Any]:
         """The `newsdesk inspect --json` object (snake_case keys, ISO dates)."""
@@ -90,9 +94,18 @@ class _Repairs:
         self.done: list[repair.Repair] = []
 
     def apply(self, result: repair.Repair | None) -> bool:
-        if result is not None and all(done.code != result.code for done in self.done):
-            self.done.append(result)
-        return result is not None
+        """Record a repair; one that applied before keeps its first place and message,
+        and adds what it removed and added this time."""
+        if result is None:
+            return False
+        for number, done in enumerate(self.done):
+            if done.code == result.code:
+                self.done[number] = replace(
+                    done, removed=done.removed + result.removed, added=done.added + result.added
+                )
+                return True
+        self.done.append(result)
+        return True
 
 
 def read_article(
@@ -102,39 +115,16 @@ def read_article(
     outcome = Outcome(path, source=source)
     lines = split_lines(source.text)
     repairs = _Repairs()
-    repairs.apply(repair.unwrap_document(lines))
-    located = _locate_front_matter(lines, repairs)
-    body = located.body if isinstance(located, Span) else 0
-    unwrapped = not isinstance(located, Diagnostic) and repairs.apply(
-        repair.unwrap_body(lines, body)
-    )
-    if unwrapped and located is None:  # what the fence hid may open with front matter
-        located = _locate_front_matter(lines, repairs)
-        body = located.body if isinstance(located, Span) else 0
+    located = _repair_structure(lines, repairs)
     if isinstance(located, Diagnostic):
         outcome.diagnostics.append(located)
         return _finish(outcome, lines, repairs)
-    # Each of these changes what the others see (a new heading ends a paragraph, a
-    # closed fence frees the lines after it or makes a wrapper of the whole body), so
-    # they run until none applies.
-    for _ in range(4):
-        applied = [
-            repairs.apply(repair.remove_invisible(lines, body)),
-            repairs.apply(repair.space_headings(lines, body)),
-            repairs.apply(repair.close_fences(lines, body)),
-            repairs.apply(repair.unwrap_body(lines, body)),
-        ]
-        if not any(applied):
-            break
-    parsed = _parse_front_matter(lines, located, repairs)
-    outcome.diagnostics.extend(parsed.diagnostics)
-    if parsed.failed:
+    read = _read_fields(lines, located, repairs, options)
+    outcome.diagnostics.extend(read.diagnostics)
+    if read.fields is None:
         return _finish(outcome, lines, repairs)
-    fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
-    outcome.diagnostics.extend(problems)
+    fields, body = read.fields, read.body
     outcome.summary_position = fields.positions.get("summary")
-    if fields.title:
-        repairs.apply(repair.drop_title_heading(lines, body, fields.title))
     body_lines = [line.text for line in lines[body:]]
     file = PurePath(path)
     stem = file.parent.name if file.stem.lower() in _INDEX_NAMES else file.stem
@@ -206,7 +196,83 @@ def article_url(
     )
 
 
+def _repair_structure(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
+    """Repairs of what surrounds and holds the article: a chat reply's reasoning and
+    chatter, fences around the document or its front matter, then the body's."""
+    repairs.apply(chatter.drop_reasoning(lines))
+    if (no_article := chatter.reply_without_article(lines)) is not None:
+        return no_article
+    repairs.apply(chatter.drop_chatter(lines))
+    repairs.apply(repair.unwrap_document(lines))
+    located = _locate_front_matter(lines, repairs)
+    body = located.body if isinstance(located, Span) else 0
+    unwrapped = not isinstance(located, Diagnostic) and repairs.apply(
+        repair.unwrap_body(lines, body)
+    )
+    if unwrapped and located is None:  # what the fence hid may open with front matter
+        located = _locate_front_matter(lines, repairs)
+        body = located.body if isinstance(located, Span) else 0
+    if isinstance(located, Diagnostic):
+        return located
+    _repair_body(lines, body, repairs)
+    return located
+
+
+def _repair_body(lines: list[Line], body: int, repairs: _Repairs) -> None:
+    # Each of these changes what the others see (a new heading ends a paragraph, a
+    # closed fence frees the lines after it or makes a wrapper of the whole body), so
+    # they run until none applies.
+    for _ in range(4):
+        applied = [
+            repairs.apply(repair.remove_invisible(lines, body)),
+            repairs.apply(repair.space_headings(lines, body)),
+            repairs.apply(repair.close_fences(lines, body)),
+            repairs.apply(repair.unwrap_body(lines, body)),
+        ]
+        if not any(applied):
+            break
+
+
+@dataclass(slots=True)
+class _Read:
+    """The front matter's fields (None when it cannot be read), where the body
+    starts, and what was found on the way."""
+
+    fields: Fields | None
+    body: int
+    diagnostics: list[Diagnostic]
+
+
+def _read_fields(
+    lines: list[Line], located: Span | None, repairs: _Repairs, options: ContentOptions
+) -> _Read:
+    """The front matter parsed and mapped; a body's label lines lifted into it."""
+    body = located.body if located else 0
+    parsed = _parse_front_matter(lines, located, repairs)
+    if parsed.failed:
+        return _Read(None, body, parsed.diagnostics)
+    fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
+    # Lifting labels and dropping a title heading each uncover what the other looks
+    # for at the top of the body, so they run until neither applies.
+    for _ in range(3):
+        if fields.title:
+            repairs.apply(repair.drop_title_heading(lines, body, fields.title))
+        if not repairs.apply(labels.lift_labels(lines, located, body, fields, options.zone)):
+            break
+        relocated = locate(lines)
+        # lift_labels() wrote YAML or TOML lines into a block it found or made.
+        assert isinstance(relocated, Span)
+        located, body = relocated, relocated.body
+        _repair_body(lines, body, repairs)  # what the labels hid may need repairs
+        parsed = _parse_front_matter(lines, located, repairs)
+        if parsed.failed:
+            return _Read(None, body, parsed.diagnostics)
+        fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
+    return _Read(fields, body, parsed.diagnostics + problems)
+
+
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
+    repairs.apply(frontmatter_repair.unfence_front_matter(lines))
     repairs.apply(repair.drop_leading_blanks(lines))
     repairs.apply(repair.dedent_frontmatter(lines))
     return locate(lines)
@@ -215,10 +281,14 @@ def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnos
 def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs) -> Parsed:
     if span is None:
         return Parsed()
+    if span.kind == "yaml":
+        repairs.apply(frontmatter_repair.normalize_tags(lines, span.start, span.end))
     parsed = parse(lines, span)
     if parsed.failed and span.kind == "yaml":
         backup = [Line(line.no, line.text, line.shift) for line in lines]
         attempted = _Repairs()
+        attempted.apply(frontmatter_repair.fullwidth_syntax(lines, span.start, span.end))
+        attempted.apply(frontmatter_repair.normalize_tags(lines, span.start, span.end))
         attempted.apply(repair.tabs_to_spaces(lines, span.start, span.end))
         attempted.apply(repair.quote_values(lines, span.start, span.end))
         retried = parse(lines, span) if attempted.done else parsed
@@ -235,6 +305,7 @@ def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs)
 
 def _finish(outcome: Outcome, lines: list[Line], repairs: _Repairs) -> Outcome:
     outcome.repairs = [r.code for r in repairs.done]
+    outcome.applied = list(repairs.done)
     outcome.diagnostics[:0] = [r.diagnostic() for r in repairs.done]
     outcome.diagnostics.sort(key=lambda d: (d.line, d.col))
     if repairs.done:

@@ -9,6 +9,9 @@ from newsdesk.content.model import Author
 _TRUE = {"true", "yes", "y", "on", "1", "是", "真", "对", "开"}
 _FALSE = {"false", "no", "n", "off", "0", "否", "假", "错", "关", ""}
 _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
+# `#AI #编程`, `#AI#编程` and Weibo's `#人工智能# #大模型#`: every item a hashtag.
+_HASHTAGS = re.compile(r"(?:#[^\s#,，、;；]+#?[\s,，、;；]*)+")
+_HASHTAG = re.compile(r"#([^\s#,，、;；]+)")
 _NUMBER = re.compile(r"(\d[\d,，_]*(?:\.\d+)?)\s*([万wWkK])?")
 
 
@@ -94,12 +97,21 @@ def to_count(value: Any) -> int:
     return round(number)
 
 
+def split_items(text: str) -> list[str]:
+    """Items of a string of hashtags (`#AI #编程`) or of a separated list (`AI、编程`)."""
+    stripped = text.strip()
+    if _HASHTAGS.fullmatch(stripped):
+        return _HASHTAG.findall(stripped)
+    return [item for item in _LIST_SEPARATORS.split(stripped) if item]
+
+
 def to_list(value: Any) -> list[str]:
-    """Items of a list, a comma-separated string (ASCII or full-width) or one string."""
+    """Items of a list, a comma-separated string (ASCII or full-width), a string of
+    hashtags or one string."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [item for item in _LIST_SEPARATORS.split(value.strip()) if item]
+        return split_items(value)
     if isinstance(value, list | tuple):
         items: list[str] = []
         for item in value:

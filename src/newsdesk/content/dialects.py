@@ -16,14 +16,53 @@ from newsdesk.content.model import Author
 # Field name -> accepted keys, in priority order. Keys are compared after
 # normalize_key, so `publishDate`, `publish_date` and `publish-date` are one key.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title",),
-    "published": ("publishdate", "pubdate", "publishedat", "date", "published", "created"),
-    "updated": ("updatedate", "updateddate", "updated", "lastmod", "modified", "updatedat"),
-    "summary": ("summary", "description", "excerpt", "abstract", "desc"),
-    "category": ("categories", "category"),
-    "tags": ("tags", "tag"),
-    "keywords": ("keywords",),
-    "authors": ("author", "authors"),
+    "title": ("title", "标题", "题目", "文章标题"),
+    "published": (
+        "publishdate",
+        "pubdate",
+        "publishedat",
+        "date",
+        "published",
+        "created",
+        "发布日期",
+        "发布时间",
+        "发表日期",
+        "发表时间",
+        "日期",
+        "创建日期",
+        "创建时间",
+    ),
+    "updated": (
+        "updatedate",
+        "updateddate",
+        "updated",
+        "lastmod",
+        "modified",
+        "updatedat",
+        "更新日期",
+        "更新时间",
+        "修改日期",
+        "修改时间",
+        "最后更新",
+    ),
+    "summary": (
+        "summary",
+        "description",
+        "excerpt",
+        "abstract",
+        "desc",
+        "摘要",
+        "简介",
+        "概要",
+        "导语",
+        "描述",
+        "内容摘要",
+        "文章摘要",
+    ),
+    "category": ("categories", "category", "分类", "类别", "栏目", "文章分类"),
+    "tags": ("tags", "tag", "标签", "文章标签", "话题"),
+    "keywords": ("keywords", "关键词", "关键字"),
+    "authors": ("author", "authors", "作者", "撰稿", "撰稿人"),
     "cover_image": (
         "coverimage",
         "cover",
@@ -35,17 +74,31 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "featureimage",
         "images",
         "ogimage",
+        "封面",
+        "封面图",
+        "封面图片",
+        "头图",
+        "题图",
     ),
-    "sticky": ("issticky", "sticky", "top", "pinned", "pin"),
-    "hot": ("ishot", "hot", "trending"),
-    "views": ("views", "viewcount", "pageviews", "pv"),
-    "read_minutes": ("readtime", "readingtime", "readminutes", "readingminutes"),
+    "sticky": ("issticky", "sticky", "top", "pinned", "pin", "置顶"),
+    "hot": ("ishot", "hot", "trending", "热门", "热点"),
+    "views": ("views", "viewcount", "pageviews", "pv", "阅读量", "浏览量", "阅读数"),
+    "read_minutes": (
+        "readtime",
+        "readingtime",
+        "readminutes",
+        "readingminutes",
+        "阅读时间",
+        "阅读时长",
+        "预计阅读时间",
+        "预计阅读",
+    ),
     "slug": ("slug",),
-    "draft": ("draft", "isdraft"),
+    "draft": ("draft", "isdraft", "草稿"),
     "publish": ("publish", "published"),
-    "hidden": ("hidden", "unlisted"),
+    "hidden": ("hidden", "unlisted", "隐藏"),
     "status": ("status",),
-    "source": ("source",),
+    "source": ("source", "来源", "出处"),
 }
 
 # Keys that generators and themes use and that the model has no field for: read
@@ -112,6 +165,11 @@ RECOGNIZED = frozenset(
         "ogdescription",
         "header",
         "comment",
+        # The provenance `newsdesk draft` records.
+        "model",
+        "drafted",
+        "fingerprint",
+        "副标题",
     ]
 )
 
@@ -127,6 +185,11 @@ Position = tuple[int, int]
 
 def normalize_key(key: str) -> str:
     return _NORMALIZE.sub("", key.lower())
+
+
+def field_of(key: str) -> str | None:
+    """The model field a front matter key maps to, if any (`标签` → `tags`)."""
+    return _KEY_TO_FIELD.get(normalize_key(key))
 
 
 def provenance_source(text: str) -> str | None:

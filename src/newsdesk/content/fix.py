@@ -8,6 +8,10 @@ from pathlib import Path
 
 from newsdesk.content.article import Outcome
 
+# A new file is readable by all and writable by its owner, as an editor's would be
+# (mkstemp's own is private).
+NEW_FILE_MODE = 0o644
+
 
 @dataclass(frozen=True, slots=True)
 class Patch:
@@ -49,14 +53,19 @@ def patches(outcomes: list[Outcome]) -> list[Patch]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace a file's bytes so that readers see the old file or the new, never half."""
+    """Replace (or create) a file's bytes so that readers see the old file or the new,
+    never half."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = NEW_FILE_MODE
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

@@ -5,7 +5,8 @@ loader parses the repaired text and `newsdesk fix` can write it back.
 """
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from newsdesk.content.blocks import FENCE_OPEN, fenced_lines, is_fence_close, scan
 from newsdesk.content.diagnostics import Diagnostic
@@ -20,17 +21,23 @@ from newsdesk.content.frontmatter import DELIMITERS, closing_line
 from newsdesk.text.cjk import CJK_CLASS
 
 REPAIR_CODES = (
+    "reasoning-removed",
+    "reply-chatter",
     "document-fence-unwrapped",
+    "frontmatter-fence-unwrapped",
     "leading-blank-lines",
     "frontmatter-indent",
     "frontmatter-tabs",
     "frontmatter-value-quoted",
+    "frontmatter-fullwidth",
+    "tags-normalized",
     "provenance-description",
     "body-fence-unwrapped",
     "invisible-chars",
     "heading-space",
     "fence-closed",
     "duplicate-title-h1",
+    "labels-lifted",
 )
 _WRAPPER_INFO = {"markdown", "md"}
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00a0]")
@@ -46,9 +53,15 @@ _TITLE_NOISE = re.compile(r"[\s*_`#]+")
 
 @dataclass(frozen=True, slots=True)
 class Repair:
+    """What one repair did. `removed` and `added` name the text it took out of the
+    file and put in (beyond whitespace and syntax marks), so that a test can check
+    that nothing else of the article was lost."""
+
     code: str
     line: int
     message: str
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
 
     def diagnostic(self) -> Diagnostic:
         return Diagnostic(self.code, self.message, self.line, 1, fix="run `newsdesk fix --write`")
@@ -77,7 +90,7 @@ def _unwrap_all(lines: list[Line], start: int, code: str, what: str) -> Repair |
     """Unwrap every layer at once (pipelines wrap twice), so that fix is idempotent."""
     first = None
     while (layer := _unwrap_fence(lines, first_content(lines, start), code, what)) is not None:
-        first = first or layer
+        first = layer if first is None else replace(first, removed=first.removed + layer.removed)
     return first
 
 
@@ -95,6 +108,7 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
         return None  # the fences inside do not pair up: a code block, not a wrapper
     number = lines[first].no
     fence_indent = indent_of(lines[first].text)
+    removed = (lines[first].text, lines[last].text) if closed else (lines[first].text,)
     if closed:
         del lines[last]
     del lines[first]
@@ -102,7 +116,9 @@ def _unwrap_fence(lines: list[Line], first: int, code: str, what: str) -> Repair
     common = min((indent_of(line.text) for line in lines[first:end] if not line.blank), default=0)
     if fence_indent and common:
         dedent(lines, first, end, min(common, fence_indent))
-    return Repair(code, number, f"{what} was wrapped in a ```{opening.group(3)} code fence")
+    return Repair(
+        code, number, f"{what} was wrapped in a ```{opening.group(3)} code fence", removed
+    )
 
 
 def drop_leading_blanks(lines: list[Line]) -> Repair | None:
@@ -190,10 +206,14 @@ def quote_values(lines: list[Line], start: int, end: int) -> Repair | None:
 def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | None:
     """`description: Generated from X.md` is a provenance note: write it as `source`."""
     first = None
+    before: list[str] = []
+    after: list[str] = []
     for line in lines[start:end]:
         match = _PROVENANCE_LINE.match(line.text)
         if match:
+            before.append(line.text)
             line.text = f"{match.group(1)}source{match.group(2)}{line.text[match.end() :]}"
+            after.append(line.text)
             first = first or line.no
     if first is None:
         return None
@@ -201,6 +221,8 @@ def provenance_to_source(lines: list[Line], start: int, end: int) -> Repair | No
         "provenance-description",
         first,
         "'Generated from …' is where the article came from, not its summary",
+        removed=tuple(before),
+        added=tuple(after),
     )
 
 
@@ -263,24 +285,34 @@ def close_fences(lines: list[Line], start: int) -> Repair | None:
 
 
 def drop_title_heading(lines: list[Line], body: int, title: str) -> Repair | None:
-    """A body that opens with an H1 repeating the title shows the title twice."""
-    first = first_content(lines, body)
-    if first >= len(lines):
+    """A body that opens with an H1 repeating the title (once or more) shows the
+    title twice."""
+    removed: list[str] = []
+    number = 0
+    while (first := first_content(lines, body)) < len(lines):
+        text = lines[first].text.strip()
+        if not text.startswith("# ") or not same_title(text[2:], title):
+            break
+        number = number or lines[first].no
+        end = first + 1
+        while end < len(lines) - 1 and lines[end].blank:
+            end += 1
+        removed.append(lines[first].text)
+        del lines[first:end]
+    if not removed:
         return None
-    text = lines[first].text.strip()
-    if not text.startswith("# ") or not same_title(text[2:], title):
-        return None
-    number = lines[first].no
-    end = first + 1
-    while end < len(lines) - 1 and lines[end].blank:
-        end += 1
-    del lines[first:end]
-    return Repair("duplicate-title-h1", number, "the body repeated the title as an H1")
+    message = "the body repeated the title as an H1"
+    return Repair("duplicate-title-h1", number, message, tuple(removed))
 
 
 def same_title(heading: str, title: str) -> bool:
-    """Whether a heading repeats a title, ignoring spaces, emphasis and case."""
-    return _TITLE_NOISE.sub("", heading).casefold() == _TITLE_NOISE.sub("", title).casefold()
+    """Whether a heading repeats a title, ignoring spaces, emphasis, case and the
+    width of punctuation (`：` and `:`)."""
+    return _title_key(heading) == _title_key(title)
+
+
+def _title_key(text: str) -> str:
+    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _code_lines(lines: list[Line], start: int) -> set[int]:

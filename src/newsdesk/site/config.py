@@ -85,6 +85,21 @@ class ApiSection:
 
 
 @dataclass(frozen=True)
+class DraftSection:
+    """`newsdesk draft`: the chat completions server, the prompt and the pace."""
+
+    endpoint: str = ""
+    model: str = ""
+    # The key is read from this environment variable, never from a file in the site.
+    api_key_env: str = "NEWSDESK_LLM_API_KEY"
+    prompt: str = ""
+    folder: str = "drafts"
+    timeout: int = 300
+    retries: int = 3
+    concurrency: int = 4
+
+
+@dataclass(frozen=True)
 class MenuItem:
     name: str = ""
     url: str = "/"
@@ -100,6 +115,7 @@ class SiteConfig:
     views: ViewsSection = field(default_factory=ViewsSection)
     hot: HotSection = field(default_factory=HotSection)
     api: ApiSection = field(default_factory=ApiSection)
+    draft: DraftSection = field(default_factory=DraftSection)
     menu: tuple[MenuItem, ...] = ()
 
     def content_options(self) -> ContentOptions:
@@ -139,6 +155,8 @@ _POSITIVE = (
     "hot.days",
     "hot.half_life_days",
     "hot.refresh_seconds",
+    "draft.timeout",
+    "draft.concurrency",
 )
 
 
@@ -250,6 +268,7 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
             problems.append(
                 (f"api.cors_origins[{number}]", "expected * or an origin like https://example.com")
             )
+    _check_draft(config.draft, problems)
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))
     # A `..` segment would put pages outside the output folder of `newsdesk build`.
@@ -257,3 +276,14 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
         problems.append(
             ("content.permalink", "must not contain . or .. segments; write it like /posts/:slug/")
         )
+
+
+def _check_draft(draft: DraftSection, problems: list[tuple[str, str]]) -> None:
+    if draft.retries < 0:
+        problems.append(("draft.retries", "must be 0 or more"))
+    if draft.endpoint and urlsplit(draft.endpoint).scheme not in ("http", "https"):
+        problems.append(("draft.endpoint", "must start with http:// or https://"))
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", draft.api_key_env):
+        problems.append(("draft.api_key_env", "expected the name of an environment variable"))
+    if any(part in ("", ".", "..") for part in re.split(r"[/\\]", draft.folder)) and draft.folder:
+        problems.append(("draft.folder", "must be a folder inside the content folder, like drafts"))
