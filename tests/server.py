@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 import pytest
 from bench.measure import free_port
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
 from newsdesk.store import views, visitors
@@ -206,21 +205,10 @@ class Template:
             shutil.copyfile(self._file, sqlite_file)
             yield f"sqlite:///{sqlite_file}"
             return
-        template = make_url(self.url)
-        name = f"newsdesk_{uuid.uuid4().hex[:12]}"
         # Not connected to the template itself: PostgreSQL copies only an unused one.
-        server = make_url(postgres_server()).set(drivername="postgresql+psycopg")
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"'))
-            try:
-                yield template.set(database=name).render_as_string(hide_password=False)
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            admin.dispose()
+        template = make_url(self.url).database
+        with scratch_database(postgres_server(), template=template) as url:
+            yield url
 
     def close(self) -> None:
         self._stack.close()

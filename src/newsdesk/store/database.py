@@ -167,15 +167,19 @@ def migrate(engine: Engine) -> None:
 
 
 @contextmanager
-def scratch_database(server_url: str, prefix: str = "newsdesk") -> Iterator[str]:
-    """A new, empty PostgreSQL database on the server at server_url, dropped when done
-    (for tests and benchmarks, which each need one of their own)."""
+def scratch_database(
+    server_url: str, prefix: str = "newsdesk", template: str | None = None
+) -> Iterator[str]:
+    """A new PostgreSQL database on the server at server_url, empty or a copy of the
+    `template` database (which nothing may be connected to), dropped when done (for
+    tests and benchmarks, which each need one of their own)."""
     admin = make_url(server_url).set(drivername="postgresql+psycopg")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{template}"' if template else ""
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
         try:
             yield admin.set(database=name).render_as_string(hide_password=False)
         finally:
