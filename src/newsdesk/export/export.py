@@ -8,12 +8,14 @@ from pathlib import Path
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.loader import discover
+from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
 from newsdesk.publish.compile import Compiled, compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
 from newsdesk.publish.settle import Settled, settle
+from newsdesk.render.options import RenderOptions
 from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
@@ -47,6 +49,8 @@ class _Build:
     moment: datetime
     progress: ProgressFactory | None
     cache: BuildCache
+    content: ContentOptions
+    render: RenderOptions
     files: list[Path]
     keys: dict[str, str]  # each file's cache key by its path
     setup: str  # what every page depends on: configuration, theme, compile options
@@ -114,7 +118,8 @@ def _begin(
 ) -> _Build:
     files = discover(root / config.content.dir)
     content = config.content_options()
-    options_key = compile_options_key(content, config.render_options())
+    render = config.render_options()
+    options_key = compile_options_key(content, render)
     previous = cache.outputs(folder)
     prefix = str(folder)
     return _Build(
@@ -124,6 +129,8 @@ def _begin(
         moment=now or datetime.now(content.zone),
         progress=progress,
         cache=cache,
+        content=content,
+        render=render,
         files=files,
         keys=file_keys(files, options_key),
         setup=digest(config, options_key, theme_version()),
@@ -136,17 +143,17 @@ def _begin(
 def _patch(build: _Build) -> BuildReport | None:
     """When only articles' bodies changed since the last whole build, the pages that
     show them rendered again; None when a whole build is needed."""
+    if build.missing:  # files gone from the folder: a whole build writes them again
+        return None
     manifest = build.cache.manifest(build.folder)
-    if manifest is None or build.missing:
+    if manifest is None:
         return None
     sources = build.cache.sources(build.folder)
     changed = manifest.changed_files(build.setup, build.keys, sources, build.statics, build.moment)
     if changed is None or len(changed) > PATCH_LIMIT:
         return None
     config = build.config
-    edits = compile_edits(
-        sources, changed, build.keys, build.cache, config.content_options(), config.render_options()
-    )
+    edits = compile_edits(sources, changed, build.keys, build.cache, build.content, build.render)
     patch = patch_plans(
         manifest, edits, build.keys, build.cache, lambda c: _theme(config, c, build.root)
     )
@@ -166,19 +173,18 @@ def _patch(build: _Build) -> BuildReport | None:
 
 def _compile_and_plan(build: _Build) -> _Site:
     config = build.config
-    content = config.content_options()
     # The collector only pauses while the site is loaded: page rendering makes
     # garbage of its own, in forked workers that would inherit the pause.
     with paused_gc():
         compiled, fresh = compile_all(
             build.files,
             build.keys,
-            content,
-            config.render_options(),
+            build.content,
+            build.render,
             build.cache,
             build.progress(len(build.files), "编译文章") if build.progress else None,
         )
-        settled = settle(compiled, content, build.moment)
+        settled = settle(compiled, build.content, build.moment)
         catalog = Catalog(settled.public, config.site.hot_count)
         theme = _theme(config, catalog, build.root)
         plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
