@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from newsdesk.site.assets import site_file, site_files
+from newsdesk.site.assets import site_file, site_files, site_files_folder
 
 from .conftest import DEMO_SITE, copy_site, run_newsdesk
 
@@ -25,14 +25,15 @@ def _site_with_own_files(tmp_path: Path) -> Path:
 def test_hidden_files_stay_unpublished_but_well_known_is(tmp_path: Path) -> None:
     site = _site_with_own_files(tmp_path)
     urls = {asset.url for asset in site_files(site)}
+    folder = site_files_folder(site)
     assert "/.well-known/security.txt" in urls
     assert "/files/说明.txt" in urls
     assert "/images/news/k8s-native-sidecar.png" in urls
     assert not any(".git" in url or "hidden" in url or ".draft" in url for url in urls)
     for url in urls:
-        assert site_file(site, url) == (site / "static" / url.lstrip("/")).resolve()
+        assert site_file(folder, url) == (site / "static" / url.lstrip("/")).resolve()
     for refused in ("/.git/config", "/notes/.draft.txt", "/../newsdesk.toml", "/images", "/"):
-        assert site_file(site, refused) is None, refused
+        assert site_file(folder, refused) is None, refused
 
 
 def test_the_export_copies_exactly_the_published_files(tmp_path: Path) -> None:

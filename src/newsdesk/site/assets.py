@@ -67,6 +67,11 @@ def build_assets(config: SiteConfig) -> dict[str, Asset]:
     return assets
 
 
+def site_files_folder(root: Path) -> Path:
+    """Where the site's own files are, as an absolute path without links."""
+    return (root / SITE_FILES_DIR).resolve()
+
+
 def site_files(root: Path) -> list[Asset]:
     """The site's own files (images, favicons), keyed by size and time, in path order."""
     folder = root / SITE_FILES_DIR
@@ -82,13 +87,12 @@ def site_files(root: Path) -> list[Asset]:
     return found
 
 
-def site_file(root: Path, url_path: str) -> Path | None:
-    """The site's own file at this URL path, if it publishes one: never a file outside
-    its folder, a hidden one, or a directory."""
+def site_file(folder: Path, url_path: str) -> Path | None:
+    """The site's own file at this URL path, if it publishes one (`folder`: from
+    site_files_folder): never a file outside it, a hidden one, or a directory."""
     relative = url_path.lstrip("/")
     if not relative or not _published(relative):
         return None
-    folder = (root / SITE_FILES_DIR).resolve()
     target = (folder / relative).resolve()
     if not target.is_relative_to(folder) or not target.is_file():
         return None

@@ -9,7 +9,7 @@ from pathlib import Path
 from time import time
 
 from newsdesk.publish.snapshot import Snapshot
-from newsdesk.site.assets import site_file
+from newsdesk.site.assets import site_file, site_files_folder
 from newsdesk.site.pages import PagePlan
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
@@ -117,11 +117,11 @@ class StaticFiles:
     again only when its size or time changes (small files are kept in memory)."""
 
     def __init__(self, site: Path):
-        self.site = site
+        self.folder = site_files_folder(site)
         self._kept: dict[Path, tuple[tuple[int, int], Body]] = {}
 
     def get(self, path: str) -> Body | None:
-        target = site_file(self.site, path)
+        target = site_file(self.folder, path)
         if target is None:
             return None
         stat = target.stat()
