@@ -1,6 +1,7 @@
 """The route matcher: exact paths, patterns, catch-alls, 405 answers and middleware order."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -26,7 +27,10 @@ def call(router: Router, method: str, path: str) -> bytes:
     async def routed() -> Reply:
         return await router.find(request)(request)
 
-    _, _, body = asyncio.run(routed())
+    # On a loop of its own, in a thread: the browser tests that may run before in this
+    # process leave Playwright's event loop running in the main thread.
+    with ThreadPoolExecutor(1) as thread:
+        _, _, body = thread.submit(asyncio.run, routed()).result()
     assert isinstance(body, bytes)
     return body
 
