@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsdesk.publish.compile import Compiled
 from newsdesk.store import search
-from newsdesk.store.schema import documents
+from newsdesk.store.schema import compiled_files, node_files
 from tests.conftest import DEMO_SITE, copy_site, set_language
 from tests.server import (
     Server,
@@ -61,17 +61,22 @@ def backend(url: str) -> str:
 
 
 def stored_rows(url: str) -> dict[str, tuple[int, bytes]]:
-    """path → (size, compiled data) of every document row."""
+    """path → (size, compiled data) of every file the server stored."""
+    files, forms = node_files.c, compiled_files.c
     with engine_at(url) as engine, engine.connect() as connection:
-        query = select(documents.c.path, documents.c.size, documents.c.data)
+        query = select(files.path, files.size, forms.data).join_from(
+            node_files,
+            compiled_files,
+            (files.content_hash == forms.content_hash) & (files.options_key == forms.options_key),
+        )
         return {path: (size, data) for path, size, data in connection.execute(query)}
 
 
 def document_count(url: str) -> int:
-    """Rows of the documents table; 0 until the server has created it."""
+    """Files the server stored; 0 until it has created its tables."""
     try:
         with engine_at(url) as engine, engine.connect() as connection:
-            return connection.execute(select(func.count()).select_from(documents)).scalar_one()
+            return connection.execute(select(func.count()).select_from(node_files)).scalar_one()
     except SQLAlchemyError:
         return 0
 
@@ -83,7 +88,7 @@ def assert_integrity(url: str) -> None:
         if backend(url) == "sqlite":
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalars().all() == ["ok"]
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-        for table in ("documents", "view_counts", "view_days", "view_visits"):
+        for table in ("node_files", "compiled_files", "view_counts", "view_days", "view_visits"):
             connection.execute(text(f"SELECT * FROM {table}")).all()
 
 

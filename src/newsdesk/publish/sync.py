@@ -4,12 +4,20 @@ Files are indexed by content hash: a file compiles again only when its bytes (or
 options) change, and the database keeps each compiled file so that a restart reads
 instead of compiling. An edit that stops an article parsing keeps its last good
 version online.
+
+The index is this node's: the files of this copy of the site, on this machine.
+Nodes sharing a database each serve their own version of a file, and the workers
+of one node compile each change once, in turn, the others reading what it stored.
 """
 
+import fcntl
 import logging
 import os
 import pickle
-from collections.abc import Iterable
+import socket
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +30,7 @@ from newsdesk.content.parallel import ProgressFactory, map_batches
 from newsdesk.publish.compile import Compiled, compile_options_key, compile_packed, term_slugs
 from newsdesk.render.options import RenderOptions
 from newsdesk.store import documents
-from newsdesk.text.digest import file_digest
+from newsdesk.text.digest import digest, file_digest
 
 log = logging.getLogger("newsdesk")
 
@@ -58,6 +66,7 @@ class ContentIndex:
         self.render = render
         self.options_key = compile_options_key(content, render)
         self._prefix = os.path.join(os.path.abspath(folder), "")
+        self.node = node_id(folder)
         self.compiled: dict[str, Compiled] = {}
         # The content hash of the file each item of `compiled` was compiled from.
         self._hashes: dict[str, str] = {}
@@ -111,19 +120,32 @@ class ContentIndex:
         self, files: list[Path], wanted: set[str] | None, progress: ProgressFactory | None
     ) -> IndexReport:
         """`wanted`: the keys looked at (None: the whole folder)."""
+        with _node_lock(self.node):
+            return self._sync_locked(files, wanted, progress)
+
+    def _sync_locked(
+        self, files: list[Path], wanted: set[str] | None, progress: ProgressFactory | None
+    ) -> IndexReport:
         report = IndexReport(files=len(files))
         by_key = {self.key(p): p for p in files}
         with self.engine.connect() as connection:
-            rows = documents.stored_files(connection, wanted)
+            rows = documents.stored_files(connection, self.node, wanted)
         todo, restat = self._changed(by_key, rows)
         compiling = {t.key for t in todo}
         unchanged = [k for k in by_key if k in rows and k not in compiling]
-        # Another worker may have stored a newer version than the one held here (it
-        # compiled the change first): that one is read, not ours kept.
+        # Another worker of this node may have stored a newer version than the one
+        # held here (it compiled the change first): that one is read, not ours kept.
         stale = [k for k in unchanged if self._hashes.get(k) != rows[k].content_hash]
-        fresh = self._read(stale)
+        fresh = self._read(stale, rows)
         self.compiled.update(fresh)
         self._hashes.update((k, rows[k].content_hash) for k in fresh)
+        # A compiled form dropped by another node at the moment this one took it up:
+        # compiled again.
+        todo.extend(
+            _Todo(k, rows[k].size, rows[k].mtime_ns, rows[k].content_hash)
+            for k in stale
+            if k not in fresh
+        )
         self._compile(todo, by_key, rows, report, progress)
         known = set(rows) | set(self.compiled) if wanted is None else wanted
         gone = {key for key in known if key not in by_key}
@@ -132,8 +154,8 @@ class ContentIndex:
             self._hashes.pop(key, None)
         report.removed = len(gone)
         with self.engine.begin() as connection:
-            documents.restat_files(connection, restat)
-            documents.forget_files(connection, gone)
+            documents.restat_files(connection, self.node, restat)
+            documents.forget_files(connection, self.node, gone)
         return report
 
     def _changed(
@@ -181,7 +203,7 @@ class ContentIndex:
             # keeps what it compiled, and compiles only the rest when it starts again.
             if records:
                 with self.engine.begin() as connection:
-                    documents.store_files(connection, records)
+                    documents.store_files(connection, self.node, records)
 
     def _take(
         self,
@@ -194,7 +216,7 @@ class ContentIndex:
         longer parses); the records to store."""
         results: list[Compiled] = [pickle.loads(data) for data in packed]
         failed = [t.key for t, c in zip(todo, results, strict=True) if c.entry is None]
-        stored = self._read([k for k in failed if k in rows and k not in self.compiled])
+        stored = self._read([k for k in failed if k in rows and k not in self.compiled], rows)
         records: list[documents.FileRecord] = []
         for item, data, compiled in zip(todo, packed, results, strict=True):
             key = item.key
@@ -219,15 +241,37 @@ class ContentIndex:
             )
         return records
 
-    def _read(self, keys: list[str]) -> dict[str, Compiled]:
+    def _read(self, keys: list[str], rows: dict[str, documents.StoredFile]) -> dict[str, Compiled]:
+        """The stored compiled form of each of these files that has one."""
         found: dict[str, Compiled] = {}
         if not keys:
             return found
         with self.engine.connect() as connection:
-            stored = documents.compiled_data(connection, keys)
-        for path, data in stored.items():
+            stored = documents.compiled_data(connection, {rows[k].compiled_key for k in keys})
+        for key in keys:
+            data = stored.get(rows[key].compiled_key)
+            if data is None:
+                continue
             try:
-                found[path] = pickle.loads(data)
+                found[key] = pickle.loads(data)
             except Exception:  # written by another version: compiled again
                 continue
         return found
+
+
+def node_id(folder: Path) -> str:
+    """This copy of the site on this machine: the host and the content folder's path."""
+    return digest(socket.gethostname(), os.path.abspath(folder))
+
+
+@contextmanager
+def _node_lock(node: str) -> Iterator[None]:
+    """Held by one worker of the node at a time while it indexes (the workers are
+    processes: a file lock)."""
+    path = os.path.join(tempfile.gettempdir(), f"newsdesk-{node[:32]}.lock")
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,24 +1,38 @@
-"""The content index: each article file's identity (size, time, content hash, the
-options it was compiled under) and its compiled form, as bytes the caller made."""
+"""The content index: each node's files (size, time, content hash, the options they
+were compiled under) and their compiled forms, as bytes the caller made.
+
+A node is one copy of the site served by one `newsdesk serve`; nodes sharing a
+database keep their files apart and share compiled forms by content, so that one
+node's version of a file never replaces another's.
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, select, tuple_, update
 
-from newsdesk.store.batch import batches
-from newsdesk.store.schema import documents
-from newsdesk.store.upsert import upsert
+from newsdesk.store.batch import SQLITE_PARAMETERS, batches
+from newsdesk.store.schema import compiled_files, node_files
+from newsdesk.store.upsert import insert, upsert
+
+# What a compiled form is stored under: (content_hash, options_key).
+CompiledKey = tuple[str, str]
+# Keys are pairs: two bound values each.
+_PAIRS = SQLITE_PARAMETERS // 2
 
 
 @dataclass(frozen=True)
 class StoredFile:
-    """What the index holds about one file, but its compiled form."""
+    """What the index holds about one file of a node, but its compiled form."""
 
     size: int
     mtime_ns: int
     content_hash: str
     options_key: str
+
+    @property
+    def compiled_key(self) -> CompiledKey:
+        return (self.content_hash, self.options_key)
 
 
 @dataclass(frozen=True)
@@ -34,55 +48,98 @@ class FileRecord:
 
 
 def stored_files(
-    connection: Connection, paths: Iterable[str] | None = None
+    connection: Connection, node: str, paths: Iterable[str] | None = None
 ) -> dict[str, StoredFile]:
-    """The identity of every indexed file, or of those among `paths`."""
+    """The identity of every file the node indexed, or of those among `paths`."""
+    columns = node_files.c
     query = select(
-        documents.c.path,
-        documents.c.size,
-        documents.c.mtime_ns,
-        documents.c.content_hash,
-        documents.c.options_key,
-    )
-    if paths is not None:
-        query = query.where(documents.c.path.in_(list(paths)))
-    return {
-        r.path: StoredFile(r.size, r.mtime_ns, r.content_hash, r.options_key)
-        for r in connection.execute(query)
-    }
+        columns.path, columns.size, columns.mtime_ns, columns.content_hash, columns.options_key
+    ).where(columns.node == node)
+    rows = []
+    if paths is None:
+        rows = list(connection.execute(query))
+    else:
+        for batch in batches(paths):
+            rows.extend(connection.execute(query.where(columns.path.in_(batch))))
+    return {r.path: StoredFile(r.size, r.mtime_ns, r.content_hash, r.options_key) for r in rows}
 
 
-def compiled_data(connection: Connection, paths: list[str]) -> dict[str, bytes]:
-    """The stored compiled form of each of these files that has one."""
-    found: dict[str, bytes] = {}
-    for batch in batches(paths):
-        query = select(documents.c.path, documents.c.data).where(documents.c.path.in_(batch))
-        found.update((path, data) for path, data in connection.execute(query))
+def compiled_data(connection: Connection, keys: Iterable[CompiledKey]) -> dict[CompiledKey, bytes]:
+    """The stored compiled form of each of these (content hash, options) that has one."""
+    found: dict[CompiledKey, bytes] = {}
+    columns = compiled_files.c
+    for batch in batches(keys, _PAIRS):
+        query = select(columns.content_hash, columns.options_key, columns.data).where(
+            tuple_(columns.content_hash, columns.options_key).in_(batch)
+        )
+        found.update(((h, o), data) for h, o, data in connection.execute(query))
     return found
 
 
-def store_files(connection: Connection, records: list[FileRecord]) -> None:
-    """Stores compiled files, replacing what was stored under the same paths."""
+def store_files(connection: Connection, node: str, records: list[FileRecord]) -> None:
+    """Stores compiled files as the node's, replacing what the node had under the same
+    paths (a compiled form another node stored already is kept as it is)."""
     if not records:
         return
-    columns = ["size", "mtime_ns", "content_hash", "options_key", "data"]
-    statement = upsert(connection.dialect.name, documents, ["path"], columns)
-    connection.execute(statement, [vars(record) for record in records])
+    dialect = connection.dialect.name
+    replaced = stored_files(connection, node, [r.path for r in records])
+    forms = insert(dialect, compiled_files).on_conflict_do_nothing()
+    connection.execute(
+        forms,
+        [
+            {"content_hash": h, "options_key": o, "data": d}
+            for (h, o), d in {(r.content_hash, r.options_key): r.data for r in records}.items()
+        ],
+    )
+    columns = ["size", "mtime_ns", "content_hash", "options_key"]
+    statement = upsert(dialect, node_files, ["node", "path"], columns)
+    identities = [
+        {"node": node, "path": r.path, "size": r.size, "mtime_ns": r.mtime_ns,
+         "content_hash": r.content_hash, "options_key": r.options_key}
+        for r in records
+    ]  # fmt: skip
+    connection.execute(statement, identities)
+    _prune(connection, {row.compiled_key for row in replaced.values()})
 
 
-def restat_files(connection: Connection, stats: dict[str, tuple[int, int]]) -> None:
+def restat_files(connection: Connection, node: str, stats: dict[str, tuple[int, int]]) -> None:
     """Files whose bytes did not change but whose size or time did: (size, mtime_ns)."""
     if not stats:
         return
+    columns = node_files.c
     statement = (
-        update(documents)
-        .where(documents.c.path == bindparam("key"))
+        update(node_files)
+        .where(columns.node == node, columns.path == bindparam("key"))
         .values(size=bindparam("size"), mtime_ns=bindparam("mtime_ns"))
     )
     rows = [{"key": p, "size": size, "mtime_ns": mtime} for p, (size, mtime) in stats.items()]
     connection.execute(statement, rows)
 
 
-def forget_files(connection: Connection, paths: Iterable[str]) -> None:
+def forget_files(connection: Connection, node: str, paths: Iterable[str]) -> None:
+    """The node no longer has these files; their compiled forms go once no node has
+    them."""
+    paths = list(paths)
+    if not paths:
+        return
+    gone = stored_files(connection, node, paths)
+    columns = node_files.c
     for batch in batches(paths):
-        connection.execute(delete(documents).where(documents.c.path.in_(batch)))
+        connection.execute(delete(node_files).where(columns.node == node, columns.path.in_(batch)))
+    _prune(connection, {row.compiled_key for row in gone.values()})
+
+
+def _prune(connection: Connection, keys: set[CompiledKey]) -> None:
+    """Drops the compiled forms among `keys` that no node's file stands for."""
+    if not keys:
+        return
+    forms, files = compiled_files.c, node_files.c
+    used = exists().where(
+        and_(files.content_hash == forms.content_hash, files.options_key == forms.options_key)
+    )
+    for batch in batches(sorted(keys), _PAIRS):
+        connection.execute(
+            delete(compiled_files).where(
+                tuple_(forms.content_hash, forms.options_key).in_(batch), ~used
+            )
+        )

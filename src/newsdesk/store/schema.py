@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     Float,
+    Index,
     LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
@@ -19,16 +20,30 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
-# One row per content file: what it was compiled from and the compiled result.
-documents = Table(
-    "documents",
+# Compiled files by what they were compiled from (the file's bytes and the options):
+# several nodes holding different versions of one file each find their own.
+compiled_files = Table(
+    "compiled_files",
     metadata,
-    Column("path", Text, primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("options_key", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("content_hash", "options_key"),
+)
+
+# The files each node (one copy of the site served by one `newsdesk serve`) has:
+# their identity, and the compiled form each one stands for.
+node_files = Table(
+    "node_files",
+    metadata,
+    Column("node", String(64), nullable=False),
+    Column("path", Text, nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("mtime_ns", BigInteger, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("options_key", String(64), nullable=False),
-    Column("data", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("node", "path"),
+    Index("node_files_by_content", "content_hash", "options_key"),
 )
 
 # Views counted by the beacon; the front matter's `views` is added when shown.
