@@ -17,7 +17,8 @@ def test_migrations_create_the_schema_and_run_again_as_no_ops(database_url: str)
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
-        assert {"node_files", "compiled_files", "view_counts", "view_days", "view_visits", "settings"} <= tables
+        expected = {"node_files", "compiled_files", "view_counts", "view_days", "view_visits"}
+        assert expected | {"settings"} <= tables
         migrate(engine)  # a second start finds nothing to do
     finally:
         engine.dispose()
