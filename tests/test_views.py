@@ -28,6 +28,7 @@ from newsdesk.store.visitors import is_bot, visitor_id
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WINDOW = timedelta(minutes=30)
 NOON = datetime(2025, 2, 17, 12, 0, tzinfo=SHANGHAI)
+PER_ADDRESS = 20
 
 
 @pytest.fixture
@@ -37,10 +38,26 @@ def engine(store_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def view(engine: Engine, slug: str, visitor: str, now: datetime) -> bool:
-    """One beacon, in a transaction of its own as the server sends it."""
+def view(
+    engine: Engine,
+    slug: str,
+    visitor: str,
+    now: datetime,
+    address: str | None = None,
+    per_address: int = PER_ADDRESS,
+) -> bool:
+    """One beacon, in a transaction of its own as the server sends it; by default
+    each visitor from an address of its own."""
     with engine.begin() as connection:
-        return record_view(connection, slug, visitor, now, WINDOW)
+        return record_view(
+            connection,
+            slug,
+            visitor,
+            now,
+            WINDOW,
+            address=address or f"address-of-{visitor}",
+            per_address=per_address,
+        )
 
 
 def test_a_visitor_counts_once_per_window(engine: Engine) -> None:
