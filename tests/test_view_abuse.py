@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -86,11 +87,11 @@ def flood(app: InProcess, slug: str, peer: str, headers_of: dict[int, dict[str, 
     return sum(app.run(send_all(), timeout=300))
 
 
-def rows(app: InProcess, count: Select[tuple[int]]) -> int:
+def rows(app: InProcess, count: Select[Any]) -> int:
     engine = connect(app.database_url)
     try:
         with engine.connect() as connection:
-            return connection.execute(count).scalar_one()
+            return int(connection.execute(count).scalar_one())
     finally:
         engine.dispose()
 

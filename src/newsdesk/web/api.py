@@ -93,8 +93,8 @@ class Api:
     async def count_view(self, request: Request) -> Reply:
         snapshot = self._snapshot()
         slug = request.params["slug"]
-        _entry(snapshot, slug)
         await read_body(request)
+        _entry(snapshot, slug)
         counted, total = await self.beacons.count(request, slug)
         return _ok({"slug": slug, "counted": counted, "views": snapshot.base_views[slug] + total})
 
