@@ -13,6 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Select, func, select
 
+from newsdesk.errors import ConfigError
+from newsdesk.site.config import load_config
 from newsdesk.site.locale import Locale
 from newsdesk.store.database import connect
 from newsdesk.store.schema import view_caps, view_visits
@@ -194,6 +196,22 @@ FORWARDED_CASES = [
 @pytest.mark.parametrize(("trusted", "peer", "forwarded", "client"), FORWARDED_CASES)
 def test_the_client_address(trusted: list[str], peer: str, forwarded: str, client: str) -> None:
     assert ClientAddress(trusted).of(peer, {"x-forwarded-for": forwarded}) == client
+
+
+def test_server_settings_are_validated_with_their_keys(tmp_path: Path) -> None:
+    config = tmp_path / "newsdesk.toml"
+    config.write_text(
+        '[server]\nforwarded_allow_ips = ["10.0.0.0/8", "proxy.local"]\nsearch_per_minute = 0\n'
+        "[views]\nper_address = 0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_config(config)
+    assert dict(refused.value.problems) == {
+        "server.forwarded_allow_ips[1]": "expected an address or network like 10.0.0.0/8",
+        "server.search_per_minute": "must be greater than 0",
+        "views.per_address": "must be greater than 0",
+    }
 
 
 def test_a_request_without_forwarded_addresses_is_its_peer() -> None:

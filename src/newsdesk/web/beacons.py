@@ -32,10 +32,11 @@ class Beacons:
 
     def token(self, slug: str) -> dict[str, Any]:
         """A proof of a page view of `slug`, for a page that has none in it."""
+        now = time.time()
         return {
             "slug": slug,
-            "token": self.tokens.issue(slug, time.time()),
-            "expires_in": self.tokens.lifetime,
+            "token": self.tokens.issue(slug, now),
+            "expires_in": self.tokens.seconds_left(now),
         }
 
     async def count(self, request: Request, slug: str) -> tuple[bool, int]:

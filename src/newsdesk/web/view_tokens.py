@@ -36,6 +36,10 @@ class ViewTokens:
             issued = self._issued[slug] = (step, f"{step:x}.{self._sign(slug, step)}")
         return issued[1]
 
+    def seconds_left(self, now: float) -> int:
+        """How long a token issued at `now` stays valid."""
+        return self.lifetime - int(now) % STEP_SECONDS
+
     def valid(self, slug: str, token: str, now: float) -> bool:
         """Whether `token` was issued for `slug` by this site and has not expired."""
         stamp, _, signature = token.partition(".")
