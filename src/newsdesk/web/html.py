@@ -66,8 +66,9 @@ class _Cached:
     body: Body
     # An article's page, rendered with a slot for its view token: the article's slug.
     slug: str | None = None
-    # The page with the current token in it, and that token.
-    stamped: tuple[str, Body] | None = None
+    # The page with the token of the step that starts at `stamped_at` in it.
+    stamped: Body | None = None
+    stamped_at: int = -1
 
 
 class PageCache:
@@ -103,13 +104,16 @@ class PageCache:
         if cached.slug is None:
             return cached.body
         now = time()
-        token = self._tokens.issue(cached.slug, now)
-        if cached.stamped is None or cached.stamped[0] != token:
+        tokens = self._tokens
+        if cached.stamped is None or not 0 <= now - cached.stamped_at < tokens.step:
             body = cached.body
+            step = tokens.step_start(now)
+            content = fill(body.content, tokens.issue(cached.slug, now))
             # Its own ETag and time, so that a copy with an older token is sent again.
-            content = fill(body.content, token)
-            cached.stamped = (token, Body.of(content, body.content_type, body.cache, now))
-        return cached.stamped[1]
+            modified = max(body.modified, step)
+            cached.stamped = Body.of(content, body.content_type, body.cache, modified)
+            cached.stamped_at = step
+        return cached.stamped
 
     def _render(self, snapshot: Snapshot, plan: PagePlan) -> Body:
         content = snapshot.theme.render(plan)

@@ -12,8 +12,10 @@ from newsdesk.site.theme import VIEW_TOKEN_SLOT
 from newsdesk.store import views
 
 # Tokens are issued for whole steps of time, so that one is signed per article and
-# step, and a served page changes (its ETag with it) once a step, not per request.
-STEP_SECONDS = 60
+# step, and a served page changes (its ETag with it, and its gzip made again) once a
+# step, not per request. At most half the lifetime: a page served late in a step
+# still carries a token valid for half of it.
+LONGEST_STEP = 300
 # Allowance for a token checked by a node whose clock is behind the issuer's.
 _CLOCK_SKEW = 60
 _SIGNATURE_CHARS = 32
@@ -25,11 +27,12 @@ class ViewTokens:
         with engine.begin() as connection:
             self._secret = views.token_secret(connection).encode()
         self.lifetime = lifetime_seconds
+        self.step = max(1, min(LONGEST_STEP, lifetime_seconds // 2))
         self._issued: dict[str, tuple[int, str]] = {}
 
     def issue(self, slug: str, now: float) -> str:
         """A token for `slug`, valid for the lifetime from the start of `now`'s step."""
-        step = int(now) // STEP_SECONDS * STEP_SECONDS
+        step = self.step_start(now)
         issued = self._issued.get(slug)
         if issued is None or issued[0] != step:
             # One entry per article: only slugs of published articles are issued.
@@ -38,7 +41,10 @@ class ViewTokens:
 
     def seconds_left(self, now: float) -> int:
         """How long a token issued at `now` stays valid."""
-        return self.lifetime - int(now) % STEP_SECONDS
+        return self.lifetime - (int(now) - self.step_start(now))
+
+    def step_start(self, now: float) -> int:
+        return int(now) // self.step * self.step
 
     def valid(self, slug: str, token: str, now: float) -> bool:
         """Whether `token` was issued for `slug` by this site and has not expired."""
