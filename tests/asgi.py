@@ -116,12 +116,13 @@ class InProcess:
     app: App
     loop: EventLoop
 
-    def client(self, **options: Any) -> Client:
-        return Client(self.loop, self.async_client(**options))
+    def client(self, peer: str = CLIENT[0], **options: Any) -> Client:
+        """A client whose requests come from the address `peer`."""
+        return Client(self.loop, self.async_client(peer, **options))
 
-    def async_client(self, **options: Any) -> httpx.AsyncClient:
+    def async_client(self, peer: str = CLIENT[0], **options: Any) -> httpx.AsyncClient:
         """For coroutines given to `run` (many requests at once)."""
-        transport = httpx.ASGITransport(self.app, client=CLIENT)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(self.app, client=(peer, CLIENT[1]))  # type: ignore[arg-type]
         return httpx.AsyncClient(
             transport=transport, base_url=BASE_URL, timeout=ANSWER_SECONDS, **options
         )

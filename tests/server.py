@@ -233,9 +233,9 @@ class StoredViews:
     visits: set[tuple[str, str]]  # (visitor id, slug)
     salts: list[str]  # of every day with views
 
-    def has(self, agent: str, slug: str) -> bool:
-        """Whether a view of `slug` by this browser on 127.0.0.1 was counted."""
-        ids = (visitors.visitor_id(salt, "127.0.0.1", agent) for salt in self.salts)
+    def has(self, agent: str, slug: str, address: str = "127.0.0.1") -> bool:
+        """Whether a view of `slug` by this browser at `address` was counted."""
+        ids = (visitors.visitor_id(salt, address, agent) for salt in self.salts)
         return any((visitor, slug) in self.visits for visitor in ids)
 
 

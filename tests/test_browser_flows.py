@@ -6,15 +6,24 @@ without a console error, an uncaught exception, a failed request or a dialog."""
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from newsdesk.site.locale import Locale
 from tests.browser import DESKTOP, PHONE, WatchedPage, screenshot, serve_folder, watched_page
-from tests.conftest import DEMO_SITE, Templates, copy_site, run_newsdesk, served_demo
+from tests.conftest import (
+    DEMO_SITE,
+    Templates,
+    copy_site,
+    run_newsdesk,
+    served_demo,
+    served_site,
+)
 from tests.server import Server
 
 pytestmark = pytest.mark.browser
@@ -62,7 +71,7 @@ def read(page: Page) -> None:
 
 
 def is_beacon(response: Response) -> bool:
-    return response.request.method == "POST" and response.url.endswith("/views")
+    return response.request.method == "POST" and urlsplit(response.url).path.endswith("/views")
 
 
 def open_article(page: Page, link: Locator) -> None:
@@ -252,3 +261,39 @@ def test_the_static_build_browses_and_searches(tmp_path: Path, browser: Browser)
         hits.first.click()
         assert heading(page).startswith(title)
         no_problems(watched)
+
+
+def test_a_static_page_counts_its_view_on_the_counting_server(
+    tmp_path: Path, browser: Browser
+) -> None:
+    """A statically built page has no proof of a page view in it: it asks the server
+    in `[views] api_url` for one (an origin that server lists in `api.cors_origins`),
+    then sends its beacon, which counts."""
+    out = tmp_path / "public"
+    out.mkdir()
+    with serve_folder(out) as static_url:
+        counting = copy_site(DEMO_SITE, tmp_path / "counting")
+        append_config(counting, f'[api]\ncors_origins = ["{static_url}"]\n')
+        with contextmanager(served_site)(counting, "sqlite") as server:
+            static = copy_site(DEMO_SITE, tmp_path / "static")
+            append_config(static, f'[views]\napi_url = "{server.url}"\n')
+            result = run_newsdesk("build", str(static), "--out", str(out))
+            assert result.returncode == 0, result.stderr
+            article = articles(server)[-1]
+            views_url = f"/api/v1/articles/{article['slug']}/views"
+            with server.client() as client:
+                before = client.get(views_url).json()["views"]
+            with watched_page(browser) as watched:
+                page = watched.page
+                with page.expect_response(is_beacon) as beacon:
+                    page.goto(static_url + article["path"])
+                assert beacon.value.json()["counted"] is True
+                expect(page.locator(".views")).to_have_attribute("data-views", str(before + 1))
+                no_problems(watched)
+            with server.client() as client:
+                assert client.get(views_url).json()["views"] == before + 1
+
+
+def append_config(site: Path, text: str) -> None:
+    config = site / "newsdesk.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n" + text, encoding="utf-8")

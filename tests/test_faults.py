@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsdesk.publish.compile import Compiled
 from newsdesk.store import search
 from newsdesk.store.schema import compiled_files, node_files
+from tests.beacons import reader_address, send_beacon, trust_local_proxy, view_token
 from tests.conftest import DEMO_SITE, copy_site, set_language
 from tests.server import (
     Server,
@@ -178,7 +179,8 @@ class Beacons:
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     sent: Counter[str] = field(default_factory=Counter)
-    acknowledged: set[tuple[str, str]] = field(default_factory=set)  # (agent, slug)
+    # (agent, slug, address)
+    acknowledged: set[tuple[str, str, str]] = field(default_factory=set)
     answered: int = 0
     refused: int = 0  # connection errors: the server was down or died mid-request
     unexpected: list[str] = field(default_factory=list)
@@ -186,15 +188,19 @@ class Beacons:
 
     def run(self, seed: int) -> None:
         rng = random.Random(seed)
+        tokens: dict[str, str] = {}
         with httpx.Client(base_url=self.server_url, timeout=10) as client:
             while not self.stop.is_set():
                 slug = rng.choice(self.slugs)
-                agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0 crash-{next(self.numbers)}"
-                with self.lock:
-                    self.sent[slug] += 1
+                number = next(self.numbers)
+                agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0 crash-{number}"
+                address = reader_address(number)
                 try:
-                    response = client.post(
-                        f"/api/v1/articles/{slug}/views", headers={"user-agent": agent}
+                    token = tokens.get(slug) or tokens.setdefault(slug, view_token(client, slug))
+                    with self.lock:
+                        self.sent[slug] += 1
+                    response = send_beacon(
+                        client, slug, {"user-agent": agent, "x-forwarded-for": address}, token
                     )
                 except httpx.TransportError:
                     with self.lock:
@@ -206,7 +212,7 @@ class Beacons:
                     if response.status_code != 200 or not response.json()["counted"]:
                         self.unexpected.append(f"{response.status_code} {response.text[:200]}")
                     else:
-                        self.acknowledged.add((agent, slug))
+                        self.acknowledged.add((agent, slug, address))
 
     def answered_since(self, count: int, within: float) -> None:
         """Waits until `count` more beacons than now have been answered."""
@@ -269,6 +275,7 @@ def test_views_acknowledged_before_a_crash_are_all_kept(tmp_path: Path, database
     it), then the whole process group; the server is restarted on the same port after
     each full crash. Every beacon acknowledged as counted is in the database."""
     site = copy_site(DEMO_SITE, tmp_path / "site")
+    trust_local_proxy(site)
     port = free_port()
     server = launch(site, database_url, "--workers", "2", port=port)
     outputs = []  # of each server in turn: a restart on the same port starts a new log
@@ -303,14 +310,14 @@ def test_views_acknowledged_before_a_crash_are_all_kept(tmp_path: Path, database
         f"\n{len(beacons.acknowledged)} of {sum(beacons.sent.values())} beacons acknowledged, "
         f"{beacons.refused} met a killed server; {sum(counted.totals.values())} stored"
     )
-    acknowledged = Counter(slug for _, slug in beacons.acknowledged)
+    acknowledged = Counter(slug for _, slug, _ in beacons.acknowledged)
     # A beacon counted by a server killed before it could answer is in the database
     # but not acknowledged: at least every acknowledged view, at most every one sent.
     for slug in slugs:
         assert acknowledged[slug] <= counted.totals.get(slug, 0) <= beacons.sent[slug], slug
         assert shown[slug]["counted"] == counted.totals.get(slug, 0)
     assert counted.daily == counted.totals
-    assert [(a, s) for a, s in beacons.acknowledged if not counted.has(a, s)] == []
+    assert [b for b in beacons.acknowledged if not counted.has(*b)] == []
     assert len(counted.visits) == sum(counted.totals.values())
 
 
@@ -382,6 +389,7 @@ class Readers:
     sent: Counter[str] = field(default_factory=Counter)
     acknowledged: Counter[str] = field(default_factory=Counter)
     numbers: "itertools.count[int]" = field(default_factory=itertools.count)
+    tokens: dict[str, str] = field(default_factory=dict)  # proofs of a page view, by slug
 
     def run(self, seed: int) -> None:
         rng = random.Random(seed)
@@ -395,7 +403,9 @@ class Readers:
                         self.wrong.append(f"{kind}: {type(error).__name__}: {error}")
 
     def once(self, client: httpx.Client, rng: random.Random, kind: str) -> None:
+        """One request, from a reader of its own (the server trusts the proxy)."""
         number = next(self.numbers)
+        client.headers["x-forwarded-for"] = reader_address(number)
         if kind == "page":
             response = client.get(rng.choice(self.pages))
         elif kind == "api-search":
@@ -409,7 +419,8 @@ class Readers:
             agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0 outage-{number}"
             with self.lock:
                 self.sent[slug] += 1
-            response = client.post(f"/api/v1/articles/{slug}/views", headers={"user-agent": agent})
+            token = self.tokens.get(slug) or self.tokens.setdefault(slug, view_token(client, slug))
+            response = send_beacon(client, slug, {"user-agent": agent}, token)
             if response.status_code == 200 and response.json()["counted"]:
                 with self.lock:
                     self.acknowledged[slug] += 1
@@ -457,6 +468,7 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
     site = copy_site(DEMO_SITE, tmp_path / "site")
     # In English: the page saying the database is away must be too.
     set_language(site, "en")
+    trust_local_proxy(site)
     with running_server(site, private_postgres.url) as server:
         with server.client() as client:
             articles = all_slugs(client)

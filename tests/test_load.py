@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.beacons import reader_address, send_beacon, trust_local_proxy, view_token
 from tests.conftest import DEMO_SITE, copy_site
 from tests.server import Server, running_server, stored_views
 
@@ -45,7 +46,8 @@ class Tally:
     sent: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     accepted: Counter[str] = field(default_factory=Counter)
-    visits: list[tuple[str, str]] = field(default_factory=list)  # (agent, slug) sent
+    visits: list[tuple[str, str, str]] = field(default_factory=list)  # (agent, slug, address)
+    tokens: dict[str, str] = field(default_factory=dict)  # proofs of a page view, by slug
 
 
 def targets(client: httpx.Client) -> Targets:
@@ -86,6 +88,8 @@ def client_loop(
             kind = rng.choices(
                 ["list", "article", "api-search", "search-page", "beacon"], [3, 2, 1, 1, 2]
             )[0]
+            # Each request from a reader of its own, behind the proxy the server trusts.
+            client.headers["x-forwarded-for"] = reader_address(rng.randrange(1 << 24))
             try:
                 problem = request_once(client, site, tally, rng, kind)
             except httpx.TransportError as error:
@@ -121,12 +125,20 @@ def request_once(
         return None if found else f"{kind} {query!r}: {response.status_code}"
     with tally.lock:
         if tally.visits and rng.randrange(REPEAT_EVERY) == 0:
-            agent, slug = rng.choice(tally.visits)
+            agent, slug, address = rng.choice(tally.visits)
         else:
             slug = rng.choice(site.articles)[0]
-            agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0 reader-{len(tally.visits)}"
-        tally.visits.append((agent, slug))
-    response = client.post(f"/api/v1/articles/{slug}/views", headers={"user-agent": agent})
+            reader = len(tally.visits)
+            agent = f"Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0 reader-{reader}"
+            address = reader_address(reader)
+        tally.visits.append((agent, slug, address))
+        token = tally.tokens.get(slug)
+    if token is None:
+        token = view_token(client, slug)
+        with tally.lock:
+            tally.tokens[slug] = token
+    headers = {"user-agent": agent, "x-forwarded-for": address}
+    response = send_beacon(client, slug, headers, token)
     if response.status_code != 200:
         return f"beacon {slug}: {response.status_code} {response.text[:200]}"
     if response.json()["counted"]:
@@ -139,6 +151,7 @@ def test_sustained_load_serves_everything_and_counts_exactly(
     tmp_path: Path, database_url: str
 ) -> None:
     site = copy_site(DEMO_SITE, tmp_path / "site")
+    trust_local_proxy(site)
     with running_server(site, database_url, "--workers", "2") as server:
         with server.client() as client:
             wanted = targets(client)

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
 from tests.asgi import InProcess, serving
+from tests.beacons import send_beacon, view_token
 from tests.conftest import DEMO_SITE, copy_site, run_newsdesk
 from tests.server import all_articles, eventually, stored_views
 
@@ -202,7 +203,7 @@ def test_openapi_document_describes_every_endpoint(demo_app: InProcess) -> None:
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {
         "/articles", "/articles/{slug}", "/articles/{slug}/views",
-        "/categories", "/tags", "/authors", "/search",
+        "/articles/{slug}/views/token", "/categories", "/tags", "/authors", "/search",
     }  # fmt: skip
 
 
@@ -248,44 +249,48 @@ def test_a_view_counts_once_per_visitor_and_bots_not_at_all(demo_app: InProcess)
         article = all_articles(client)[-1]
         slug = article["slug"]
         before = client.get(f"/api/v1/articles/{slug}/views").json()
-        first = client.post(f"/api/v1/articles/{slug}/views", headers=browser).json()
-        second = client.post(f"/api/v1/articles/{slug}/views", headers=browser).json()
-        bot = client.post(
-            f"/api/v1/articles/{slug}/views", headers={"user-agent": "Googlebot/2.1"}
-        ).json()
+        first = send_beacon(client, slug, browser).json()
+        second = send_beacon(client, slug, browser).json()
+        bot = send_beacon(client, slug, {"user-agent": "Googlebot/2.1"}).json()
         after = client.get(f"/api/v1/articles/{slug}/views").json()
         missing = client.post("/api/v1/articles/no-such/views", headers=browser)
+        no_token = client.get("/api/v1/articles/no-such/views/token")
     assert first["counted"] is True and first["views"] == before["views"] + 1
     assert second["counted"] is False and second["views"] == first["views"]
     assert bot["counted"] is False
     assert after["counted"] == before["counted"] + 1
     assert after["daily"][-1]["views"] >= 1
-    assert missing.status_code == 404
+    assert missing.status_code == no_token.status_code == 404
 
 
 def test_concurrent_beacons_are_counted_exactly(demo_app: InProcess) -> None:
-    """800 beacons from 48 concurrent clients: 600 distinct visitors and 200 repeats
-    of the first 50. Every distinct visit is stored, not one more."""
+    """800 beacons from 48 concurrent clients: 600 distinct visitors (each from an
+    address of its own) and 200 repeats of the first 50. Every distinct visit is
+    stored, not one more."""
     with demo_app.client() as client:
         slugs = [str(item["slug"]) for item in all_articles(client)[:4]]
         before = {s: client.get(f"/api/v1/articles/{s}/views").json()["counted"] for s in slugs}
-    beacons = [(slugs[n % 4], f"load-{n}") for n in range(600)]
-    beacons += [(slugs[n % 4], f"load-{n}") for n in range(50)] * 4
+        tokens = {s: view_token(client, s) for s in slugs}
+    beacons = [(slugs[n % 4], n) for n in range(600)]
+    beacons += [(slugs[n % 4], n) for n in range(50)] * 4
 
-    async def send(client: httpx.AsyncClient, batch: list[tuple[str, str]]) -> list[bool]:
+    async def send(batch: list[tuple[str, int]]) -> list[bool]:
         results = []
         for slug, visitor in batch:
             agent = f"Mozilla/5.0 concurrency {visitor}"
-            response = await client.post(
-                f"/api/v1/articles/{slug}/views", headers={"user-agent": agent}
-            )
+            peer = f"10.7.{visitor // 256}.{visitor % 256}"
+            async with demo_app.async_client(peer) as client:
+                response = await client.post(
+                    f"/api/v1/articles/{slug}/views",
+                    params={"token": tokens[slug]},
+                    headers={"user-agent": agent},
+                )
             assert response.status_code == 200, response.text
             results.append(response.json()["counted"])
         return results
 
     async def send_all() -> list[list[bool]]:
-        async with demo_app.async_client() as client:
-            return await asyncio.gather(*(send(client, beacons[n::48]) for n in range(48)))
+        return await asyncio.gather(*(send(beacons[n::48]) for n in range(48)))
 
     counted = sum(sum(r) for r in demo_app.run(send_all(), timeout=300))
     assert counted == 600
@@ -316,9 +321,7 @@ def test_counted_views_make_an_article_hot(tmp_path: Path, demo_database_url: st
         slug = min(cold["items"], key=lambda i: i["views"])["slug"]
         assert slug not in hot
         for n in range(5):
-            client.post(
-                f"/api/v1/articles/{slug}/views", headers={"user-agent": f"Mozilla/5.0 hot-{n}"}
-            )
+            send_beacon(client, slug, {"user-agent": f"Mozilla/5.0 hot-{n}"})
 
         def is_hot() -> bool:
             found = client.get("/api/v1/articles", params={"hot": "true"}).json()["items"]

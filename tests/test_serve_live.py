@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.beacons import send_beacon, view_token
 from tests.conftest import BACKENDS, DEMO_SITE, copy_site
 from tests.server import (
     Server,
@@ -90,9 +91,7 @@ def test_a_restart_on_an_unchanged_site_compiles_nothing(tmp_path: Path, databas
     with running_server(site, database_url) as first:
         assert "30 compiled" in first.output()
         with first.client() as client:
-            client.post(
-                "/api/v1/articles/rust-2024-edition/views", headers={"user-agent": "Mozilla/5.0 a"}
-            )
+            send_beacon(client, "rust-2024-edition", {"user-agent": "Mozilla/5.0 a"})
     with running_server(site, database_url) as second:
         assert "0 compiled" in second.output()
         with second.client() as client:
@@ -101,18 +100,32 @@ def test_a_restart_on_an_unchanged_site_compiles_nothing(tmp_path: Path, databas
 
 
 def test_several_workers_serve_and_count_together(tmp_path: Path, database_url: str) -> None:
+    """Readers behind a proxy the server trusts, each counted; one reader rotating its
+    browser is capped, though its beacons reach either worker."""
     site = copy_site(DEMO_SITE, tmp_path / "site")
+    config = site / "newsdesk.toml"
+    trusted = '\n[server]\nforwarded_allow_ips = ["127.0.0.1"]\n'
+    config.write_text(config.read_text(encoding="utf-8") + trusted, encoding="utf-8")
     with (
         running_server(site, database_url, "--workers", "2") as server,
         server.client() as client,
     ):
+        token = view_token(client, "pgvector-intro")
         for n in range(40):
-            response = client.post(
-                "/api/v1/articles/pgvector-intro/views",
-                headers={"user-agent": f"Mozilla/5.0 worker-{n}"},
-            )
+            reader = {"user-agent": f"Mozilla/5.0 worker-{n}", "x-forwarded-for": f"192.0.2.{n}"}
+            response = send_beacon(client, "pgvector-intro", reader, token)
             assert response.json()["counted"] is True
-        assert client.get("/api/v1/articles/pgvector-intro/views").json()["counted"] == 40
+        rotating = [
+            send_beacon(
+                client,
+                "pgvector-intro",
+                {"user-agent": f"Mozilla/5.0 rotated-{n}", "x-forwarded-for": "198.51.100.1"},
+                token,
+            ).json()["counted"]
+            for n in range(30)
+        ]
+        assert sum(rotating) == 20  # [views] per_address
+        assert client.get("/api/v1/articles/pgvector-intro/views").json()["counted"] == 60
         path = site / "content" / "live-update.md"
         path.write_text(ARTICLE.format(title="多进程更新", body="两个进程"), encoding="utf-8")
 

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from newsdesk.store.database import open_store
-from newsdesk.store.schema import view_days, view_visits
+from newsdesk.store.schema import view_caps, view_days, view_visits
 from newsdesk.store.views import (
     daily_views,
     hot_scores,
+    prune_caps,
     prune_visits,
     record_view,
     view_total,
@@ -28,6 +29,7 @@ from newsdesk.store.visitors import is_bot, visitor_id
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WINDOW = timedelta(minutes=30)
 NOON = datetime(2025, 2, 17, 12, 0, tzinfo=SHANGHAI)
+PER_ADDRESS = 20
 
 
 @pytest.fixture
@@ -37,10 +39,26 @@ def engine(store_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def view(engine: Engine, slug: str, visitor: str, now: datetime) -> bool:
-    """One beacon, in a transaction of its own as the server sends it."""
+def view(
+    engine: Engine,
+    slug: str,
+    visitor: str,
+    now: datetime,
+    address: str | None = None,
+    per_address: int = PER_ADDRESS,
+) -> bool:
+    """One beacon, in a transaction of its own as the server sends it; by default
+    each visitor from an address of its own."""
     with engine.begin() as connection:
-        return record_view(connection, slug, visitor, now, WINDOW)
+        return record_view(
+            connection,
+            slug,
+            visitor,
+            now,
+            WINDOW,
+            address=address or f"address-of-{visitor}",
+            per_address=per_address,
+        )
 
 
 def test_a_visitor_counts_once_per_window(engine: Engine) -> None:
@@ -269,3 +287,42 @@ def test_concurrent_beacons_are_counted_exactly(engine: Engine) -> None:
         assert dict(connection.execute(per_day).all()) == dict(counted)
         visits = connection.execute(select(func.count()).select_from(view_visits)).scalar()
         assert visits == THREADS * DISTINCT_PER_THREAD + RACES
+
+
+def test_racing_visitors_from_one_address_fill_its_cap_exactly(engine: Engine) -> None:
+    """Of 80 visitors from one address racing for an article, the cap's number are
+    counted: each place under it is claimed by one upsert. The rest leave no row."""
+    barrier = threading.Barrier(8)
+
+    def worker(thread: int) -> int:
+        barrier.wait()
+        return sum(
+            view(engine, "rust", f"rotated-{thread}-{n}", NOON, address="one-nat")
+            for n in range(10)
+        )
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sum(pool.map(worker, range(8))) == PER_ADDRESS
+    with engine.connect() as connection:
+        assert view_total(connection, "rust") == PER_ADDRESS
+        visits = connection.execute(select(func.count()).select_from(view_visits)).scalar()
+        assert visits == PER_ADDRESS
+
+
+def test_a_repeat_visitor_gives_its_place_under_the_cap_back(engine: Engine) -> None:
+    assert view(engine, "rust", "reader", NOON, address="nat", per_address=2)
+    for minute in range(1, 5):  # the same reader again: not counted, no place taken
+        assert not view(engine, "rust", "reader", NOON + timedelta(minutes=minute), "nat", 2)
+    assert view(engine, "rust", "second", NOON, address="nat", per_address=2)
+    assert not view(engine, "rust", "third", NOON, address="nat", per_address=2)
+    # The next period of the window starts the count again; other articles have their own.
+    assert view(engine, "go", "third", NOON, address="nat", per_address=2)
+    assert view(engine, "rust", "third", NOON + WINDOW, address="nat", per_address=2)
+
+
+def test_pruning_drops_the_caps_of_past_periods(engine: Engine) -> None:
+    view(engine, "rust", "a", NOON, address="nat")
+    view(engine, "rust", "b", NOON + 2 * WINDOW, address="other")
+    with engine.begin() as connection:
+        assert prune_caps(connection, NOON + 2 * WINDOW, WINDOW) == 1
+        assert connection.execute(select(view_caps.c.address)).scalars().all() == ["other"]

@@ -1,9 +1,8 @@
 """View counts as the site shows them: each article's counted total and its hot
 score from recent days, read together so that a snapshot is consistent."""
 
-import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -31,6 +30,10 @@ def read_counts(engine: Engine, today: date, hot: HotSection) -> Counts:
 
 
 def forget_visits(engine: Engine, window_minutes: int) -> None:
-    """Visits older than the window decide nothing any more."""
+    """Visits older than the window, and per-address counts of past periods, decide
+    nothing any more."""
+    window = timedelta(minutes=window_minutes)
+    now = datetime.now(UTC)
     with engine.begin() as connection:
-        views.prune_visits(connection, time.time() - window_minutes * 60)
+        views.prune_visits(connection, (now - window).timestamp())
+        views.prune_caps(connection, now, window)

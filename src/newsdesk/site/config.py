@@ -1,6 +1,7 @@
 """`newsdesk.toml`: one typed schema, validated once, every error with its key path."""
 
 import difflib
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
@@ -67,6 +68,11 @@ class ThemeSection:
 @dataclass(frozen=True)
 class ViewsSection:
     window_minutes: int = 30
+    # Counted views of one article from one client address per window: a household
+    # or office behind one NAT address stays under it in normal reading.
+    per_address: int = 20
+    # How long the signed proof of a page view that a beacon carries stays valid.
+    token_minutes: int = 10
     # Where statically built pages send their view beacon (a running `newsdesk serve`);
     # empty: static pages send none, served pages always use their own server.
     api_url: str = ""
@@ -82,6 +88,16 @@ class HotSection:
 @dataclass(frozen=True)
 class ApiSection:
     cors_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServerSection:
+    """`newsdesk serve`: whose forwarded addresses to believe, and per-address rates."""
+
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client; none by default.
+    forwarded_allow_ips: tuple[str, ...] = ()
+    search_per_minute: int = 60
+    beacons_per_minute: int = 60
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,7 @@ class SiteConfig:
     views: ViewsSection = field(default_factory=ViewsSection)
     hot: HotSection = field(default_factory=HotSection)
     api: ApiSection = field(default_factory=ApiSection)
+    server: ServerSection = field(default_factory=ServerSection)
     draft: DraftSection = field(default_factory=DraftSection)
     menu: tuple[MenuItem, ...] = ()
 
@@ -152,6 +169,10 @@ _POSITIVE = (
     "reading.latin_words_per_minute",
     "reading.code_lines_per_minute",
     "views.window_minutes",
+    "views.per_address",
+    "views.token_minutes",
+    "server.search_per_minute",
+    "server.beacons_per_minute",
     "hot.days",
     "hot.half_life_days",
     "hot.refresh_seconds",
@@ -267,6 +288,16 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
         if origin != "*" and urlsplit(origin).scheme not in ("http", "https"):
             problems.append(
                 (f"api.cors_origins[{number}]", "expected * or an origin like https://example.com")
+            )
+    for number, proxy in enumerate(config.server.forwarded_allow_ips):
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            problems.append(
+                (
+                    f"server.forwarded_allow_ips[{number}]",
+                    "expected an address or network like 10.0.0.0/8",
+                )
             )
     _check_draft(config.draft, problems)
     if ":slug" not in config.content.permalink:

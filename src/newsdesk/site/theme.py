@@ -19,6 +19,9 @@ from newsdesk.text.digest import bytes_digest, digest
 
 _WEB_SCHEMES = {"http", "https", "mailto"}
 LIVE_RELOAD_PATH = "/_live"
+# What a served article page holds in place of its proof of a page view, filled in
+# by the server as it answers (the page is rendered once, the token changes).
+VIEW_TOKEN_SLOT = "view-token-slot"
 
 
 def theme_version() -> str:
@@ -78,6 +81,9 @@ class Theme:
         env.globals["term_url"] = self.term_url
         env.globals["groups"] = catalog.groups
         env.globals["beacon_url"] = self.beacon_url
+        # Only pages counted by their own server carry a token; the static build's
+        # ask the counting server for one (site.js).
+        env.globals["view_token"] = VIEW_TOKEN_SLOT if beacon == "" else ""
         env.globals["live_reload_url"] = self.href(LIVE_RELOAD_PATH) if live_reload else ""
         self.beacon = beacon
         self.env = env

@@ -73,6 +73,18 @@ view_visits = Table(
     PrimaryKeyConstraint("visitor", "slug"),
 )
 
+# Views counted per client address (a keyed hash of it) and article in the current
+# period of `views.window_minutes`, to cap what one address can add.
+view_caps = Table(
+    "view_caps",
+    metadata,
+    Column("address", String(64), nullable=False),
+    Column("slug", Text, nullable=False),
+    Column("period", BigInteger, nullable=False),
+    Column("count", BigInteger, nullable=False),
+    PrimaryKeyConstraint("address", "slug"),
+)
+
 settings = Table(
     "settings",
     metadata,

@@ -1,11 +1,11 @@
 """View counting, per-day views, hot scores and the visitor salt.
 
 Every function takes a Connection. Those that write (`record_view`, `prune_visits`,
-`visitor_salt`) must run in a transaction the caller commits, normally
+`prune_caps`, `visitor_salt`, `token_secret`) must run in a transaction the caller commits, normally
 `with engine.begin() as connection:`. Record one beacon per transaction: on SQLite
 the transaction holds the database's write lock (`engine.begin()` begins IMMEDIATE), and
-on PostgreSQL the row locks are then always taken in the same order (visit, total,
-day), so concurrent beacons cannot deadlock.
+on PostgreSQL the row locks are then always taken in the same order (address's cap,
+visit, total, day), so concurrent beacons cannot deadlock.
 """
 
 import hashlib
@@ -14,29 +14,48 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Insert, bindparam, select
+from sqlalchemy import Connection, Insert, Update, bindparam, case, or_, select, update
 
-from newsdesk.store.schema import settings, view_counts, view_days, view_visits
+from newsdesk.store.schema import settings, view_caps, view_counts, view_days, view_visits
 from newsdesk.store.upsert import insert
 
-_SECRET_KEY = "visitor_secret"
-_SECRET = select(settings.c.value).where(settings.c.key == _SECRET_KEY)
+_VISITOR_SECRET = "visitor_secret"
+_TOKEN_SECRET = "view_token_secret"
 
 
 def record_view(
-    connection: Connection, slug: str, visitor: str, now: datetime, window: timedelta
+    connection: Connection,
+    slug: str,
+    visitor: str,
+    now: datetime,
+    window: timedelta,
+    *,
+    address: str,
+    per_address: int,
 ) -> bool:
-    """Count one view of `slug`, unless `visitor` was counted for it within `window`.
+    """Count one view of `slug`, unless `visitor` was counted for it within `window`,
+    or `address` (see `visitors.address_id`) already had `per_address` views of it
+    counted in the current period of `window`.
 
     `now` must be timezone-aware, in the site's zone: its date is the day counted.
-    Returns whether the view was counted. Exact under concurrency: the visit row is
-    claimed by one conditional upsert, so of several beacons racing for the same
-    visitor and article exactly one wins; the counters are incremented in SQL.
+    Returns whether the view was counted. Exact under concurrency: the address's
+    count and the visit row are each claimed by one conditional upsert, so of several
+    beacons racing for the last place under the cap, or for the same visitor and
+    article, exactly one wins; the counters are incremented in SQL. A beacon past the
+    cap writes nothing, so a flood of rotated visitors adds no visit rows.
     """
     if now.tzinfo is None:
         raise ValueError("record_view needs a timezone-aware time")
     upserts = _UPSERTS[connection.dialect.name]
     seen_at = now.timestamp()
+    place = {
+        "address": address,
+        "slug": slug,
+        "period": int(seen_at // window.total_seconds()),
+        "cap": per_address,
+    }
+    if connection.execute(upserts.place, place).first() is None:
+        return False
     claim = {
         "visitor": visitor,
         "slug": slug,
@@ -44,6 +63,8 @@ def record_view(
         "threshold": seen_at - window.total_seconds(),
     }
     if connection.execute(upserts.claim, claim).first() is None:
+        # A visitor seen already: the place under the cap goes back to others.
+        connection.execute(upserts.give_back, {"cap_address": address, "cap_slug": slug})
         return False
     connection.execute(upserts.total, {"slug": slug})
     connection.execute(upserts.daily, {"slug": slug, "day": now.date()})
@@ -101,26 +122,46 @@ def prune_visits(connection: Connection, before: float) -> int:
     return deleted.rowcount
 
 
-def visitor_salt(connection: Connection, day: date) -> str:
-    """The salt of visitor ids on `day`: HMAC of the day under the site's secret.
+def prune_caps(connection: Connection, before: datetime, window: timedelta) -> int:
+    """Forget the per-address counts of periods that ended before `before`; returns
+    how many. Only the current period's count caps a beacon."""
+    period = int(before.timestamp() // window.total_seconds())
+    deleted = connection.execute(view_caps.delete().where(view_caps.c.period < period))
+    return deleted.rowcount
 
-    The secret is made on first use and kept in `settings`; when two processes make
-    one at once, the first insert wins and both read it back, so every worker and
-    every restart derives the same salt, and it changes at midnight.
-    """
-    secret = connection.execute(_SECRET).scalar()
+
+def visitor_salt(connection: Connection, day: date) -> str:
+    """The salt of visitor ids on `day`: HMAC of the day under the site's secret, so
+    that it changes at midnight."""
+    secret = _secret(connection, _VISITOR_SECRET)
+    return hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).hexdigest()
+
+
+def token_secret(connection: Connection) -> str:
+    """The key that signs the proofs of a page view the beacons carry."""
+    return _secret(connection, _TOKEN_SECRET)
+
+
+def _secret(connection: Connection, key: str) -> str:
+    """The site's secret named `key`, made on first use and kept in `settings`; when
+    two processes make one at once, the first insert wins and both read it back, so
+    every worker, node and restart shares it."""
+    query = select(settings.c.value).where(settings.c.key == key)
+    secret = connection.execute(query).scalar()
     if secret is None:
         connection.execute(
             insert(connection.dialect.name, settings)
-            .values(key=_SECRET_KEY, value=secrets.token_hex(32))
+            .values(key=key, value=secrets.token_hex(32))
             .on_conflict_do_nothing(index_elements=[settings.c.key])
         )
-        secret = connection.execute(_SECRET).scalar_one()  # ours, or the race winner's
-    return hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).hexdigest()
+        secret = connection.execute(query).scalar_one()  # ours, or the race winner's
+    return str(secret)
 
 
 @dataclass(frozen=True)
 class _Upserts:
+    place: Insert
+    give_back: Update
     claim: Insert
     total: Insert
     daily: Insert
@@ -129,6 +170,26 @@ class _Upserts:
 def _upserts(dialect_name: str) -> _Upserts:
     """The beacon's statements, built once per dialect: building them is most of a
     beacon's cost in Python."""
+    cap = insert(dialect_name, view_caps).values(count=1)
+    place = cap.on_conflict_do_update(
+        index_elements=[view_caps.c.address, view_caps.c.slug],
+        set_={
+            "period": cap.excluded.period,
+            "count": case(
+                (view_caps.c.period == cap.excluded.period, view_caps.c.count + 1), else_=1
+            ),
+        },
+        where=or_(view_caps.c.period != cap.excluded.period, view_caps.c.count < bindparam("cap")),
+    ).returning(view_caps.c.count)
+    give_back = (
+        update(view_caps)
+        .where(
+            # Not the columns' own names: UPDATE keeps those for values it sets.
+            view_caps.c.address == bindparam("cap_address"),
+            view_caps.c.slug == bindparam("cap_slug"),
+        )
+        .values(count=view_caps.c.count - 1)
+    )
     visit = insert(dialect_name, view_visits)
     claim = visit.on_conflict_do_update(
         index_elements=[view_visits.c.visitor, view_visits.c.slug],
@@ -151,7 +212,7 @@ def _upserts(dialect_name: str) -> _Upserts:
             set_={"count": view_days.c.count + 1},
         )
     )
-    return _Upserts(claim, total, daily)
+    return _Upserts(place, give_back, claim, total, daily)
 
 
 _UPSERTS = {name: _upserts(name) for name in ("postgresql", "sqlite")}

@@ -5,6 +5,7 @@ Pure functions: the store counts with them, the server calls them per request.
 
 import hashlib
 import hmac
+import ipaddress
 import re
 
 # Tools and crawlers whose user agent says neither "bot", "spider" nor "crawler";
@@ -44,6 +45,21 @@ def visitor_id(salt: str, address: str, user_agent: str) -> str:
     hashing every IPv4 address, and the same reader is unlinkable across days.
     """
     message = f"{address}\n{user_agent}".encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+
+
+def address_id(salt: str, address: str) -> str:
+    """A 64-hex-digit id for one client address on the salt's day, keyed as visitor
+    ids are. IPv6 addresses are taken by their /64: one household or host is given a
+    whole /64 and can use any address in it."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        network = address
+    else:
+        prefix = 64 if parsed.version == 6 else 32
+        network = str(ipaddress.ip_network((parsed, prefix), strict=False))
+    message = f"address\n{network}".encode()
     return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from newsdesk.publish.live import LiveSite
@@ -10,9 +10,10 @@ from newsdesk.publish.search import Found
 from newsdesk.publish.snapshot import Snapshot
 from newsdesk.site.catalog import Catalog, Entry, Term
 from newsdesk.site.records import article_record, search_record
-from newsdesk.store import views, visitors
+from newsdesk.store import views
 from newsdesk.store.search import SearchQuery
 from newsdesk.web import cursor
+from newsdesk.web.beacons import Beacons
 from newsdesk.web.http import JSON_TYPE, HTTPError, Reply, Request, json_body, read_body
 from newsdesk.web.openapi import (
     DAILY_VIEWS_DAYS,
@@ -45,11 +46,11 @@ _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 class Api:
-    def __init__(self, live: LiveSite):
+    def __init__(self, live: LiveSite, beacons: Beacons):
         self.live = live
+        self.beacons = beacons
         self.config = live.config
         self.zone = live.content.zone
-        self._salt: tuple[date, str] | None = None
         self._openapi = json_body(openapi_document(self.config.site.title))
         # The whole catalog in each order asked for, sorted once per snapshot.
         self._orders: dict[str, list[Entry]] = {}
@@ -91,8 +92,16 @@ class Api:
 
     async def count_view(self, request: Request) -> Reply:
         snapshot = self._snapshot()
+        slug = request.params["slug"]
         await read_body(request)
-        return _ok(await self._count_view(request, snapshot, request.params["slug"]))
+        _entry(snapshot, slug)
+        counted, total = await self.beacons.count(request, slug)
+        return _ok({"slug": slug, "counted": counted, "views": snapshot.base_views[slug] + total})
+
+    async def view_token(self, request: Request) -> Reply:
+        slug = request.params["slug"]
+        _entry(self._snapshot(), slug)
+        return _ok(self.beacons.token(slug))
 
     def terms(self, group: str) -> Handler:
         """The handler listing one of the catalog's groups of terms."""
@@ -152,33 +161,6 @@ class Api:
         return ordered
 
     # Views ---------------------------------------------------------------
-
-    async def _count_view(self, request: Request, snapshot: Snapshot, slug: str) -> dict[str, Any]:
-        _entry(snapshot, slug)
-        agent = request.headers.get("user-agent", "")
-        now = datetime.now(self.zone)
-        window = timedelta(minutes=self.config.views.window_minutes)
-        engine = self.live.engine
-
-        def count() -> tuple[bool, int]:
-            visitor = None
-            if not visitors.is_bot(agent):
-                salt = self._daily_salt(now.date())  # its own transaction, before this one
-                visitor = visitors.visitor_id(salt, request.client, agent)
-            with engine.begin() as connection:
-                counted = visitor is not None and views.record_view(
-                    connection, slug, visitor, now, window
-                )
-                return counted, views.view_total(connection, slug)
-
-        counted, total = await asyncio.to_thread(count)
-        return {"slug": slug, "counted": counted, "views": snapshot.base_views[slug] + total}
-
-    def _daily_salt(self, day: date) -> str:
-        if self._salt is None or self._salt[0] != day:
-            with self.live.engine.begin() as connection:
-                self._salt = (day, views.visitor_salt(connection, day))
-        return self._salt[1]
 
     async def _views(self, snapshot: Snapshot, slug: str) -> dict[str, Any]:
         _entry(snapshot, slug)

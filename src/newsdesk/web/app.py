@@ -17,10 +17,14 @@ from newsdesk.publish.live import LiveSite
 from newsdesk.publish.snapshot import Snapshot
 from newsdesk.web import html
 from newsdesk.web.api import Api
+from newsdesk.web.beacons import Beacons
+from newsdesk.web.forwarded import ClientAddress
 from newsdesk.web.http import HTTPError, Receive, Reply, Request, Scope, Send, respond
+from newsdesk.web.limits import RateLimits
 from newsdesk.web.middleware import Cors, Errors
 from newsdesk.web.router import Middleware, Router
 from newsdesk.web.routes import routes
+from newsdesk.web.view_tokens import ViewTokens
 from newsdesk.web.watch import start_watching
 
 log = logging.getLogger("newsdesk")
@@ -35,14 +39,24 @@ class App:
 
     def __init__(self, live: LiveSite):
         self.live = live
-        self.pages = html.PageCache()
+        config = live.config
+        tokens = ViewTokens(live.engine, config.views.token_minutes * 60)
+        self.pages = html.PageCache(tokens)
         self.static = html.StaticFiles(live.root)
-        self.api = Api(live)
+        self.api = Api(live, Beacons(live, tokens))
         self.errors = Errors(self._snapshot, live.engine)
+        self.addresses = ClientAddress(config.server.forwarded_allow_ips)
+        self.limits = RateLimits(
+            config.server.search_per_minute,
+            config.server.beacons_per_minute,
+            lambda seconds: self._snapshot().theme.locale.text(
+                "too_many_requests", seconds=seconds
+            ),
+        )
         self._tasks: list[asyncio.Task[Any]] = []
         # The wrappers around every handler, the first outermost: an error answer
         # carries no CORS headers, as it leaves the CORS wrapper as an exception.
-        middleware: list[Middleware] = [self.errors, Cors(live.config.api.cors_origins)]
+        middleware: list[Middleware] = [self.errors, self.limits, Cors(config.api.cors_origins)]
         self.router = Router(routes(self), middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -101,6 +115,7 @@ class App:
         except HTTPError as error:
             reply = self.errors.answer(scope.get("path", ""), error)
         else:
+            request.client = self.addresses.of(request.client, request.headers)
             reply = await self.router.find(request)(request)
         await respond(send, reply, scope["method"] == "HEAD")
 

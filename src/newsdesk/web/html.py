@@ -13,6 +13,7 @@ from newsdesk.site.assets import site_file, site_files_folder
 from newsdesk.site.pages import PagePlan
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
+from newsdesk.web.view_tokens import ViewTokens, fill, has_slot
 
 # Pages change when the content does: browsers revalidate (cheap, by ETag) each time.
 _REVALIDATE = b"public, max-age=0, must-revalidate"
@@ -63,12 +64,20 @@ class _Cached:
     version: int
     key: str
     body: Body
+    # An article's page, rendered with a slot for its view token: the article's slug.
+    slug: str | None = None
+    # The page with the token of the step that starts at `stamped_at` in it.
+    stamped: Body | None = None
+    stamped_at: int = -1
 
 
 class PageCache:
-    """Rendered pages by URL, checked against the snapshot's plan before use."""
+    """Rendered pages by URL, checked against the snapshot's plan before use. An
+    article's page gets the current proof of a page view as it is answered (see
+    view_tokens): filled in once per token, not rendered again."""
 
-    def __init__(self) -> None:
+    def __init__(self, tokens: ViewTokens) -> None:
+        self._tokens = tokens
         self._pages: dict[str, _Cached] = {}
         self._assets: dict[str, Body] = {}
         self._asset_version = -1
@@ -76,19 +85,35 @@ class PageCache:
     def page(self, snapshot: Snapshot, url: str) -> Body | None:
         cached = self._pages.get(url)
         if cached is not None and cached.version == snapshot.version:
-            return cached.body
+            return self._stamped(cached)
         plan = snapshot.plan(url)
         if plan is None:
             return None
         key = digest(snapshot.theme.key, plan.key) if plan.key else ""
         if cached is not None and key and cached.key == key:
             cached.version = snapshot.version
-            return cached.body
+            return self._stamped(cached)
         body = self._render(snapshot, plan)
         if len(self._pages) > 50_000:  # bounded: a crawler walking every page
             self._pages.clear()
-        self._pages[url] = _Cached(snapshot.version, key, body)
-        return body
+        slug = plan.entries[0].article.slug if has_slot(body.content) else None
+        cached = self._pages[url] = _Cached(snapshot.version, key, body, slug)
+        return self._stamped(cached)
+
+    def _stamped(self, cached: _Cached) -> Body:
+        if cached.slug is None:
+            return cached.body
+        now = time()
+        tokens = self._tokens
+        if cached.stamped is None or not 0 <= now - cached.stamped_at < tokens.step:
+            body = cached.body
+            step = tokens.step_start(now)
+            content = fill(body.content, tokens.issue(cached.slug, now))
+            # Its own ETag and time, so that a copy with an older token is sent again.
+            modified = max(body.modified, step)
+            cached.stamped = Body.of(content, body.content_type, body.cache, modified)
+            cached.stamped_at = step
+        return cached.stamped
 
     def _render(self, snapshot: Snapshot, plan: PagePlan) -> Body:
         content = snapshot.theme.render(plan)

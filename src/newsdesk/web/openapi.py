@@ -213,6 +213,15 @@ _SCHEMAS: dict[str, Any] = {
             "views": {"type": "integer"},
         },
     },
+    "ViewToken": {
+        "type": "object",
+        "required": ["slug", "token", "expires_in"],
+        "properties": {
+            "slug": {"type": "string"},
+            "token": {"type": "string"},
+            "expires_in": {"type": "integer", "description": "seconds"},
+        },
+    },
     "Views": {
         "type": "object",
         "required": ["slug", "views", "counted", "daily"],
@@ -299,11 +308,34 @@ def openapi_document(title: str) -> dict[str, Any]:
                     "responses": {"200": _json(_ref("Views"), "The counts"), **_ERRORS},
                 },
                 "post": {
-                    "summary": "Count a view: once per visitor, article and window; not bots",
+                    "summary": (
+                        "Count a view: once per visitor, article and window, with a proof of a"
+                        " page view, from the site's pages; not bots, nor past the address's cap"
+                    ),
                     "operationId": "count_view",
-                    "parameters": [_SLUG],
-                    "responses": {"200": _json(_ref("ViewCount"), "Whether it counted"), **_ERRORS},
+                    "parameters": [
+                        _SLUG,
+                        _query(
+                            "token",
+                            "The proof of a page view: the article page's data-token, or"
+                            " from /articles/{slug}/views/token",
+                            _TEXT,
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json(_ref("ViewCount"), "Whether it counted"),
+                        **_ERRORS,
+                        "429": _json(_ref("Error"), "Too many beacons from this address"),
+                    },
                 },
+            },
+            "/articles/{slug}/views/token": {
+                "get": {
+                    "summary": "A proof of a page view of the article, for its view beacon",
+                    "operationId": "get_view_token",
+                    "parameters": [_SLUG],
+                    "responses": {"200": _json(_ref("ViewToken"), "The token"), **_ERRORS},
+                }
             },
             "/categories": _terms("categories"),
             "/tags": _terms("tags"),
@@ -333,7 +365,11 @@ def openapi_document(title: str) -> dict[str, Any]:
                             },
                         ),
                     ],
-                    "responses": {"200": _json(_ref("SearchResults"), "Ranked results"), **_ERRORS},
+                    "responses": {
+                        "200": _json(_ref("SearchResults"), "Ranked results"),
+                        **_ERRORS,
+                        "429": _json(_ref("Error"), "Too many searches from this address"),
+                    },
                 }
             },
         },

@@ -32,6 +32,7 @@ def routes(app: "App") -> list[Mount]:
                 Route("GET", "/articles/{slug}", api.article),
                 Route("GET", "/articles/{slug}/views", api.views),
                 Route("POST", "/articles/{slug}/views", api.count_view),
+                Route("GET", "/articles/{slug}/views/token", api.view_token),
                 Route("GET", "/categories", api.terms("categories")),
                 Route("GET", "/tags", api.terms("tags")),
                 Route("GET", "/authors", api.terms("authors")),

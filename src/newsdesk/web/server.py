@@ -119,7 +119,9 @@ def _worker(live: LiveSite, sock: socket.socket) -> None:
         access_log=False,
         log_level="warning",
         server_header=False,
-        proxy_headers=True,
+        # The client's address is found by the app (web/forwarded.py), which checks
+        # that a forwarded one is an address at all.
+        proxy_headers=False,
         timeout_keep_alive=15,
         timeout_graceful_shutdown=5,
     )

@@ -21,8 +21,10 @@
   });
 })();
 
-// The view beacon: counted by the server once per visitor and window; the page
-// shows the new count when one comes back.
+// The view beacon: counted by the server once per visitor and window when it carries
+// a proof that the page was viewed. A served page has one in it; a statically built
+// page first asks the counting server for one. The page shows the new count when one
+// comes back.
 (function () {
   "use strict";
   // As the server formats it (Locale.number): 万 from ten thousand in Chinese.
@@ -32,10 +34,21 @@
     }
     return value.toLocaleString("en");
   }
+  function json(response) { return response.ok ? response.json() : null; }
   var views = document.querySelector(".views[data-beacon]");
   if (!views || !window.fetch) return;
-  fetch(views.dataset.beacon, { method: "POST", keepalive: true, credentials: "omit" })
-    .then(function (response) { return response.ok ? response.json() : null; })
+  var beacon = views.dataset.beacon;
+  var token = views.dataset.token
+    ? Promise.resolve(views.dataset.token)
+    : fetch(beacon + "/token", { credentials: "omit" }).then(json).then(function (data) {
+        return data && data.token;
+      });
+  token
+    .then(function (value) {
+      if (!value) return null;
+      var url = beacon + "?token=" + encodeURIComponent(value);
+      return fetch(url, { method: "POST", keepalive: true, credentials: "omit" }).then(json);
+    })
     .then(function (data) {
       if (!data || typeof data.views !== "number") return;
       var text = document.body.dataset.viewsText || "{views}";

@@ -1,0 +1,79 @@
+"""Who the client is: the peer's address, or the one a trusted proxy forwards.
+
+uvicorn's own proxy handling is off (see server.py): it takes the rightmost entry of
+X-Forwarded-For that is not a trusted proxy whatever that entry is, so a text that is
+no address at all becomes the client, a new "client" on every request.
+"""
+
+import ipaddress
+import logging
+from collections.abc import Sequence
+
+log = logging.getLogger("newsdesk")
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ClientAddress:
+    """The client's address: the peer's, unless the peer is one of the `trusted`
+    proxies (addresses or networks) and its X-Forwarded-For holds only valid
+    addresses; then the nearest address in that chain that is not a trusted proxy."""
+
+    def __init__(self, trusted: Sequence[str]):
+        self._trusted: list[Network] = [ipaddress.ip_network(t, strict=False) for t in trusted]
+        self._warned = False
+
+    def of(self, peer: str, headers: dict[str, str]) -> str:
+        forwarded = headers.get("x-forwarded-for")
+        if forwarded is None:
+            return peer
+        if not self._is_trusted(peer):
+            self._warn_once(peer)
+            return peer
+        entries = forwarded.split(",")
+        chain = [address for entry in entries if (address := _address(entry)) is not None]
+        if len(chain) != len(entries):
+            return peer
+        # Each proxy appends the address it was sent from: read from the nearest one.
+        for address in reversed(chain):
+            if not self._is_trusted(address):
+                return address
+        # Every hop is a trusted proxy: the first is the client.
+        return chain[0]
+
+    def _is_trusted(self, address: str) -> bool:
+        if not self._trusted:
+            return False
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed in network for network in self._trusted)
+
+    def _warn_once(self, peer: str) -> None:
+        """A proxy on this machine forwarding addresses that are not believed makes
+        every reader one client: say so once, naming the setting."""
+        if self._warned or not _is_loopback(peer):
+            return
+        self._warned = True
+        log.warning(
+            "X-Forwarded-For from %s is ignored: list the proxy in [server] "
+            "forwarded_allow_ips to count and rate-limit readers by their own address",
+            peer,
+        )
+
+
+def _address(entry: str) -> str | None:
+    """The address an X-Forwarded-For entry holds, in its canonical text; None when
+    the entry is not an address."""
+    try:
+        return str(ipaddress.ip_address(entry.strip()))
+    except ValueError:
+        return None
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
