@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from newsdesk.publish.sync import node_id
 from newsdesk.store.schema import compiled_files, node_files
+from tests.beacons import reader_address, send_beacon, trust_local_proxy
 from tests.conftest import DEMO_SITE, copy_site
 from tests.server import (
     Server,
@@ -27,6 +28,7 @@ EDITED_URL = "/posts/rust-2024-edition/"
 DELETED = "pgvector-intro.md"
 DELETED_URL = "/posts/pgvector-intro/"
 NEW_TITLE = "节点甲上的新版标题"
+COUNTED = "ebpf-zero-instrumentation-observability"
 
 
 @pytest.fixture
@@ -68,6 +70,8 @@ def test_two_nodes_serve_their_own_versions_then_converge(tmp_path: Path, databa
     (site_a / "content" / DELETED).unlink()
     node_a, node_b = node_id(site_a / "content"), node_id(site_b / "content")
     assert node_a != node_b
+    for site in (site_a, site_b):
+        trust_local_proxy(site)
 
     with running_server(site_a, database) as a:
         with running_server(site_b, database) as b:
@@ -80,6 +84,15 @@ def test_two_nodes_serve_their_own_versions_then_converge(tmp_path: Path, databa
             assert set(versions) == {node_a, node_b}
             assert versions[node_a] != versions[node_b]
             assert node_rows(database, DELETED).keys() == {node_b}
+            # Readers of either node count once each, and both show the sum.
+            for n, node in enumerate((a, b, a, b)):
+                with node.client() as client:
+                    reader = {"user-agent": "Mozilla/5.0", "x-forwarded-for": reader_address(n)}
+                    assert send_beacon(client, COUNTED, reader).json()["counted"] is True
+            for node in (a, b):
+                with node.client() as client:
+                    views = client.get(f"/api/v1/articles/{COUNTED}/views").json()
+                    assert views["counted"] == 4
 
         # A restarted after B stored its version reads its own, not B's.
         forms = compiled_count(database)
