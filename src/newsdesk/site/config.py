@@ -85,6 +85,23 @@ class ApiSection:
 
 
 @dataclass(frozen=True)
+class ServerSection:
+    """`newsdesk serve`: how long a client may take to send a request, and how many
+    connections it may hold open."""
+
+    # Seconds to send a request's headers: from connecting for the first request, from
+    # its first byte for each next one.
+    header_timeout: int = 10
+    # Seconds to send a request's body once its headers are in.
+    body_timeout: int = 30
+    # Connections open at once from one address (a browser opens six; a household or
+    # an office behind one NAT address several times that); 0: no limit.
+    connections_per_address: int = 64
+    # Connections each worker holds open at once; 0: as many as its descriptors allow.
+    connections_per_worker: int = 0
+
+
+@dataclass(frozen=True)
 class DraftSection:
     """`newsdesk draft`: the chat completions server, the prompt and the pace."""
 
@@ -115,6 +132,7 @@ class SiteConfig:
     views: ViewsSection = field(default_factory=ViewsSection)
     hot: HotSection = field(default_factory=HotSection)
     api: ApiSection = field(default_factory=ApiSection)
+    server: ServerSection = field(default_factory=ServerSection)
     draft: DraftSection = field(default_factory=DraftSection)
     menu: tuple[MenuItem, ...] = ()
 
@@ -155,6 +173,8 @@ _POSITIVE = (
     "hot.days",
     "hot.half_life_days",
     "hot.refresh_seconds",
+    "server.header_timeout",
+    "server.body_timeout",
     "draft.timeout",
     "draft.concurrency",
 )
@@ -268,6 +288,9 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
             problems.append(
                 (f"api.cors_origins[{number}]", "expected * or an origin like https://example.com")
             )
+    for key in ("connections_per_address", "connections_per_worker"):
+        if getattr(config.server, key) < 0:
+            problems.append((f"server.{key}", "must be 0 (no limit) or more"))
     _check_draft(config.draft, problems)
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))

@@ -93,7 +93,9 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     while True:
         message = await request.receive()
         if message["type"] == "http.disconnect":
-            break
+            # Gone before the end (or closed for sending too slowly): the part that
+            # came is no request to act on.
+            raise HTTPError(400, "the client went away before sending the whole body")
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
