@@ -106,8 +106,8 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
         suffix = int(last)
         return (max(0, size - suffix), size) if suffix else _UNSATISFIABLE
     start = int(first)
-    end = int(last) + 1 if last else size
-    if end <= start:
+    end = int(last) + 1 if last else max(size, start + 1)
+    if end <= start:  # backwards: not a range at all
         return None
     return (start, min(end, size)) if start < size else _UNSATISFIABLE
 
