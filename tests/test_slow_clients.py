@@ -12,7 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from newsdesk.errors import ConfigError
+from newsdesk.site.config import CONFIG_NAME, load_config
 from newsdesk.site.locale import Locale
+from newsdesk.web.connections import Connections, connection_budget, networks
 
 from .conftest import DEMO_SITE, copy_site, served_site
 from .server import Server, eventually
@@ -160,3 +163,37 @@ def test_the_open_files_limit_is_raised_to_the_hard_limit(capped: Server) -> Non
     limits = Path(f"/proc/{capped.process.pid}/limits").read_text()
     soft, hard = re.search(r"Max open files\s+(\S+)\s+(\S+)", limits).groups()  # type: ignore[union-attr]
     assert soft == hard
+
+
+def test_the_server_limits_are_checked_with_their_keys(tmp_path: Path) -> None:
+    config = tmp_path / CONFIG_NAME
+    config.write_text(
+        "[server]\nheader_timeout = 0\nbody_timeout = -1\nconnections_per_address = -2\n"
+        "connections_per_worker = -3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+    assert {key for key, _ in raised.value.problems} == {
+        "server.header_timeout",
+        "server.body_timeout",
+        "server.connections_per_address",
+        "server.connections_per_worker",
+    }
+
+
+def test_a_proxys_connections_are_not_capped_per_address() -> None:
+    connections = Connections(per_address=2, budget=5, exempt=networks("10.0.0.0/8, /tmp/s"))
+    assert [connections.admit("192.0.2.1") for _ in range(3)] == [True, True, False]
+    assert [connections.admit("10.1.2.3") for _ in range(3)] == [True, True, True]
+    assert not connections.admit("192.0.2.2")  # the worker's budget of 5 is reached
+    connections.release("10.1.2.3")
+    assert connections.admit("192.0.2.2")
+    connections.release("192.0.2.1")
+    assert connections.admit("192.0.2.1")  # under its cap again
+
+
+def test_the_connection_budget_leaves_descriptors_for_files_and_the_database() -> None:
+    assert connection_budget(1024, 0) == (1024 - 64) // 2
+    assert connection_budget(1024, 100) == 100
+    assert connection_budget(1024, 100_000) == (1024 - 64) // 2
