@@ -42,9 +42,12 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def capped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server that waits long for headers but holds few connections: 8 per address
+    """A server that waits long for requests but holds few connections: 8 per address
     and 40 in all."""
-    settings = "header_timeout = 120\nconnections_per_address = 8\nconnections_per_worker = 40"
+    settings = (
+        "header_timeout = 120\nbody_timeout = 120\n"
+        "connections_per_address = 8\nconnections_per_worker = 40"
+    )
     yield from served_site(_site(tmp_path_factory.mktemp("capped"), settings), "sqlite")
 
 
@@ -146,17 +149,38 @@ def test_connections_beyond_the_per_address_cap_are_refused_and_other_addresses_
     served_once_closed(capped, "127.0.0.2")
 
 
-def test_beyond_the_workers_budget_new_connections_are_refused_until_some_close(
-    capped: Server,
-) -> None:
+def test_at_the_budget_the_connection_waiting_longest_makes_room(capped: Server) -> None:
     with ExitStack() as stack:
         # From many addresses (each under its own cap), as from a crowd of slow clients.
         held = [stack.enter_context(connect(capped, f"127.0.1.{n}")) for n in range(1, 41)]
-        answer = read_until_closed(stack.enter_context(connect(capped, "127.0.2.1")))
+        for client in held:
+            client.sendall(PARTIAL_HEADERS)
+        assert page_from(capped, "127.0.2.1") == 200
+        assert read_until_closed(held[0]) == b""
+        held[-1].setblocking(False)
+        with pytest.raises(BlockingIOError):  # still open, waiting for its headers
+            held[-1].recv(1)
+
+
+def test_beyond_the_budget_with_every_connection_busy_new_ones_are_refused(
+    capped: Server,
+) -> None:
+    with capped.client() as reader:
+        slug = reader.get("/api/v1/articles?limit=1").json()["items"][0]["slug"]
+    beacon = (
+        f"POST /api/v1/articles/{slug}/views HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\n{"
+    ).encode()
+    with ExitStack() as stack:
+        # Each has sent its headers and is sending a body: none waits for a request.
+        held = [stack.enter_context(connect(capped, f"127.0.3.{n}")) for n in range(1, 41)]
+        for client in held:
+            client.sendall(beacon)
+        answer = read_until_closed(stack.enter_context(connect(capped, "127.0.4.1")))
         assert answer.startswith(b"HTTP/1.1 503 ")
         for client in held[:5]:
             client.close()
-        served_once_closed(capped, "127.0.2.1")
+        served_once_closed(capped, "127.0.4.1")
 
 
 def test_the_open_files_limit_is_raised_to_the_hard_limit(capped: Server) -> None:
@@ -187,9 +211,15 @@ def test_a_proxys_connections_are_not_capped_per_address() -> None:
     assert [connections.admit("192.0.2.1") for _ in range(3)] == [True, True, False]
     assert [connections.admit("10.1.2.3") for _ in range(3)] == [True, True, True]
     assert not connections.admit("192.0.2.2")  # the worker's budget of 5 is reached
-    connections.release("10.1.2.3")
+    closed: list[str] = []
+    connections.waiting("first", lambda: closed.append("first"))
+    connections.waiting("second", lambda: closed.append("second"))
+    connections.working("first")
+    assert connections.admit("192.0.2.3") and closed == ["second"]  # made room
+    connections.release("10.1.2.3", "second")
+    connections.release("10.1.2.3", object())
     assert connections.admit("192.0.2.2")
-    connections.release("192.0.2.1")
+    connections.release("192.0.2.1", object())
     assert connections.admit("192.0.2.1")  # under its cap again
 
 

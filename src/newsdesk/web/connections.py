@@ -6,7 +6,7 @@ import ipaddress
 import logging
 import resource
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 log = logging.getLogger("newsdesk")
 
@@ -46,7 +46,11 @@ def connection_budget(descriptors: int, configured: int) -> int:
 class Connections:
     """Counts open connections by client address; `admit` says whether another may
     open. Addresses in `exempt` (the proxies in front of the server, whose connections
-    carry every reader's requests) count towards the total only."""
+    carry every reader's requests) count towards the total only.
+
+    At the budget, a new connection is let in by closing the one that has waited
+    longest for a request (idle, or still sending its headers): under a flood of slow
+    clients the server keeps serving those that send their requests promptly."""
 
     def __init__(self, per_address: int, budget: int, exempt: Sequence[Network] = ()):
         self.per_address = per_address
@@ -54,39 +58,63 @@ class Connections:
         self._exempt = tuple(exempt)
         self._by_address: dict[str, int] = {}
         self.open = 0
+        # The connections waiting for a request and how to close each, oldest first.
+        self._waiting: dict[object, Callable[[], None]] = {}
         self._refused = 0
+        self._closed = 0
         self._reported = -_REPORT_SECONDS
 
     def admit(self, address: str) -> bool:
         held = self._by_address.get(address, 0)
-        over = self.per_address and held >= self.per_address and not self._is_exempt(address)
-        if self.open >= self.budget or over:
-            self._refuse()
+        if self.per_address and held >= self.per_address and not self._is_exempt(address):
+            self._refused += 1
+            self._report()
             return False
+        if self.open >= self.budget:
+            if not self._waiting:
+                self._refused += 1
+                self._report()
+                return False
+            oldest = next(iter(self._waiting))
+            self._waiting.pop(oldest)()
+            self._closed += 1
+            self._report()
         self._by_address[address] = held + 1
         self.open += 1
         return True
 
-    def release(self, address: str) -> None:
+    def release(self, address: str, connection: object) -> None:
+        self._waiting.pop(connection, None)
         held = self._by_address.pop(address, 0) - 1
         if held > 0:
             self._by_address[address] = held
         self.open -= 1
 
-    def _refuse(self) -> None:
-        """Counts a refusal; a flood is logged when it starts, then once a minute."""
-        self._refused += 1
+    def waiting(self, connection: object, close: Callable[[], None]) -> None:
+        """The connection waits for a request from now on; `close` ends it."""
+        self._waiting.pop(connection, None)
+        self._waiting[connection] = close
+
+    def working(self, connection: object) -> None:
+        """The connection has a request to read or answer."""
+        self._waiting.pop(connection, None)
+
+    def _report(self) -> None:
+        """A flood is logged when it starts, then once a minute, not per connection."""
         now = time.monotonic()
-        if now - self._reported >= _REPORT_SECONDS:
-            self._reported = now
-            log.warning(
-                "refused %d connections (%d open; at most %d, %s per address)",
-                self._refused,
-                self.open,
-                self.budget,
-                self.per_address or "any number",
-            )
-            self._refused = 0
+        if now - self._reported < _REPORT_SECONDS:
+            return
+        self._reported = now
+        log.warning(
+            "refused %d connections and closed %d waiting ones (%d open; at most %d, %s "
+            "per address)",
+            self._refused,
+            self._closed,
+            self.open,
+            self.budget,
+            self.per_address or "any number",
+        )
+        self._refused = self._closed = 0
 
     def _is_exempt(self, address: str) -> bool:
         try:

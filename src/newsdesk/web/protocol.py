@@ -3,8 +3,9 @@ a connection idle between requests (`timeout_keep_alive`), but not one that send
 request's headers or body slowly, or never finishes them: such connections would pile
 up until the worker runs out of descriptors. Here a timer runs while the connection
 waits for headers (from connecting, or from the first byte of each next request) and
-while it waits for the body, and a connection beyond the worker's limits (see
-connections.py) is answered 503 and closed as soon as it is made."""
+while it waits for the body. A connection beyond the worker's limits (see
+connections.py) is answered 503 and closed as soon as it is made; at the worker's
+budget, the connection waiting longest for a request is closed to make room."""
 
 import asyncio
 from dataclasses import dataclass
@@ -78,13 +79,14 @@ class _LimitedProtocol(HttpToolsProtocol):
             return
         self._admitted = True
         super().connection_made(stream)
+        self._limits.connections.waiting(self, self._close)
         self._retime()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self._admitted:  # never handed to uvicorn
             return
         self._admitted = False
-        self._limits.connections.release(self._address)
+        self._limits.connections.release(self._address, self)
         self._cancel_timer()
         super().connection_lost(exc)
 
@@ -102,27 +104,34 @@ class _LimitedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
         self._waiting = _Waiting.BODY
+        self._limits.connections.working(self)
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._waiting = _Waiting.NOTHING
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.timeout_keep_alive_task is not None:  # idle until the next request
+            self._limits.connections.waiting(self, self._close)
 
     def _retime(self) -> None:
         """A timer for what the connection now waits for, replacing the last one."""
         self._cancel_timer()
         self._timed = self._waiting
         if self._waiting is _Waiting.HEADERS:
-            self._timer = self.loop.call_later(self._limits.header_timeout, self._expire)
+            self._timer = self.loop.call_later(self._limits.header_timeout, self._close)
         elif self._waiting is _Waiting.BODY:
-            self._timer = self.loop.call_later(self._limits.body_timeout, self._expire)
+            self._timer = self.loop.call_later(self._limits.body_timeout, self._close)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
 
-    def _expire(self) -> None:
-        """Too slow: the connection is closed (an app reading the body sees the client go)."""
-        self._timer = None
+    def _close(self) -> None:
+        """Too slow, or waiting longest when a new connection needs its place: the
+        connection is closed (an app reading the body sees the client go)."""
+        self._cancel_timer()
         if not self.transport.is_closing():
             self.transport.close()
