@@ -16,7 +16,6 @@ from newsdesk.web.negotiate import not_modified, wants_gzip
 # Pages change when the content does: browsers revalidate (cheap, by ETag) each time.
 _REVALIDATE = b"public, max-age=0, must-revalidate"
 _IMMUTABLE = b"public, max-age=31536000, immutable"
-_STATIC = b"public, max-age=3600"
 _GZIP_FROM = 1024
 _COMPRESSIBLE = frozenset(
     (
