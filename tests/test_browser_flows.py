@@ -231,6 +231,37 @@ def test_pages_work_without_scripts(server: Server, browser: Browser) -> None:
         no_problems(watched)
 
 
+def test_every_kind_of_page_keeps_to_its_content_security_policy(
+    server: Server, browser: Browser
+) -> None:
+    """Chromium reports what the policy blocks (an inline style, script or handler) as
+    a console error and a securitypolicyviolation event: a page of each kind has none,
+    and its styles apply (the tag cloud sizes its tags by class, not inline style)."""
+    article = articles(server)[0]["url"].removeprefix("http://127.0.0.1:8000")
+    urls = ["/", article, "/tags/", "/categories/", "/archives/", "/search/?q=Rust"]
+    with watched_page(browser) as watched:
+        page = watched.page
+        page.add_init_script(
+            "window.violations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        for url in urls:
+            answer = page.goto(server.url + url)
+            assert (
+                answer is not None
+                and "script-src 'self'" in answer.headers["content-security-policy"]
+            )
+            read(page)
+            assert page.evaluate("window.violations") == [], url
+        page.goto(server.url + "/tags/")
+        sizes = page.eval_on_selector_all(
+            ".cloud li", "items => items.map(i => parseFloat(getComputedStyle(i).fontSize))"
+        )
+        assert len(set(sizes)) > 1, sizes  # tags used more often are larger
+        no_problems(watched)
+
+
 def test_the_static_build_browses_and_searches(tmp_path: Path, browser: Browser) -> None:
     site = copy_site(DEMO_SITE, tmp_path / "site")
     out = tmp_path / "public"

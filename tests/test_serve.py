@@ -234,7 +234,14 @@ def test_cors_origins_come_from_the_configuration(tmp_path: Path, demo_database_
             "/api/v1/articles/x/views",
             headers={"origin": allowed, "access-control-request-method": "POST"},
         )
+        # Errors too: the allowed origin can read why its request failed.
+        missing = client.get("/api/v1/articles/no-such-article", headers={"origin": allowed})
+        refused = client.delete("/api/v1/tags", headers={"origin": allowed})
     assert ok.headers["access-control-allow-origin"] == allowed
+    assert missing.status_code == 404 and missing.json()["error"]["status"] == 404
+    assert missing.headers["access-control-allow-origin"] == allowed
+    assert refused.status_code == 405
+    assert refused.headers["access-control-allow-origin"] == allowed
     assert "access-control-allow-origin" not in other.headers
     assert preflight.status_code == 204
     assert "POST" in preflight.headers["access-control-allow-methods"]

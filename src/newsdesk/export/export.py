@@ -20,6 +20,7 @@ from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
+from newsdesk.site.security import HOST_HEADERS_FILE, host_headers_file
 from newsdesk.site.theme import Theme, theme_version
 from newsdesk.store.state import compiled_templates
 from newsdesk.text.digest import digest
@@ -197,7 +198,7 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     many removed."""
     folder = build.folder
     current = _page_keys(site.theme, site.plans)
-    assets = [*site.theme.assets.values(), *build.own_files]
+    assets = [*site.theme.assets.values(), *build.own_files, *_host_headers(build)]
     current.update((asset.output_path, asset.key) for asset in assets)
     stale = _stale(current, build.previous, build.missing)
     stale_set = set(stale)
@@ -228,6 +229,15 @@ def _record(build: _Build, site: _Site) -> None:
     build.cache.save_manifest(build.folder, manifest, build.keys)
     if site.fresh:
         build.cache.prune()
+
+
+def _host_headers(build: _Build) -> list[Asset]:
+    """The `_headers` file that gives the pages the server's security headers on static
+    hosts that read one, unless the site publishes its own."""
+    if any(asset.output_path == HOST_HEADERS_FILE for asset in build.own_files):
+        return []
+    content = host_headers_file(build.config.site.base_url, build.config.views.api_url).encode()
+    return [Asset("/" + HOST_HEADERS_FILE, digest(content), content=content)]
 
 
 def _theme(config: SiteConfig, catalog: Catalog, root: Path) -> Theme:

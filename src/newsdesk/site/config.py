@@ -92,12 +92,23 @@ class ApiSection:
 
 @dataclass(frozen=True)
 class ServerSection:
-    """`newsdesk serve`: whose forwarded addresses to believe, and per-address rates."""
+    """`newsdesk serve`: whose forwarded addresses to believe, per-address rates, how
+    long a client may take to send a request, and how many connections it may hold."""
 
     # Proxies (addresses or networks) whose X-Forwarded-For names the client; none by default.
     forwarded_allow_ips: tuple[str, ...] = ()
     search_per_minute: int = 60
     beacons_per_minute: int = 60
+    # Seconds to send a request's headers: from connecting for the first request, from
+    # its first byte for each next one.
+    header_timeout: int = 10
+    # Seconds to send a request's body once its headers are in.
+    body_timeout: int = 30
+    # Connections open at once from one address (a browser opens six; a household or
+    # an office behind one NAT address several times that); 0: no limit.
+    connections_per_address: int = 64
+    # Connections each worker holds open at once; 0: as many as its descriptors allow.
+    connections_per_worker: int = 0
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,8 @@ _POSITIVE = (
     "hot.days",
     "hot.half_life_days",
     "hot.refresh_seconds",
+    "server.header_timeout",
+    "server.body_timeout",
     "draft.timeout",
     "draft.concurrency",
 )
@@ -299,6 +312,9 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
                     "expected an address or network like 10.0.0.0/8",
                 )
             )
+    for key in ("connections_per_address", "connections_per_worker"):
+        if getattr(config.server, key) < 0:
+            problems.append((f"server.{key}", "must be 0 (no limit) or more"))
     _check_draft(config.draft, problems)
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))

@@ -5,7 +5,7 @@ search page and live reload."""
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import re
 from functools import partial
 from typing import Any
 
@@ -15,15 +15,26 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from newsdesk.errors import first_line
 from newsdesk.publish.live import LiveSite
 from newsdesk.publish.snapshot import Snapshot
+from newsdesk.site.security import HSTS, security_headers
 from newsdesk.web import html
 from newsdesk.web.api import Api
 from newsdesk.web.beacons import Beacons
 from newsdesk.web.forwarded import ClientAddress
-from newsdesk.web.http import HTTPError, Receive, Reply, Request, Scope, Send, respond
+from newsdesk.web.http import (
+    HTTPError,
+    Receive,
+    Reply,
+    Request,
+    Scope,
+    Send,
+    disconnected,
+    respond,
+)
 from newsdesk.web.limits import RateLimits
 from newsdesk.web.middleware import Cors, Errors
 from newsdesk.web.router import Middleware, Router
 from newsdesk.web.routes import routes
+from newsdesk.web.static import LargeFile, StaticFiles, large_file_reply
 from newsdesk.web.view_tokens import ViewTokens
 from newsdesk.web.watch import start_watching
 
@@ -31,6 +42,12 @@ log = logging.getLogger("newsdesk")
 
 _SEARCH_PAGE = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]
 _EVENT_STREAM = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-store")]
+_SECURITY = [(name.lower().encode(), value.encode()) for name, value in security_headers()]
+# HSTS only over HTTPS (a trusted proxy's X-Forwarded-Proto included, see server.py):
+# sent over plain HTTP it would be ignored, or lock out a site that has no HTTPS.
+_SECURITY_HTTPS = [*_SECURITY, (b"strict-transport-security", HSTS.encode())]
+# Bytes a Location header may carry as they are; any other is percent-encoded.
+_UNSAFE_IN_LOCATION = re.compile(rb"[^\x21-\x7e]")
 
 
 class App:
@@ -42,7 +59,7 @@ class App:
         config = live.config
         tokens = ViewTokens(live.engine, config.views.token_minutes * 60)
         self.pages = html.PageCache(tokens)
-        self.static = html.StaticFiles(live.root)
+        self.static = StaticFiles(live.root)
         self.api = Api(live, Beacons(live, tokens))
         self.errors = Errors(self._snapshot, live.engine)
         self.addresses = ClientAddress(config.server.forwarded_allow_ips)
@@ -54,9 +71,10 @@ class App:
             ),
         )
         self._tasks: list[asyncio.Task[Any]] = []
-        # The wrappers around every handler, the first outermost: an error answer
-        # carries no CORS headers, as it leaves the CORS wrapper as an exception.
-        middleware: list[Middleware] = [self.errors, self.limits, Cors(config.api.cors_origins)]
+        # The wrappers around every handler, the first outermost: CORS outside the
+        # error answers, so that an API error (and a 429) is readable by the origins
+        # allowed too.
+        middleware: list[Middleware] = [Cors(config.api.cors_origins), self.errors, self.limits]
         self.router = Router(routes(self), middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -110,14 +128,19 @@ class App:
     # Requests ------------------------------------------------------------
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scheme = scope.get("scheme", "http")
         try:
             request = Request.from_scope(scope, receive)
         except HTTPError as error:
             reply = self.errors.answer(scope.get("path", ""), error)
         else:
-            request.client = self.addresses.of(request.client, request.headers)
+            peer = request.client
+            request.client = self.addresses.of(peer, request.headers)
+            scheme = self.addresses.scheme(peer, request.headers, scheme)
             reply = await self.router.find(request)(request)
-        await respond(send, reply, scope["method"] == "HEAD")
+        status, headers, body = reply
+        security = _SECURITY_HTTPS if scheme == "https" else _SECURITY
+        await respond(send, (status, headers + security, body), scope["method"] == "HEAD")
 
     # Handlers (see routes.py) ----------------------------------------------
 
@@ -126,9 +149,12 @@ class App:
         path = html.canonical_path(request.path)
         body = self.pages.page(snapshot, path) or self.pages.asset(snapshot, path)
         if body is None and not path.endswith("/") and snapshot.plan(path + "/") is not None:
-            return 301, [(b"location", snapshot.theme.href(path + "/").encode())], b""
+            return 301, [(b"location", _with_query(snapshot.theme.href(path + "/"), request))], b""
         if body is None:
-            body = self.static.get(path)
+            found = self.static.get(path)
+            if isinstance(found, LargeFile):
+                return large_file_reply(request, found)
+            body = found
         if body is None:
             missing = self.pages.not_found(snapshot)
             _, headers, content = html.page_headers(request, missing, conditional=False)
@@ -149,12 +175,12 @@ class App:
 
     async def _changes(self, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.body", "body": b": connected\n\n", "more_body": True})
-        disconnected = asyncio.ensure_future(_disconnect(receive))
+        gone = asyncio.ensure_future(disconnected(receive))
         changed = asyncio.ensure_future(self.changed.wait())
         try:
-            await asyncio.wait({changed, disconnected}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({changed, gone}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            disconnected.cancel()
+            gone.cancel()
             changed.cancel()
         last = b""
         if changed.done() and not changed.cancelled():
@@ -168,6 +194,9 @@ class App:
         return snapshot
 
 
-async def _disconnect(receive: Callable[[], Awaitable[Any]]) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
+def _with_query(location: str, request: Request) -> bytes:
+    """A redirect's target with the request's query string, which it must not drop."""
+    if not request.raw_query:
+        return location.encode()
+    query = _UNSAFE_IN_LOCATION.sub(lambda byte: b"%%%02X" % byte[0][0], request.raw_query)
+    return location.encode() + b"?" + query

@@ -40,7 +40,8 @@ def _decode(cursor: str, sort: str) -> tuple[Any, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         kind, value, slug = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError, binascii.Error) as error:
+    # A deeply nested array is no cursor either: the JSON parser gives up on its depth.
+    except (ValueError, TypeError, binascii.Error, RecursionError) as error:
         raise HTTPError(400, "invalid cursor: use next_cursor from the previous page") from error
     if kind != sort or not isinstance(slug, str) or not isinstance(value, str | int | float):
         raise HTTPError(400, "the cursor belongs to another sort order")

@@ -1,4 +1,5 @@
-"""Who the client is: the peer's address, or the one a trusted proxy forwards.
+"""Who the client is: the peer's address, or the one a trusted proxy forwards (and
+the scheme it was reached by).
 
 uvicorn's own proxy handling is off (see server.py): it takes the rightmost entry of
 X-Forwarded-For that is not a trusted proxy whatever that entry is, so a text that is
@@ -40,6 +41,14 @@ class ClientAddress:
                 return address
         # Every hop is a trusted proxy: the first is the client.
         return chain[0]
+
+    def scheme(self, peer: str, headers: dict[str, str], scheme: str) -> str:
+        """The scheme the client used: the one a trusted proxy forwards (it ends TLS
+        for the server), else the connection's own."""
+        forwarded = headers.get("x-forwarded-proto", "").strip().lower()
+        if forwarded in ("http", "https") and self._is_trusted(peer):
+            return forwarded
+        return scheme
 
     def _is_trusted(self, address: str) -> bool:
         if not self._trusted:

@@ -1,27 +1,36 @@
 """Site pages served from the live snapshot: rendered once per change, then sent
-from memory with validators, caching headers and gzip."""
+from memory with validators, caching headers and gzip (compressed once, kept)."""
 
 import gzip
 import mimetypes
 from dataclasses import dataclass
-from email.utils import formatdate, parsedate_to_datetime
-from pathlib import Path
+from email.utils import formatdate
 from time import time
 
 from newsdesk.publish.snapshot import Snapshot
-from newsdesk.site.assets import site_file, site_files_folder
 from newsdesk.site.pages import PagePlan
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
+from newsdesk.web.negotiate import not_modified, wants_gzip
 from newsdesk.web.view_tokens import ViewTokens, fill, has_slot
 
 # Pages change when the content does: browsers revalidate (cheap, by ETag) each time.
 _REVALIDATE = b"public, max-age=0, must-revalidate"
 _IMMUTABLE = b"public, max-age=31536000, immutable"
-_STATIC = b"public, max-age=3600"
 _GZIP_FROM = 1024
-_STATIC_LARGEST = 50 * 1024 * 1024
-_STATIC_KEPT = 1024 * 1024
+_COMPRESSIBLE = frozenset(
+    (
+        b"application/javascript",
+        b"application/json",
+        b"application/xml",
+        b"application/wasm",
+        b"font/ttf",
+        b"font/otf",
+        b"image/bmp",
+        b"image/x-icon",
+        b"image/vnd.microsoft.icon",
+    )
+)
 
 
 @dataclass
@@ -33,25 +42,46 @@ class Body:
     etag: bytes
     modified: float
     cache: bytes
+    # Worth gzipping: text of some length (images, archives and fonts are compressed
+    # already and would come back larger).
+    compressible: bool = False
     _gzipped: bytes | None = None
     _headers: list[tuple[bytes, bytes]] | None = None
+    _gzip_headers: list[tuple[bytes, bytes]] | None = None
+
+    @property
+    def gzip_etag(self) -> bytes:
+        """The ETag of the gzipped answer: another representation, another tag."""
+        return self.etag[:-1] + b'-gzip"'
 
     def headers(self) -> list[tuple[bytes, bytes]]:
-        """The response headers every answer with this body carries (made once)."""
+        """The response headers every identity answer with this body carries (made once)."""
         if self._headers is None:
-            self._headers = [
-                (b"content-type", self.content_type),
-                (b"etag", self.etag),
-                (b"last-modified", formatdate(self.modified, usegmt=True).encode()),
-                (b"cache-control", self.cache),
-                (b"vary", b"accept-encoding"),
-            ]
+            self._headers = self._common(self.etag)
         return self._headers
+
+    def gzip_headers(self) -> list[tuple[bytes, bytes]]:
+        """The response headers of the gzipped answer (made once)."""
+        if self._gzip_headers is None:
+            self._gzip_headers = [*self._common(self.gzip_etag), (b"content-encoding", b"gzip")]
+        return self._gzip_headers
+
+    def _common(self, etag: bytes) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (b"content-type", self.content_type),
+            (b"etag", etag),
+            (b"last-modified", formatdate(self.modified, usegmt=True).encode()),
+            (b"cache-control", self.cache),
+        ]
+        if self.compressible:
+            headers.append((b"vary", b"accept-encoding"))
+        return headers
 
     @classmethod
     def of(cls, content: bytes, content_type: bytes, cache: bytes, modified: float) -> "Body":
         etag = b'"' + bytes_digest(content).encode() + b'"'
-        return cls(content, content_type, etag, modified, cache)
+        compressible = len(content) >= _GZIP_FROM and compressible_type(content_type)
+        return cls(content, content_type, etag, modified, cache, compressible)
 
     def gzipped(self) -> bytes:
         if self._gzipped is None:
@@ -129,7 +159,7 @@ class PageCache:
         if self._asset_version != snapshot.version:
             self._assets = {
                 snapshot.theme.href(asset.url): Body.of(
-                    asset.read(), _content_type(asset.url), _IMMUTABLE, time()
+                    asset.read(), content_type(asset.url), _IMMUTABLE, time()
                 )
                 for asset in snapshot.theme.assets.values()
             }
@@ -137,64 +167,31 @@ class PageCache:
         return self._assets.get(path)
 
 
-class StaticFiles:
-    """The site's own files (`static/`), as the site publishes them. A file is read
-    again only when its size or time changes (small files are kept in memory)."""
-
-    def __init__(self, site: Path):
-        self.folder = site_files_folder(site)
-        self._kept: dict[Path, tuple[tuple[int, int], Body]] = {}
-
-    def get(self, path: str) -> Body | None:
-        target = site_file(self.folder, path)
-        if target is None:
-            return None
-        stat = target.stat()
-        if stat.st_size > _STATIC_LARGEST:
-            return None
-        identity = (stat.st_size, stat.st_mtime_ns)
-        kept = self._kept.get(target)
-        if kept is not None and kept[0] == identity:
-            return kept[1]
-        body = Body.of(target.read_bytes(), _content_type(path), _STATIC, stat.st_mtime)
-        if stat.st_size <= _STATIC_KEPT:
-            self._kept[target] = (identity, body)
-        return body
-
-
-def _content_type(path: str) -> bytes:
+def content_type(path: str) -> bytes:
     kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
         kind += "; charset=utf-8"
     return kind.encode()
 
 
+def compressible_type(content_type: bytes) -> bool:
+    """Whether content of this type shrinks when gzipped: text, JSON, XML, SVG and
+    scripts do; images, audio, video, archives and web fonts are compressed already."""
+    kind = content_type.split(b";", 1)[0].strip().lower()
+    return kind.startswith(b"text/") or kind in _COMPRESSIBLE or kind.endswith((b"+xml", b"+json"))
+
+
 def page_headers(
     request: Request, body: Body, conditional: bool = True
 ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    """Status, headers and content for a page: 304 when the client's copy is current
-    (unless not `conditional`: an error page is sent whole, with its own status)."""
-    headers = body.headers()
-    if conditional and _not_modified(request, body):
+    """Status, headers and content for a page, gzipped when the client prefers it:
+    304 when the client's copy is current (unless not `conditional`: an error page is
+    sent whole, with its own status)."""
+    gzipped = body.compressible and wants_gzip(request)
+    headers = body.gzip_headers() if gzipped else body.headers()
+    if conditional and not_modified(request, (body.etag, body.gzip_etag), body.modified):
         return 304, headers, b""
-    content = body.content
-    if len(content) >= _GZIP_FROM and "gzip" in request.headers.get("accept-encoding", ""):
-        return 200, [*headers, (b"content-encoding", b"gzip")], body.gzipped()
-    return 200, headers, content
-
-
-def _not_modified(request: Request, body: Body) -> bool:
-    match = request.headers.get("if-none-match")
-    if match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
-        return "*" in tags or body.etag.decode() in tags
-    since = request.headers.get("if-modified-since")
-    if since:
-        try:
-            return parsedate_to_datetime(since).timestamp() >= int(body.modified)
-        except (TypeError, ValueError):
-            return False
-    return False
+    return 200, headers, body.gzipped() if gzipped else body.content
 
 
 def canonical_path(path: str) -> str:

@@ -47,6 +47,8 @@ class Request:
     receive: Receive
     # The values of the route's path parameters (set by the router).
     params: Mapping[str, str]
+    # The query string as the client sent it (what a redirect passes on).
+    raw_query: bytes = b""
 
     @classmethod
     def from_scope(cls, scope: Scope, receive: Receive) -> "Request":
@@ -76,7 +78,9 @@ class Request:
             name.decode("latin-1").lower(): value.decode("latin-1") for name, value in raw_headers
         }
         client = scope.get("client") or ("", 0)
-        return cls(scope["method"], path, query, headers, client[0] or "", receive, _NO_PARAMS)
+        return cls(
+            scope["method"], path, query, headers, client[0] or "", receive, _NO_PARAMS, raw_query
+        )
 
 
 async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
@@ -89,7 +93,9 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     while True:
         message = await request.receive()
         if message["type"] == "http.disconnect":
-            break
+            # Gone before the end (or closed for sending too slowly): the part that
+            # came is no request to act on.
+            raise HTTPError(400, "the client went away before sending the whole body")
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
@@ -101,6 +107,7 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
 
 
 async def respond(send: Send, reply: Reply, head_only: bool) -> None:
+    """Sends the reply; a streamed body states its own length, if it knows it."""
     status, headers, body = reply
     if isinstance(body, bytes):
         headers = [*headers, (b"content-length", str(len(body)).encode())]
@@ -108,7 +115,16 @@ async def respond(send: Send, reply: Reply, head_only: bool) -> None:
         await send({"type": "http.response.body", "body": b"" if head_only else body})
         return
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await body(send)
+    if head_only:
+        await send({"type": "http.response.body", "body": b""})
+    else:
+        await body(send)
+
+
+async def disconnected(receive: Receive) -> None:
+    """Returns once the client has gone away (read after the request's body)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def json_body(data: Any) -> bytes:

@@ -15,7 +15,15 @@ import uvicorn
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.publish.live import LiveSite
+from newsdesk.site.locale import Locale
 from newsdesk.web.app import App
+from newsdesk.web.connections import (
+    Connections,
+    connection_budget,
+    networks,
+    raise_descriptor_limit,
+)
+from newsdesk.web.protocol import ClientLimits, busy_answer, limited_protocol
 
 log = logging.getLogger("newsdesk")
 
@@ -55,8 +63,9 @@ def run(live: LiveSite, sock: socket.socket, workers: int) -> None:
     # in forked workers, off its shared pages). No collection first: walking every
     # object of a large site would delay the start by a quarter of a second.
     gc.freeze()
+    descriptors = raise_descriptor_limit()
     if workers == 1:
-        _worker(live, sock)
+        _worker(live, sock, descriptors)
         return
     children: dict[int, float] = {}
     stopping = False
@@ -70,7 +79,7 @@ def run(live: LiveSite, sock: socket.socket, workers: int) -> None:
             live.engine.dispose(close=False)  # the parent's connections are not ours
             threading.Thread(target=_follow_supervisor, args=(supervisor,), daemon=True).start()
             try:
-                _worker(live, sock)
+                _worker(live, sock, descriptors)
             finally:
                 os._exit(0)
         children[pid] = time.monotonic()
@@ -110,19 +119,29 @@ def _follow_supervisor(supervisor: int) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _worker(live: LiveSite, sock: socket.socket) -> None:
+def _worker(live: LiveSite, sock: socket.socket, descriptors: int) -> None:
     config = uvicorn.Config(
         App(live),
         loop="uvloop",
-        http="httptools",
+        http=limited_protocol(_client_limits(live, descriptors)),
         lifespan="on",
         access_log=False,
         log_level="warning",
         server_header=False,
-        # The client's address is found by the app (web/forwarded.py), which checks
-        # that a forwarded one is an address at all.
+        # The client's address and scheme are found by the app (web/forwarded.py),
+        # which checks that a forwarded address is an address at all.
         proxy_headers=False,
         timeout_keep_alive=15,
         timeout_graceful_shutdown=5,
     )
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _client_limits(live: LiveSite, descriptors: int) -> ClientLimits:
+    server = live.config.server
+    budget = connection_budget(descriptors, server.connections_per_worker)
+    # A proxy's connections carry every reader's requests: no per-address cap for them.
+    exempt = networks(server.forwarded_allow_ips)
+    connections = Connections(server.connections_per_address, budget, exempt)
+    busy = busy_answer(Locale(live.config.site.language).text("server_busy"))
+    return ClientLimits(server.header_timeout, server.body_timeout, connections, busy)

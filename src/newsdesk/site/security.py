@@ -1,0 +1,52 @@
+"""The security headers every answer carries, the same for the server and for the
+static build's `_headers` file (read by Netlify and Cloudflare Pages)."""
+
+from urllib.parse import urlsplit
+
+# Sent only over HTTPS: a browser keeps using HTTPS for the host this long. No
+# includeSubDomains: other hosts of the domain may not serve HTTPS.
+HSTS = "max-age=31536000"
+HOST_HEADERS_FILE = "_headers"
+
+
+def content_security_policy(beacon_origin: str = "") -> str:
+    """Scripts and styles only from the site's own files (the pages have no inline
+    script, style or event handler: keep it so), images and media from anywhere (covers
+    and bodies link to other hosts), never framed by another site. `beacon_origin`: the
+    origin of the server that counts views, when it is not the page's own."""
+    connect = " ".join(filter(None, ("'self'", beacon_origin)))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src * data:",
+            "media-src *",
+            f"connect-src {connect}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        )
+    )
+
+
+def security_headers(beacon_origin: str = "") -> list[tuple[str, str]]:
+    """The headers of every answer, HSTS aside (it depends on the scheme)."""
+    return [
+        ("Content-Security-Policy", content_security_policy(beacon_origin)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "SAMEORIGIN"),
+    ]
+
+
+def host_headers_file(base_url: str, beacon_url: str) -> str:
+    """The `_headers` file of a static build: the server's headers for every path, and
+    HSTS when the site is published over HTTPS."""
+    beacon = urlsplit(beacon_url)
+    origin = f"{beacon.scheme}://{beacon.netloc}" if beacon.netloc else ""
+    headers = security_headers(origin)
+    if urlsplit(base_url).scheme == "https":
+        headers.append(("Strict-Transport-Security", HSTS))
+    return "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
