@@ -11,8 +11,9 @@ import pytest
 from newsdesk.site.security import HSTS, content_security_policy
 from tests.asgi import InProcess
 
+from .beacons import trust_local_proxy
 from .conftest import DEMO_SITE, copy_site, run_newsdesk
-from .server import Server
+from .server import Server, running_server
 
 EXPECTED = {
     "content-security-policy": content_security_policy(),
@@ -60,14 +61,21 @@ def test_hsts_only_over_https(demo_app: InProcess) -> None:
     assert error.headers["strict-transport-security"] == HSTS
 
 
-def test_hsts_behind_a_trusted_proxy_that_speaks_https(demo_server: Server) -> None:
-    """The proxy on this machine (trusted by default) says the reader came over HTTPS;
-    a client elsewhere saying so is not believed."""
-    with demo_server.client() as client:
+def test_hsts_behind_a_trusted_proxy_that_speaks_https(
+    demo_server: Server, tmp_path: Path, database_url: str
+) -> None:
+    """A proxy the site trusts says the reader came over HTTPS; a peer the site does
+    not trust saying so is not believed."""
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    trust_local_proxy(site)
+    with running_server(site, database_url) as proxied_server, proxied_server.client() as client:
         proxied = client.get("/", headers={"x-forwarded-proto": "https"})
         plain = client.get("/")
+    with demo_server.client() as client:
+        untrusted = client.get("/", headers={"x-forwarded-proto": "https"})
     assert proxied.headers["strict-transport-security"] == HSTS
     assert "strict-transport-security" not in plain.headers
+    assert "strict-transport-security" not in untrusted.headers
     assert _security(plain.headers) == EXPECTED
 
 
