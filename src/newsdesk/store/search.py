@@ -138,7 +138,7 @@ def index_documents(connection: Connection, documents: Iterable[SearchDocument])
     for batch in batches(documents, ROW_BATCH):
         latest = {document.slug: document for document in batch}  # the last one wins
         remove_documents(connection, latest)
-        rows = [_index_row(document) for document in latest.values()]
+        rows = [index_row(document) for document in latest.values()]
         insert_rows(connection, rows)
         connection.execute(
             text(
@@ -208,18 +208,18 @@ def _filters(query: SearchQuery, params: dict[str, object]) -> list[str]:
     filters = []
     if query.category is not None:
         filters.append("d.category = :category")
-        params["category"] = _name(query.category)
+        params["category"] = stored_name(query.category)
     if query.tag is not None:
         filters.append(
             "EXISTS (SELECT 1 FROM search_tags t WHERE t.tag = :tag AND t.document_id = d.id)"
         )
-        params["tag"] = _name(query.tag)
+        params["tag"] = stored_name(query.tag)
     if query.since is not None:
         filters.append("d.published >= :since")
-        params["since"] = _microseconds(query.since)
+        params["since"] = microseconds(query.since)
     if query.until is not None:
         filters.append("d.published <= :until")
-        params["until"] = _microseconds(query.until)
+        params["until"] = microseconds(query.until)
     return filters
 
 
@@ -245,12 +245,12 @@ def _hits(connection: Connection, ranked: Sequence[Row[Any]]) -> list[SearchHit]
     return hits
 
 
-def _index_row(document: SearchDocument) -> IndexRow:
+def index_row(document: SearchDocument) -> IndexRow:
     title = _clean(document.title[:MAX_TITLE_CHARS])
     summary = _clean(document.summary[:MAX_SUMMARY_CHARS])
     body = _clean(document.body[:MAX_BODY_CHARS])
-    tags = tuple(dict.fromkeys(_name(tag) for tag in document.tags))
-    category = None if document.category is None else _name(document.category)
+    tags = tuple(dict.fromkeys(stored_name(tag) for tag in document.tags))
+    category = None if document.category is None else stored_name(document.category)
     labels = "\n".join([*tags, category or "", *map(_clean, document.authors)])
     labels = labels[:MAX_LABELS_CHARS]
     return IndexRow(
@@ -260,7 +260,7 @@ def _index_row(document: SearchDocument) -> IndexRow:
         summary=summary,
         body=body,
         category=category,
-        published=_microseconds(document.published),
+        published=microseconds(document.published),
         tags=tags,
         labels=labels,
     )
@@ -270,11 +270,11 @@ def _clean(value: str) -> str:
     return _UNSTORABLE.sub("", value)
 
 
-def _name(value: str) -> str:
+def stored_name(value: str) -> str:
     return _clean(value[:MAX_NAME_CHARS])
 
 
-def _microseconds(moment: datetime) -> int:
+def microseconds(moment: datetime) -> int:
     if moment.utcoffset() is None:
         raise ValueError(f"a search date must be timezone-aware: {moment!r}")
     return (moment - _EPOCH) // timedelta(microseconds=1)
