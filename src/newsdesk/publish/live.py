@@ -13,7 +13,7 @@ from newsdesk.content.article import Outcome
 from newsdesk.content.parallel import ProgressFactory
 from newsdesk.publish.counts import Counts, forget_visits, read_counts
 from newsdesk.publish.gc_pause import paused_gc
-from newsdesk.publish.search import Found, SearchCache, answer, index_catalog
+from newsdesk.publish.search import Found, SearchCache, SiteSearch, answer
 from newsdesk.publish.settle import Settled, settle
 from newsdesk.publish.snapshot import Snapshot, make_snapshot
 from newsdesk.publish.sync import ContentIndex, IndexReport
@@ -42,6 +42,7 @@ class LiveSite:
         self._settled: Settled | None = None
         self._indexed_at = 0.0
         self.searches = SearchCache()
+        self.search_index = SiteSearch()
         self.snapshot: Snapshot | None = None
 
     # Content -------------------------------------------------------------
@@ -73,15 +74,13 @@ class LiveSite:
     # Search --------------------------------------------------------------
 
     def search(self, query: search.SearchQuery, snapshot: Snapshot | None = None) -> Found:
-        """Ranked hits with their articles of `snapshot` (by default the newest; a hit
-        another server indexed but this one has not published yet is left out)."""
+        """Ranked hits with their articles of `snapshot` (by default the newest)."""
         snapshot = snapshot or self.snapshot
         assert snapshot is not None, "the site is published before it is searched"
         found = self.searches.get(snapshot.version, query)
         if found is not None:
             return found
-        with self.engine.connect() as connection:
-            results = search.search(connection, query)
+        results = self.search_index.rank(query, self.searches).page(query.offset, query.limit)
         return self.searches.put(snapshot.version, answer(query, results, snapshot.by_slug))
 
     # Views ---------------------------------------------------------------
@@ -123,9 +122,9 @@ class LiveSite:
         snapshot = make_snapshot(
             self._settled.public, counts, self.config, self.root, self.live_reload, self._version
         )
-        if content:
-            # The index first: a search never sees a snapshot newer than the index.
-            # (What it holds does not depend on the counts.)
-            index_catalog(self.engine, snapshot.catalog)
+        # The index first: a search never sees a snapshot newer than the index.
+        # (What it holds does not depend on the counts.)
+        if content and self.search_index.sync(snapshot.catalog):
+            self.searches.clear()
         self.snapshot = snapshot
-        self.searches.clear()
+        self.searches.clear_pages()

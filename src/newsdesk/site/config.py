@@ -85,6 +85,14 @@ class ApiSection:
 
 
 @dataclass(frozen=True)
+class SearchSection:
+    # Searches one server worker runs at once, each on a thread of its own; more
+    # arriving meanwhile are answered 503 at once, so a flood of queries cannot hold
+    # up the pages.
+    concurrency: int = 2
+
+
+@dataclass(frozen=True)
 class DraftSection:
     """`newsdesk draft`: the chat completions server, the prompt and the pace."""
 
@@ -115,6 +123,7 @@ class SiteConfig:
     views: ViewsSection = field(default_factory=ViewsSection)
     hot: HotSection = field(default_factory=HotSection)
     api: ApiSection = field(default_factory=ApiSection)
+    search: SearchSection = field(default_factory=SearchSection)
     draft: DraftSection = field(default_factory=DraftSection)
     menu: tuple[MenuItem, ...] = ()
 
@@ -157,6 +166,7 @@ _POSITIVE = (
     "hot.refresh_seconds",
     "draft.timeout",
     "draft.concurrency",
+    "search.concurrency",
 )
 
 

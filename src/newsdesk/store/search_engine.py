@@ -16,7 +16,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 
 from pyroaring import BitMap
 
@@ -132,7 +132,7 @@ class SearchIndex:
             within = cumulative if within is None else list(map(BitMap.__and__, within, cumulative))
         assert within is not None
         within = [tier & scope for tier in within]
-        return [within[0], *(b - a for a, b in zip(within, within[1:], strict=False))]
+        return [within[0], *(b - a for a, b in pairwise(within))]
 
 
 def _tier(edit: Prepared, terms: list[tuple[QueryTerm, TermKeys]], key: RankingKey) -> int | None:
@@ -184,15 +184,21 @@ class Ranking:
             offset = 0
         return SearchResults(self.total, hits)
 
-    def _merged(self, numbers: BitMap, edits: list[Prepared], count: int) -> Iterable[int | Prepared]:
+    def _merged(
+        self, numbers: BitMap, edits: list[Prepared], count: int
+    ) -> Iterable[int | Prepared]:
         """The first `count` documents of a tier, base numbers and edits by date."""
-        head = numbers[0:count]
+        head: Iterable[int] = numbers[0:count]
         if not edits:
             return head
         base = self.base
-        dated = (((base.newest_first[n], base.slugs[n]), n) for n in head)
-        edited = (((-e.published, e.slug), e) for e in edits)
-        merged = heapq.merge(dated, edited, key=lambda pair: pair[0])  # type: ignore[arg-type]
+        dated: Iterable[tuple[tuple[int, str], int | Prepared]] = (
+            ((base.newest_first[n], base.slugs[n]), n) for n in head
+        )
+        edited: Iterable[tuple[tuple[int, str], int | Prepared]] = (
+            ((-e.published, e.slug), e) for e in edits
+        )
+        merged = heapq.merge(dated, edited, key=lambda pair: pair[0])
         return [item for _, item in islice(merged, count)]
 
     def _hit(self, item: "int | Prepared", score: float) -> SearchHit:

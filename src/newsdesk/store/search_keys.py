@@ -1,16 +1,22 @@
 """The keys of the in-memory search index: what a text is findable by, and which of
 them a query term needs.
 
-A normalized text (newsdesk.text.grams) is runs of CJK characters and Latin words.
-A CJK run is keyed by each of its characters and each bigram; a word by each of its
-prefixes up to PREFIX_CHARS characters. A query term of one segment that is a CJK
-character or bigram, or a word prefix that short, is then found exactly by its one
-key; any longer term by the keys of its parts, which narrow the candidates down, and
-a substring test of its pattern on the normalized field confirms each one.
+A text is keyed in its normalized form (newsdesk.text.grams.normalize: its CJK runs
+and Latin words between single spaces) by every substring of one or two characters,
+and by every word's opening of up to PREFIX_CHARS characters with the space before
+it (" gpt"). Every CJK character and bigram, and every word start, is then a key:
+a query term of one segment that is a CJK character or bigram, or a word opening
+that short, is found exactly by its one key; any longer term by the keys of its
+parts, which narrow the candidates down, and a substring test of its pattern on the
+normalized field confirms each one. (The other one- and two-character keys, such as
+a Latin bigram inside a word, are never asked for: taking every substring is what
+keeps keying in C.)
 """
 
+import re
 from dataclasses import dataclass
 
+from newsdesk.text.cjk import CJK_CLASS
 from newsdesk.text.grams import segments
 from newsdesk.text.query import QueryTerm
 
@@ -18,6 +24,9 @@ from newsdesk.text.query import QueryTerm
 # Rust, UCIe): those need no confirmation. Each more character keys every word once
 # more.
 PREFIX_CHARS = 4
+# A word's opening of 2, 3 … PREFIX_CHARS characters, with its space (shorter words
+# than that are found by the shorter patterns).
+_OPENINGS = [re.compile(f" [^ {CJK_CLASS}]{{{n}}}") for n in range(2, PREFIX_CHARS + 1)]
 
 
 @dataclass(frozen=True)
@@ -26,15 +35,12 @@ class TermKeys:
     exact: bool  # the keys alone settle it; else the pattern is tested on the text
 
 
-def text_keys(parts: list[tuple[str, bool]]) -> set[str]:
-    """The keys of a text given as its segments (`grams.segments`)."""
-    keys: set[str] = set()
-    for segment, cjk in parts:
-        if cjk:
-            keys.update(segment)
-            keys.update(map(str.__add__, segment, segment[1:]))
-        else:
-            keys.update(segment[:length] for length in range(1, min(len(segment), PREFIX_CHARS) + 1))
+def text_keys(normalized: str) -> set[str]:
+    """The keys of a normalized text."""
+    keys = set(normalized)
+    keys.update(map(str.__add__, normalized, normalized[1:]))
+    for opening in _OPENINGS:
+        keys.update(opening.findall(normalized))
     return keys
 
 
@@ -44,7 +50,7 @@ def term_keys(term: QueryTerm) -> TermKeys:
     keys: list[str] = []
     for segment, cjk in parts:
         if not cjk:
-            keys.append(segment[:PREFIX_CHARS])
+            keys.append(" " + segment[:PREFIX_CHARS])
         elif len(segment) == 1:
             keys.append(segment)
         else:
@@ -52,4 +58,3 @@ def term_keys(term: QueryTerm) -> TermKeys:
     single = len(parts) == 1
     exact = single and (len(parts[0][0]) <= (2 if parts[0][1] else PREFIX_CHARS))
     return TermKeys(tuple(dict.fromkeys(keys)), exact)
-

@@ -13,23 +13,25 @@ per document: forked workers then keep sharing their pages (reading a Python obj
 writes its reference count, which copies the page it is on).
 """
 
+from __future__ import annotations
+
 from array import array
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import partial, reduce
 from itertools import accumulate
 from operator import and_
 
 from pyroaring import BitMap
 
-from newsdesk.store.search import SearchDocument, index_row
+from newsdesk.store.search import SearchDocument, index_row, microseconds
 from newsdesk.store.search_keys import TermKeys, text_keys
-from newsdesk.text.grams import segments
+from newsdesk.text.grams import normalize
 
 # The fields searched, in the order they rank: a title match first.
 FIELDS = ("title", "labels", "summary", "body")
-# Documents whose postings are gathered as plain arrays before they are merged into
-# the bitmaps: bounds the memory an index takes while it is built.
+# Documents whose postings are gathered before they are merged into the bitmaps.
 _BUILD_CHUNK = 2048
 
 
@@ -44,17 +46,14 @@ class Prepared:
     category: str | None
     tags: tuple[str, ...]
     normalized: tuple[str, str, str, str]  # of FIELDS
-    keys: tuple[set[str], set[str], set[str], set[str]]
     title: str
     summary: str
     body: str
 
     @classmethod
-    def of(cls, document: SearchDocument) -> "Prepared":
+    def of(cls, document: SearchDocument) -> Prepared:
         row = index_row(document)
-        parts = [segments(column) for column in row.columns]
-        normalized = tuple(" " + " ".join(segment for segment, _ in p) + " " for p in parts)
-        keys = tuple(text_keys(p) for p in parts)
+        normalized = tuple(map(normalize, row.columns))
         return cls(
             row.slug,
             row.key,
@@ -62,7 +61,6 @@ class Prepared:
             row.category,
             row.tags,
             normalized,  # type: ignore[arg-type]
-            keys,  # type: ignore[arg-type]
             row.title,
             row.summary,
             row.body,
@@ -99,19 +97,29 @@ class MemoryIndex:
 
     def __init__(self, documents: Iterable[SearchDocument]):
         latest = {document.slug: document for document in documents}  # the last one wins
-        prepared = sorted(map(Prepared.of, latest.values()), key=lambda p: (-p.published, p.slug))
-        self.slugs = [p.slug for p in prepared]
-        self.keys = {p.slug: p.key for p in prepared}
+        ordered = sorted(latest.values(), key=lambda d: (-microseconds(d.published), d.slug))
+        self.slugs = [document.slug for document in ordered]
+        self.keys = {document.slug: document.key for document in ordered}
         self.numbers = {slug: number for number, slug in enumerate(self.slugs)}
         # Negated, so that it ascends and bisect finds a date range's numbers.
-        self.newest_first = array("q", (-p.published for p in prepared))
-        self.postings = _postings(prepared)
-        self.normalized = tuple(Texts(p.normalized[f] for p in prepared) for f in range(4))
-        self.titles = Texts(p.title for p in prepared)
-        self.summaries = Texts(p.summary for p in prepared)
-        self.bodies = Texts(p.body for p in prepared)
-        self.categories = _groups((n, [p.category]) for n, p in enumerate(prepared) if p.category)
-        self.tags = _groups((n, p.tags) for n, p in enumerate(prepared))
+        self.newest_first = array("q", (-microseconds(d.published) for d in ordered))
+        texts: list[list[str]] = [[] for _ in range(len(FIELDS) + 3)]
+        categories: list[tuple[int, Iterable[str]]] = []
+        tags: list[tuple[int, Iterable[str]]] = []
+        postings = _Postings()
+        for number, document in enumerate(ordered):
+            prepared = Prepared.of(document)
+            postings.add(number, prepared.normalized)
+            shown = (prepared.title, prepared.summary, prepared.body)
+            for kept, text in zip(texts, (*prepared.normalized, *shown), strict=True):
+                kept.append(text)
+            categories.append((number, [prepared.category] if prepared.category else []))
+            tags.append((number, prepared.tags))
+        self.postings = postings.done()
+        self.normalized = tuple(Texts(texts[f]) for f in range(len(FIELDS)))
+        self.titles, self.summaries, self.bodies = (Texts(kept) for kept in texts[len(FIELDS) :])
+        self.categories = _groups(categories)
+        self.tags = _groups(tags)
 
     def __len__(self) -> int:
         return len(self.slugs)
@@ -131,31 +139,47 @@ class MemoryIndex:
         return postings + sum(t.size for t in texts)
 
 
-def _postings(prepared: list[Prepared]) -> tuple[dict[str, BitMap], ...]:
-    postings: tuple[dict[str, BitMap], ...] = tuple({} for _ in FIELDS)
-    for start in range(0, len(prepared), _BUILD_CHUNK):
-        for field, merged in enumerate(postings):
-            gathered: dict[str, array[int]] = {}
-            for number in range(start, min(start + _BUILD_CHUNK, len(prepared))):
-                for key in prepared[number].keys[field]:
-                    numbers = gathered.get(key)
-                    if numbers is None:
-                        gathered[key] = numbers = array("I")
-                    numbers.append(number)
+class _Postings:
+    """Postings being built: a chunk of documents gathered as plain arrays, then
+    merged into the bitmaps (which bounds the memory a build takes)."""
+
+    def __init__(self) -> None:
+        self._merged: tuple[dict[str, BitMap], ...] = tuple({} for _ in FIELDS)
+        self._gathered: tuple[defaultdict[str, array[int]], ...] = self._fresh()
+        self._count = 0
+
+    def add(self, number: int, normalized: Iterable[str]) -> None:
+        for gathered, text in zip(self._gathered, normalized, strict=True):
+            for key in text_keys(text):
+                gathered[key].append(number)
+        self._count += 1
+        if self._count % _BUILD_CHUNK == 0:
+            self._merge()
+
+    def done(self) -> tuple[dict[str, BitMap], ...]:
+        self._merge()
+        for field in self._merged:
+            for bitmap in field.values():
+                bitmap.run_optimize()
+                bitmap.shrink_to_fit()
+        return self._merged
+
+    def _merge(self) -> None:
+        for merged, gathered in zip(self._merged, self._gathered, strict=True):
             for key, numbers in gathered.items():
                 bitmap = merged.get(key)
                 if bitmap is None:
                     merged[key] = BitMap(numbers)
                 else:
                     bitmap.update(numbers)
-    for field in postings:
-        for bitmap in field.values():
-            bitmap.run_optimize()
-            bitmap.shrink_to_fit()
-    return postings
+        self._gathered = self._fresh()
+
+    @staticmethod
+    def _fresh() -> tuple[defaultdict[str, array[int]], ...]:
+        return tuple(defaultdict(partial(array, "I")) for _ in FIELDS)
 
 
-def _groups(members: Iterator[tuple[int, Iterable[str]]]) -> dict[str, BitMap]:
+def _groups(members: Iterable[tuple[int, Iterable[str]]]) -> dict[str, BitMap]:
     groups: dict[str, BitMap] = {}
     for number, names in members:
         for name in names:

@@ -24,6 +24,7 @@ from newsdesk.web.openapi import (
     openapi_document,
 )
 from newsdesk.web.router import Handler
+from newsdesk.web.search_slots import SearchSlots
 
 MAX_QUERY = 200
 # What each of SORTS orders by.
@@ -54,6 +55,7 @@ class Api:
         # The whole catalog in each order asked for, sorted once per snapshot.
         self._orders: dict[str, list[Entry]] = {}
         self._orders_version = -1
+        self.search_slots = SearchSlots(self.config.search.concurrency, self._busy)
 
     # Handlers (see routes.py) ------------------------------------------------
 
@@ -206,8 +208,11 @@ class Api:
         query = self._search_query(request)
         found = self.live.searches.get(snapshot.version, query)
         if found is None:
-            found = await asyncio.to_thread(self.live.search, query, snapshot)
+            found = await self.search_slots.run(self.live.search, query, snapshot)
         return found
+
+    def _busy(self) -> str:
+        return self._snapshot().theme.locale.text("search_busy")
 
     async def _search_body(self, request: Request, snapshot: Snapshot) -> bytes:
         """The JSON of a search, made once per answer kept (popular queries repeat)."""
