@@ -96,7 +96,7 @@ def test_recall_stays_complete_after_edits_and_deletions() -> None:
     assert edited is not None
     current = {d.slug: d for d in documents if d.slug not in deleted}
     current.update((d.slug, d) for d in [*rewritten, *added])
-    assert edited.keys() == {slug: d.key for slug, d in current.items()}
+    assert edited.indexed_keys() == {slug: d.key for slug, d in current.items()}
     for query in _queries(list(current.values()), 120, seed=6):
         found = _everything(edited, query)
         assert {hit.slug for hit in found.hits} == _containing(list(current.values()), query)

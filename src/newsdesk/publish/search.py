@@ -129,7 +129,7 @@ class SiteSearch:
         """Brings the index in step with `catalog`; whether anything changed."""
         wanted = {entry.article.slug: (entry, search_key(entry)) for entry in catalog.listed}
         generation, index = self.current
-        indexed = index.keys()
+        indexed = index.indexed_keys()
         removed = [slug for slug in indexed if slug not in wanted]
         changed = [
             search_document(entry, key)

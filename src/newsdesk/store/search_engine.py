@@ -66,7 +66,7 @@ class SearchIndex:
     def build(cls, documents: Iterable[SearchDocument]) -> "SearchIndex":
         return cls(MemoryIndex(documents))
 
-    def keys(self) -> dict[str, str]:
+    def indexed_keys(self) -> dict[str, str]:
         """slug -> key of every document the index finds."""
         keys = {slug: key for slug, key in self.base.keys.items()}
         for number in self.replaced:
