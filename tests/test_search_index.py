@@ -1,14 +1,17 @@
 """The in-memory search index on a generated corpus: complete recall of random
 substrings against brute-force containment, before and after edits, the tiers of the
-ranking with recency inside each, and edits merged in by date."""
+ranking with recency inside each, edits merged in by date, and the index kept in a
+file between runs."""
 
 import random
 import re
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from newsdesk.store.search import SearchDocument, SearchQuery, SearchResults
 from newsdesk.store.search_engine import MAX_EDITS, SearchIndex
+from newsdesk.store.search_file import fingerprint, load_index, save_index
 from newsdesk.text.cjk import CJK_CLASS
 
 from .test_search import CHINA, DOCUMENTS
@@ -166,3 +169,19 @@ def test_too_many_edits_ask_for_a_new_index() -> None:
     index = SearchIndex.build(documents[:1])
     assert index.changed(documents[1:], []) is not None
     assert index.changed(documents, []) is None
+
+
+def test_a_saved_index_is_read_back_only_for_the_documents_it_holds(tmp_path: Path) -> None:
+    documents = _corpus(50, seed=8)
+    index = SearchIndex.build(documents)
+    path = tmp_path / "state" / "search-index.pickle"
+    save_index(path, index.base)
+    keys = {d.slug: d.key for d in documents}
+    loaded = load_index(path, fingerprint(keys))
+    assert loaded is not None
+    for query in _queries(documents, 20, seed=9):
+        assert _everything(SearchIndex(loaded), query) == _everything(index, query)
+    assert load_index(path, fingerprint({**keys, documents[0].slug: "edited"})) is None
+    path.write_bytes(path.read_bytes()[:1000])  # cut short, as by a full disk
+    assert load_index(path, fingerprint(keys)) is None
+    assert load_index(tmp_path / "missing", fingerprint(keys)) is None

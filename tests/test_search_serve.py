@@ -1,6 +1,6 @@
 """Search as the server runs it, in-process on each database: one ranking per query
 whatever page is asked for, the index following edits and deletions, and a quick 503
-with Retry-After once every search slot is taken."""
+with Retry-After once every search slot is taken; the index read back on a restart."""
 
 import contextlib
 import re
@@ -11,6 +11,7 @@ import httpx
 
 from newsdesk.store.search import SearchQuery
 from newsdesk.store.search_engine import RankingKey
+from newsdesk.store.state import search_index_file
 from tests.asgi import InProcess, serving
 from tests.conftest import DEMO_SITE, copy_site, set_language
 
@@ -55,6 +56,26 @@ def test_search_follows_edits_and_deletions(demo_database_url: str, tmp_path: Pa
         path.unlink()
         app.live.update([path])
         assert slugs("量子纠缠") == []
+
+
+def test_a_restart_on_the_same_articles_reads_the_saved_index(
+    demo_database_url: str, tmp_path: Path
+) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    saved = search_index_file(site)
+    with serving(site, demo_database_url) as app, app.client() as client:
+        first = client.get("/api/v1/search", params={"q": "模型", "limit": 50}).json()
+    written = saved.stat().st_mtime_ns
+    with serving(site, demo_database_url) as app, app.client() as client:
+        again = client.get("/api/v1/search", params={"q": "模型", "limit": 50}).json()
+    assert again == first and first["total"] > 0
+    assert saved.stat().st_mtime_ns == written  # read, not built and written again
+    path = site / "content" / "pgvector-intro.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n量子纠缠\n", encoding="utf-8")
+    with serving(site, demo_database_url) as app, app.client() as client:
+        found = client.get("/api/v1/search", params={"q": "量子纠缠"}).json()
+    assert [item["slug"] for item in found["items"]] == ["pgvector-intro"]
+    assert saved.stat().st_mtime_ns != written
 
 
 @contextlib.asynccontextmanager

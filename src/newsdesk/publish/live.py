@@ -19,6 +19,7 @@ from newsdesk.publish.snapshot import Snapshot, make_snapshot
 from newsdesk.publish.sync import ContentIndex, IndexReport
 from newsdesk.site.config import SiteConfig
 from newsdesk.store import search
+from newsdesk.store.state import search_index_file
 
 
 class LiveSite:
@@ -42,7 +43,7 @@ class LiveSite:
         self._settled: Settled | None = None
         self._indexed_at = 0.0
         self.searches = SearchCache()
-        self.search_index = SiteSearch()
+        self.search_index = SiteSearch(search_index_file(root))
         self.snapshot: Snapshot | None = None
 
     # Content -------------------------------------------------------------

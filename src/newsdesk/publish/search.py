@@ -8,6 +8,7 @@ crawler paging through the results costs one search), and each page as shown."""
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from newsdesk.render.html_text import html_to_text
@@ -15,6 +16,7 @@ from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.search_hits import HighlightedHit, Highlighter
 from newsdesk.store import search
 from newsdesk.store.search_engine import Ranking, RankingKey, SearchIndex
+from newsdesk.store.search_file import fingerprint, load_index, save_index
 from newsdesk.text.digest import digest
 
 _KEPT = 2048
@@ -118,9 +120,11 @@ def search_document(entry: Entry, key: str) -> search.SearchDocument:
 
 
 class SiteSearch:
-    """The search index of the listed articles, kept in step with each catalog."""
+    """The search index of the listed articles, kept in step with each catalog (and,
+    each time it is built whole, in the file `saved` when given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, saved: Path | None = None) -> None:
+        self._saved = saved
         # The index with its generation, which changes whenever the index does
         # (rankings are kept per generation), replaced together.
         self.current = (0, SearchIndex.build([]))
@@ -140,11 +144,22 @@ class SiteSearch:
             return False
         edited = index.changed(changed, removed) if indexed else None
         if edited is None:
-            edited = SearchIndex.build(
-                search_document(entry, key) for entry, key in wanted.values()
-            )
+            edited = self._whole(wanted)
         self.current = (generation + 1, edited)
         return True
+
+    def _whole(self, wanted: dict[str, tuple[Entry, str]]) -> SearchIndex:
+        """A new index of the `wanted` entries (slug -> entry and key): the saved one
+        when it holds just those, else built and saved."""
+        if self._saved is not None:
+            keys = {slug: key for slug, (_, key) in wanted.items()}
+            saved = load_index(self._saved, fingerprint(keys))
+            if saved is not None:
+                return SearchIndex(saved)
+        index = SearchIndex.build(search_document(entry, key) for entry, key in wanted.values())
+        if self._saved is not None:
+            save_index(self._saved, index.base)
+        return index
 
     def rank(self, query: search.SearchQuery, cache: SearchCache) -> Ranking:
         """The ranking of `query`, from `cache` when it holds one for this index."""
