@@ -16,24 +16,22 @@ from tests.asgi import InProcess, serving
 from tests.conftest import DEMO_SITE, copy_site, set_language
 
 
-def _ranking_of(app: InProcess, text: str) -> object:
-    generation, _ = app.live.search_index.current
-    return app.live.searches.ranking(generation, RankingKey.of(SearchQuery(text)))
-
-
 def test_pages_of_one_query_are_cut_from_one_ranking(demo_app: InProcess) -> None:
-    query = "数据"  # not asked by any other test sharing the app
-    with demo_app.client() as client:
-        whole = client.get("/api/v1/search", params={"q": query, "limit": 50}).json()
-        ranking = _ranking_of(demo_app, query)
-        assert ranking is not None and whole["total"] > 6
-        pages = [
-            client.get("/api/v1/search", params={"q": query, "limit": 3, "offset": offset}).json()
-            for offset in range(0, whole["total"], 3)
-        ]
-    assert _ranking_of(demo_app, query) is ranking  # no page searched again
-    assert [item["slug"] for page in pages for item in page["items"]] == [
-        item["slug"] for item in whole["items"]
+    live = demo_app.live
+    snapshot = live.snapshot
+    assert snapshot is not None
+    key = RankingKey.of(SearchQuery("数据"))  # not asked by any other test sharing the app
+    whole = live.search(SearchQuery("数据", limit=50), snapshot)
+    generation, _ = live.search_index.current
+    ranking = live.searches.ranking(generation, key)
+    assert ranking is not None and whole.total > 6
+    pages = [
+        live.search(SearchQuery("数据", limit=3, offset=offset), snapshot)
+        for offset in range(0, whole.total, 3)
+    ]
+    assert live.searches.ranking(generation, key) is ranking  # no page searched again
+    assert [e.article.slug for page in pages for e, _ in page.hits] == [
+        e.article.slug for e, _ in whole.hits
     ]
 
 
@@ -80,10 +78,12 @@ def test_a_restart_on_the_same_articles_reads_the_saved_index(
 
 @contextlib.asynccontextmanager
 async def _every_slot_taken(app: InProcess) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of `app` while every search slot is held (on the app's event loop)."""
+    """A client of `app` while every place among the bounded searches is held (on the
+    app's event loop)."""
+    bound = app.live.config.search.processes + app.live.config.search.waiting
     with contextlib.ExitStack() as held:
-        for _ in range(app.live.config.search.concurrency):
-            held.enter_context(app.app.api.search_slots.taken())
+        for _ in range(bound):
+            held.enter_context(app.app.api.search_pool.taken())
         async with app.async_client() as client:
             yield client
 

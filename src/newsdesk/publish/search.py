@@ -36,15 +36,24 @@ class Found:
     body: bytes | None = None
 
 
-def answer(
-    query: search.SearchQuery, results: search.SearchResults, entries: Mapping[str, Entry]
-) -> Found:
-    """The answer to `query` from its `results`: each hit of an article in `entries`,
-    by slug, with that article (one the index holds but an older snapshot does not
-    is left out)."""
-    kept = [hit for hit in results.hits if hit.slug in entries]
-    hits = [(entries[hit.slug], hit) for hit in highlighted(query.text, kept)]
-    return Found(query, results.total, hits)
+@dataclass(frozen=True)
+class Shown:
+    """A page of results as shown, without the articles (what a search process
+    sends back to its worker)."""
+
+    total: int
+    hits: list[HighlightedHit]
+
+    @classmethod
+    def of(cls, query: search.SearchQuery, results: search.SearchResults) -> "Shown":
+        return cls(results.total, highlighted(query.text, results.hits))
+
+
+def answer(query: search.SearchQuery, shown: Shown, entries: Mapping[str, Entry]) -> Found:
+    """The answer to `query`: each hit shown of an article in `entries`, by slug, with
+    that article (one the index holds but an older snapshot does not is left out)."""
+    hits = [(entries[hit.slug], hit) for hit in shown.hits if hit.slug in entries]
+    return Found(query, shown.total, hits)
 
 
 def highlighted(query: str, hits: Iterable[search.SearchHit]) -> list[HighlightedHit]:

@@ -86,10 +86,10 @@ class ApiSection:
 
 @dataclass(frozen=True)
 class SearchSection:
-    # Searches one server worker runs at once, each on a thread of its own; more
-    # arriving meanwhile are answered 503 at once, so a flood of queries cannot hold
-    # up the pages.
-    concurrency: int = 2
+    # Low-priority processes each server worker runs searches in, one at a time each,
+    # and the searches that may wait for one; more are answered 503 at once.
+    processes: int = 2
+    waiting: int = 32
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ _POSITIVE = (
     "hot.refresh_seconds",
     "draft.timeout",
     "draft.concurrency",
-    "search.concurrency",
+    "search.processes",
 )
 
 
@@ -279,6 +279,7 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
                 (f"api.cors_origins[{number}]", "expected * or an origin like https://example.com")
             )
     _check_draft(config.draft, problems)
+    _check_search(config.search, problems)
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))
     # A `..` segment would put pages outside the output folder of `newsdesk build`.
@@ -286,6 +287,11 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
         problems.append(
             ("content.permalink", "must not contain . or .. segments; write it like /posts/:slug/")
         )
+
+
+def _check_search(search: SearchSection, problems: list[tuple[str, str]]) -> None:
+    if search.waiting < 0:
+        problems.append(("search.waiting", "must be 0 or more"))
 
 
 def _check_draft(draft: DraftSection, problems: list[tuple[str, str]]) -> None:

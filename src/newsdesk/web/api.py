@@ -24,7 +24,7 @@ from newsdesk.web.openapi import (
     openapi_document,
 )
 from newsdesk.web.router import Handler
-from newsdesk.web.search_slots import SearchSlots
+from newsdesk.web.search_processes import SearchPool
 
 MAX_QUERY = 200
 # What each of SORTS orders by.
@@ -55,7 +55,8 @@ class Api:
         # The whole catalog in each order asked for, sorted once per snapshot.
         self._orders: dict[str, list[Entry]] = {}
         self._orders_version = -1
-        self.search_slots = SearchSlots(self.config.search.concurrency, self._busy)
+        searching = self.config.search
+        self.search_pool = SearchPool(searching.processes, searching.waiting, self._busy)
 
     # Handlers (see routes.py) ------------------------------------------------
 
@@ -208,7 +209,9 @@ class Api:
         query = self._search_query(request)
         found = self.live.searches.get(snapshot.version, query)
         if found is None:
-            found = await self.search_slots.run(self.live.search, query, snapshot)
+            generation = self.live.search_index.current[0]
+            shown = await self.search_pool.run(generation, self.live.searcher, query)
+            found = self.live.found(query, shown, snapshot)
         return found
 
     def _busy(self) -> str:
