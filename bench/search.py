@@ -19,7 +19,8 @@ queries that match nearly everything:
 
 Latencies are of the search with the texts of its hits (the memory and database
 engines return them, tantivy its slugs only); highlighting them, which the server
-does whatever the engine, is timed once, after the memory engine.
+does whatever the engine, is timed once, after the memory engine, as are edits: one
+and the most kept beside the index before it is rebuilt (its build time is the peer).
 """
 
 import argparse
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -43,7 +45,7 @@ from corpus import AUTHORS, CATEGORIES, TAGS
 from newsdesk.publish.search import highlighted
 from newsdesk.store.database import scratch_database
 from newsdesk.store.search import SearchDocument, SearchQuery
-from newsdesk.store.search_engine import SearchIndex
+from newsdesk.store.search_engine import MAX_EDITS, SearchIndex
 from search_tantivy import TantivyPeer
 from segment import GOLD, demo_texts
 
@@ -161,6 +163,27 @@ def memory_engine(documents: list[SearchDocument], queries: list[str]) -> None:
         highlighted(query, hits)
     each = (time.perf_counter() - begun) * 1000 / len(pages)
     print(f"{'':<12}(highlighting a page of hits, as the server does: {each:.2f} ms more)")
+    edits(index, documents, queries)
+
+
+def edits(index: SearchIndex, documents: list[SearchDocument], queries: list[str]) -> None:
+    """What an edit costs: applying it beside the index, and the queries after it (each
+    tests every edited document), against a rebuild of the whole index."""
+    for count in (1, MAX_EDITS):
+        edited = [replace(d, title=d.title + "（更新）", key=d.key + "'") for d in documents[:count]]
+        begun = time.perf_counter()
+        changed = index.changed(edited, [])
+        took = (time.perf_counter() - begun) * 1000
+        assert changed is not None
+
+        def search(query: str, changed: SearchIndex = changed) -> int:
+            return changed.rank(SearchQuery(query)).page(0, 20).total
+
+        p50, p95, _ = latencies(search, queries)
+        print(
+            f"{'':<12}({count} edited: applied in {took:.1f} ms, then p50 {p50:.2f} ms,"
+            f" p95 {p95:.2f} ms)"
+        )
 
 
 def tantivy_engine(documents: list[SearchDocument], queries: list[str]) -> None:

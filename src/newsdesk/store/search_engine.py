@@ -33,8 +33,9 @@ from newsdesk.store.search_memory import FIELDS, MemoryIndex, Prepared
 from newsdesk.text.query import QueryTerm, query_terms
 
 # Edited documents kept beside the index before a new one is due: each query tests
-# every one of them, an index build takes seconds at ten thousand articles.
-MAX_EDITS = 256
+# the text of every one of them, and an index build takes tens of seconds at ten
+# thousand articles (bench/search.py measures both).
+MAX_EDITS = 128
 
 
 @dataclass(frozen=True)
