@@ -170,7 +170,7 @@ def edits(index: SearchIndex, documents: list[SearchDocument], queries: list[str
     """What an edit costs: applying it beside the index, and the queries after it (each
     tests every edited document), against a rebuild of the whole index."""
     for count in (1, MAX_EDITS):
-        edited = [replace(d, title=d.title + "（更新）", key=d.key + "'") for d in documents[:count]]
+        edited = [replace(d, title=d.title + "更新", key=d.key + "'") for d in documents[:count]]
         begun = time.perf_counter()
         changed = index.changed(edited, [])
         took = (time.perf_counter() - begun) * 1000
