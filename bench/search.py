@@ -1,15 +1,26 @@
-"""Benchmark: indexing and querying the search store at 10,000 articles.
+"""Benchmark: the search engines the server could use, side by side on the same
+generated articles.
 
-    python bench/search.py [--count 10000] [--runs 30] [--postgres URL]
+    python bench/search.py [--count 10000] [--queries 200] [--postgres URL] [--skip-sql]
 
 Generates N articles of about 5 KB from the sentences of the demo site's articles
 (each article draws on two of them, so that topics cluster as on a real site) and
-the tech-news sentences of bench/segment.py, then on a fresh SQLite file, and on a
-fresh database of the PostgreSQL server at URL when given (default
-$NEWSDESK_TEST_DATABASE_URL), prints the time to index them all in one
-transaction, and per query the number of matching articles and the median and 95th
-percentile over R runs of a whole `search()` call (first page of 20) on an open
-connection and the highlighting of its hits.
+the tech-news sentences of bench/segment.py, then for each engine prints the time
+to index them all, the index's size, the memory a forked worker copies while it
+answers queries (Private_Dirty: pages a worker cannot share with the parent that
+built the index), and the p50/p95 latency of a first page of 20 hits with the
+total, over distinct random 2–4 character substrings of the articles and over
+queries that match nearly everything:
+
+- memory: newsdesk.store.search_engine, what the server uses;
+- tantivy: bench/search_tantivy.py, n-gram phrases;
+- SQLite FTS5 and PostgreSQL GIN: the database search the server used before,
+  bench/fts_search.py; PostgreSQL at URL (default $NEWSDESK_TEST_DATABASE_URL).
+
+Latencies are of the search with the texts of its hits (the memory and database
+engines return them, tantivy its slugs only); highlighting them, which the server
+does whatever the engine, is timed once, after the memory engine, as are edits: one
+and the most kept beside the index before it is rebuilt (its build time is the peer).
 """
 
 import argparse
@@ -20,35 +31,29 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import fts_search
 from corpus import AUTHORS, CATEGORIES, TAGS
 from newsdesk.publish.search import highlighted
-from newsdesk.store.database import open_store, scratch_database
-from newsdesk.store.search import SearchDocument, SearchQuery, index_documents, search
+from newsdesk.store.database import scratch_database
+from newsdesk.store.search import SearchDocument, SearchQuery
+from newsdesk.store.search_engine import MAX_EDITS, SearchIndex
+from search_tantivy import TantivyPeer
 from segment import GOLD, demo_texts
 
-QUERIES = [
-    "大模型",
-    "芯片 出口",
-    "GPT-5 多模态",
-    "模型",
-    "芯",
-    "开源 许可证",
-    "PostgreSQL",
-    "Rust 迁移",
-    "向量数据库 索引",
-    "供应链攻击",
-    "不存在的词",
-    "芯片" * 50,
-]
+# Queries that match nearly every article: the worst case of a ranking.
+EVERYWHERE = ["的", "是", "数据", "的 是", "模型"]
 ARTICLE_BYTES = 5 * 1024
 CHINA = timezone(timedelta(hours=8))
+Search = Callable[[str], int]  # a query -> how many articles match
 
 
 def generate(count: int) -> list[SearchDocument]:
@@ -84,53 +89,167 @@ def generate(count: int) -> list[SearchDocument]:
     return documents
 
 
-def measure(name: str, engine: Engine, documents: list[SearchDocument], runs: int) -> None:
-    size = sum(len(d.body.encode()) + len(d.summary.encode()) for d in documents) / 1e6
-    started = time.perf_counter()
-    with engine.begin() as connection:
-        index_documents(connection, documents)
-    took = time.perf_counter() - started
+def distinct_queries(documents: list[SearchDocument], count: int) -> list[str]:
+    """Random 2 to 4 character substrings of the articles' bodies (CJK or not), as
+    visitors and crawlers send them: each query new."""
+    rng = random.Random(7)
+    queries: set[str] = set()
+    while len(queries) < count:
+        body = rng.choice(documents).body
+        length = rng.randint(2, 4)
+        start = rng.randrange(len(body) - length)
+        query = body[start : start + length]
+        if query.strip() and not re.search(r"\s", query):
+            queries.add(query)
+    return sorted(queries)
+
+
+def latencies(search: Search, queries: list[str]) -> tuple[float, float, int]:
+    """(p50 ms, p95 ms, the most articles any query matched)."""
+    times = []
+    most = 0
+    for query in queries:
+        begun = time.perf_counter()
+        most = max(most, search(query))
+        times.append((time.perf_counter() - begun) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], most
+
+
+def private_dirty_mb(search: Search, queries: list[str]) -> float:
+    """What a forked worker copies of its parent's memory while it answers `queries`."""
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reading)
+        for query in queries:
+            search(query)
+        rollup = Path("/proc/self/smaps_rollup").read_text()
+        kb = sum(
+            int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Private_Dirty")
+        )
+        os.write(writing, str(kb).encode())
+        os._exit(0)
+    os.close(writing)
+    kb = int(os.read(reading, 64) or b"0")
+    os.close(reading)
+    os.waitpid(pid, 0)
+    return kb / 1024
+
+
+def report(name: str, built: float, size: int, search: Search, queries: list[str]) -> None:
+    distinct = latencies(search, queries)
+    everywhere = latencies(search, EVERYWHERE * 4)
+    worker = private_dirty_mb(search, queries)
     print(
-        f"\n{name}: indexed {len(documents):,} articles ({size:.0f} MB) in {took:.1f} s,"
-        f" {len(documents) / took:,.0f} articles/s"
+        f"{name:<12}{built:>9.1f}{size / 1e6:>9.0f}{worker:>10.0f}"
+        f"{distinct[0]:>9.2f}{distinct[1]:>9.2f}{everywhere[0]:>9.2f}{everywhere[1]:>9.2f}"
+        f"{everywhere[2]:>10,}"
     )
-    print(f"{'query':<24}{'matches':>9}{'median ms':>11}{'p95 ms':>9}")
+
+
+def memory_engine(documents: list[SearchDocument], queries: list[str]) -> None:
+    begun = time.perf_counter()
+    index = SearchIndex.build(documents)
+    built = time.perf_counter() - begun
+
+    def search(query: str) -> int:
+        return index.rank(SearchQuery(query)).page(0, 20).total
+
+    report("memory", built, index.base.size(), search, queries)
+    pages = [(query, index.rank(SearchQuery(query)).page(0, 20).hits) for query in queries]
+    begun = time.perf_counter()
+    for query, hits in pages:
+        highlighted(query, hits)
+    each = (time.perf_counter() - begun) * 1000 / len(pages)
+    print(f"{'':<12}(highlighting a page of hits, as the server does: {each:.2f} ms more)")
+    edits(index, documents, queries)
+
+
+def edits(index: SearchIndex, documents: list[SearchDocument], queries: list[str]) -> None:
+    """What an edit costs: applying it beside the index, and the queries after it (each
+    tests every edited document), against a rebuild of the whole index."""
+    for count in (1, MAX_EDITS):
+        edited = [replace(d, title=d.title + "更新", key=d.key + "'") for d in documents[:count]]
+        begun = time.perf_counter()
+        changed = index.changed(edited, [])
+        took = (time.perf_counter() - begun) * 1000
+        assert changed is not None
+
+        def search(query: str, changed: SearchIndex = changed) -> int:
+            return changed.rank(SearchQuery(query)).page(0, 20).total
+
+        p50, p95, _ = latencies(search, queries)
+        print(
+            f"{'':<12}({count} edited: applied in {took:.1f} ms, then p50 {p50:.2f} ms,"
+            f" p95 {p95:.2f} ms)"
+        )
+
+
+def tantivy_engine(documents: list[SearchDocument], queries: list[str]) -> None:
+    begun = time.perf_counter()
+    peer = TantivyPeer(documents)
+    built = time.perf_counter() - begun
+    report("tantivy", built, peer.size(), lambda query: peer.search(query)[0], queries)
+    peer.close()
+
+
+def sql_engine(
+    name: str, engine: Engine, documents: list[SearchDocument], queries: list[str]
+) -> int:
+    """Reports the database's engine; returns nothing to size it by but the caller."""
+    with engine.begin() as connection:
+        fts_search.create_tables(connection)
+    begun = time.perf_counter()
+    with engine.begin() as connection:
+        fts_search.index_documents(connection, documents)
+    built = time.perf_counter() - begun
     with engine.connect() as connection:
-        for query in QUERIES:
-            highlighted(query, search(connection, SearchQuery(query)).hits)  # warm the caches
-            times = []
-            for _ in range(runs):
-                begun = time.perf_counter()
-                results = search(connection, SearchQuery(query))
-                highlighted(query, results.hits)
-                times.append((time.perf_counter() - begun) * 1000)
-            times.sort()
-            shown = query if len(query) <= 20 else query[:18] + "…"
-            print(
-                f"{shown:<24}{results.total:>9,}{statistics.median(times):>11.2f}"
-                f"{times[int(len(times) * 0.95) - 1]:>9.2f}"
-            )
+
+        def search(query: str) -> int:
+            return fts_search.search(connection, SearchQuery(query)).total
+
+        size = _database_size(connection)
+        report(name, built, size, search, queries)
+    return size
+
+
+def _database_size(connection: object) -> int:
+    assert hasattr(connection, "execute")
+    if connection.dialect.name == "sqlite":  # type: ignore[attr-defined]
+        pages = connection.execute(text("PRAGMA page_count")).scalar_one()
+        page = connection.execute(text("PRAGMA page_size")).scalar_one()
+        return int(pages * page)
+    size = connection.execute(text("SELECT pg_database_size(current_database())"))
+    return int(size.scalar_one())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--postgres", default=os.environ.get("NEWSDESK_TEST_DATABASE_URL"))
+    parser.add_argument("--skip-sql", action="store_true", help="only the in-memory engines")
     args = parser.parse_args()
     documents = generate(args.count)
+    queries = distinct_queries(documents, args.queries)
+    print(f"{len(documents):,} articles, {len(queries)} distinct queries")
+    print(
+        f"{'engine':<12}{'build s':>9}{'size MB':>9}{'worker MB':>10}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'all p50':>9}{'all p95':>9}{'matches':>10}"
+    )
+    memory_engine(documents, queries)
+    tantivy_engine(documents, queries)
+    if args.skip_sql:
+        return
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_store(f"sqlite:///{folder}/search.sqlite")
-        measure("SQLite", engine, documents, args.runs)
+        engine = create_engine(f"sqlite:///{folder}/search.sqlite")
+        sql_engine("SQLite FTS5", engine, documents, queries)
         engine.dispose()
-        print(f"file size: {Path(folder, 'search.sqlite').stat().st_size / 1e6:.0f} MB")
     if args.postgres:
         with scratch_database(args.postgres, "newsdesk_bench") as url:
-            engine = open_store(url)
-            measure("PostgreSQL", engine, documents, args.runs)
-            with engine.connect() as connection:
-                size = connection.execute(text("SELECT pg_database_size(current_database())"))
-                print(f"database size: {size.scalar_one() / 1e6:.0f} MB")
+            engine = create_engine(url)
+            sql_engine("PG GIN", engine, documents, queries)
             engine.dispose()
 
 

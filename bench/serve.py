@@ -7,14 +7,16 @@ serving the static export of the same site (`newsdesk build`) in the same run.
 `wrk` (Debian's, installed by `make bench-deps`) loads, one after the other and with
 the same duration, connections and threads: nginx's home page and one article page,
 then newsdesk's home page, the same article page and its search API
-(`/api/v1/search?q=…`) with a one-term and a two-term Chinese query, each asked once
-as readers repeat a query (answered from the server's result cache after the first)
-and once uncached (each request of the run its own offset, and past the API's largest
-offset its own `since` too: every request is a new search; an offset past the last
-match returns no hits). Before each run one request must answer exactly 200 (a
-redirect or an error is reported and that run skipped); during it any non-2xx/3xx
-response or socket error is a failure (a timeout is a request unanswered after wrk's
-2 s, whose latency wrk does not record).
+(`/api/v1/search?q=…`) with a one-term and a two-term Chinese query, asked as readers
+repeat a query (answered from the server's result cache after the first); then
+distinct queries, every request a search new to the server (random 2–4 character
+substrings of the articles, bench/serve_flood.py); then the article page again while
+16 more connections flood the server with distinct queries. Before each run one
+request must answer exactly 200 (a redirect or an error is reported and that run
+skipped); during it any non-2xx/3xx response or socket error is a failure (a timeout
+is a request unanswered after wrk's 2 s, whose latency wrk does not record), except
+the 503 a search past the server's bound is answered with: distinct searches are
+reported as answered/s (2xx) beside the refused.
 
 Prints, for each: requests/s, p50/p90/p95/p99 latency, the page's size and the ratio
 of requests/s to nginx for the same page; the server's memory (PSS of the whole
@@ -22,7 +24,9 @@ process tree and of each worker, sampled every 0.5 s while it is loaded, and RSS
 its start time (process start to `GET /` answering 200) cold, on a site never
 indexed, and warm, restarted on the same database; then PASS/FAIL against the
 targets: article pages at ≥ 25% of nginx's requests/s with p99 under 20 ms, search
-p95 under 15 ms, under 300 MB PSS per worker, and a warm start under 2 s. The
+p95 under 15 ms, distinct searches answered at ≥ 10% of the article page's
+requests/s, article pages keeping ≥ 70% of their requests/s and a p99 under 3× their
+own while flooded, under 300 MB PSS per worker, and a warm start under 2 s. The
 machine's load average is printed before and after: other work on the same cores
 skews every figure.
 
@@ -56,6 +60,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build import NEWSDESK_CONFIG, edited_article, newsdesk_command
 from corpus import write_corpus
 from measure import BenchFailed, children, free_port, in_scratch_folder, pss_by_pid, run
+from serve_flood import (
+    DISTINCT_SHARE,
+    FLOOD_CONNECTIONS,
+    FLOOD_FIRST_PASS,
+    FLOOD_P99,
+    FLOOD_SHARE,
+    distinct_queries,
+    lua,
+    side_by_side,
+)
 
 NGINX = "/usr/sbin/nginx"
 SEARCHES = ["大模型", "向量检索 数据库"]  # one term, two terms: both in every corpus
@@ -83,30 +97,6 @@ done = function(summary, latency, requests)
     e.connect, e.read, e.write, e.status, e.timeout))
 end
 """
-# Appended for a `fresh` target: request k of the run (counted from 1 over all T
-# threads, each taking every T-th k) asks offset k mod 10,001, 10,000 being the
-# API's largest; each later pass through the offsets adds a `since` one day earlier,
-# before every article, so that its results stay the same and its search is new. Offset
-# 0 on the first pass would be the cached rows' search.
-WRK_FRESH = """\
-local count = 0
-setup = function(thread)
-  thread:set("index", count)
-  count = count + 1
-end
-sent = 0
-request = function()
-  local k = 1 + index + {threads} * sent
-  sent = sent + 1
-  local path = wrk.path .. "&offset=" .. (k % 10001)
-  local pass = math.floor(k / 10001)
-  if pass > 0 then
-    path = path .. "&since=" .. os.date("!%Y-%m-%d", -86400 * pass)
-  end
-  return wrk.format(nil, path)
-end
-"""
-
 NGINX_CONFIG = """\
 worker_processes 2;
 daemon off;
@@ -154,13 +144,15 @@ class Target:
     base: str  # http://127.0.0.1:PORT
     path: str
     peer: str | None = None  # the nginx row this one is compared with
-    # Every request asks a search the server has not answered before (an offset of
-    # its own), so none is answered from its per-snapshot result cache.
+    # Every request a distinct search (bench/serve_flood.py), none answered from the
+    # server's cache; 503 answers (past the server's bound) are counted, not failures.
     fresh: bool = False
+    connections: int | None = None  # other than --connections
 
 
 @dataclass(frozen=True)
 class Load:
+    requests: int
     requests_s: float
     p50: float  # milliseconds
     p90: float
@@ -168,6 +160,11 @@ class Load:
     p99: float
     non2xx: int
     socket_errors: dict[str, int]  # connect, read, write, timeout (no answer within 2 s)
+
+    @property
+    def answered_s(self) -> float:
+        """Requests/s answered 2xx or 3xx."""
+        return self.requests_s * (self.requests - self.non2xx) / max(self.requests, 1)
 
 
 @dataclass
@@ -362,7 +359,8 @@ def sampling(root: int, memory: Memory, every: float = 0.5) -> Iterator[None]:
 def wrk(target: Target, args: argparse.Namespace, script: Path, log: Path) -> Load:
     command = [
         "wrk",
-        *("-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s"),
+        *("-t", str(args.threads), "-c", str(target.connections or args.connections)),
+        *("-d", f"{args.duration}s"),
         *("--latency", "-s", str(script), target.base + target.path),
     ]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -377,6 +375,7 @@ def wrk(target: Target, args: argparse.Namespace, script: Path, log: Path) -> Lo
     if text is not None:  # wrk's own line says the same
         non2xx = max(non2xx, int(text.group(1)))
     return Load(
+        requests=figures["requests"],
         requests_s=figures["requests"] / (figures["duration"] / 1e6),
         p50=figures["p50"] / 1000,
         p90=figures["p90"] / 1000,
@@ -400,8 +399,11 @@ def title_of(page: bytes) -> str:
     return found.group(1).decode(errors="replace").strip() if found else ""
 
 
-def measure(row: Row, args: argparse.Namespace, script: Path, log: Path) -> None:
-    """Check the page answers 200, warm it up, then load it with wrk."""
+def measure(
+    row: Row, args: argparse.Namespace, script: Path, log: Path, queries: list[str]
+) -> None:
+    """Check the page answers 200, warm it up, then load it with wrk (a `fresh`
+    target: with a distinct query of `queries` in every request)."""
     target = row.target
     try:
         status, page = fetch(target.base, target.path)
@@ -414,16 +416,18 @@ def measure(row: Row, args: argparse.Namespace, script: Path, log: Path) -> None
     row.size = len(page)
     row.title = title_of(page)
     row.matches = search_total(page) if target.path.startswith("/api/") else None
-    for _ in range(20):
-        fetch(target.base, target.path)
     if target.fresh:
         script = script.with_name("fresh.lua")
-        script.write_text(WRK_SCRIPT + WRK_FRESH.format(threads=args.threads), encoding="utf-8")
+        first_pass = FLOOD_FIRST_PASS if target.connections else 0
+        script.write_text(WRK_SCRIPT + lua(queries, args.threads, first_pass), encoding="utf-8")
+    else:
+        for _ in range(20):
+            fetch(target.base, target.path)
     row.load = wrk(target, args, script, log)
     errors = [f"{count:,} {kind} errors" for kind, count in row.load.socket_errors.items() if count]
     if row.load.socket_errors["timeout"]:  # wrk records no latency for them
         errors[-1] = f"{row.load.socket_errors['timeout']:,} requests unanswered after 2 s"
-    if row.load.non2xx:
+    if row.load.non2xx and not target.fresh:
         errors.insert(0, f"{row.load.non2xx:,} responses not 2xx/3xx")
     if errors:
         row.problem = ", ".join(errors) + " under load"
@@ -459,6 +463,12 @@ def print_row(row: Row, rows: dict[str, Row]) -> None:
         f"{load.p99:7.2f} {row.size / 1024:6.1f} {ratio:>7}",
         flush=True,
     )
+    if row.target.fresh:
+        print(
+            f"{'':<40} {load.answered_s:8,.0f} answered/s, {load.non2xx:,} of "
+            f"{load.requests:,} refused (503, past the server's bound)",
+            flush=True,
+        )
     if row.problem:
         print(f"{'':<40} FAILED: {row.problem}", flush=True)
 
@@ -504,6 +514,7 @@ def verdicts(
         if searched and row.load is not None:
             p95 = row.load.p95
             out.append((p95 < SEARCH_P95_MS, f"{row.target.name} p95 {p95:.2f} ms < 15 ms"))
+    out += search_verdicts(rows)
     if memory.workers_pss:
         worst = max(memory.workers_pss.values()) / 1024
         rss = max(memory.workers_rss.values()) / 1024
@@ -516,6 +527,38 @@ def verdicts(
         )
     warm = starts[1]
     out.append((warm < WARM_START_S, f"warm start {warm:.2f} s < 2 s"))
+    return out
+
+
+def search_verdicts(rows: dict[str, Row]) -> list[tuple[bool, str]]:
+    """Distinct searches against the article page, and the article page flooded
+    against itself idle, each pair from the same run."""
+    out: list[tuple[bool, str]] = []
+    article = rows.get("newsdesk article")
+    distinct = rows.get("newsdesk search distinct queries")
+    flooded = rows.get("newsdesk article, search flooded")
+    if article is None or article.load is None:
+        return out
+    idle = article.load
+    if distinct is not None and distinct.load is not None:
+        share = distinct.load.answered_s / idle.requests_s
+        out.append(
+            (
+                share >= DISTINCT_SHARE,
+                f"distinct searches answered at {share:.1%} of the article page's req/s ≥ 10%",
+            )
+        )
+    if flooded is not None and flooded.load is not None:
+        kept = flooded.load.requests_s / idle.requests_s
+        out.append((kept >= FLOOD_SHARE, f"article page keeps {kept:.1%} of its req/s ≥ 70%"))
+        times = flooded.load.p99 / idle.p99
+        out.append(
+            (
+                times < FLOOD_P99,
+                f"article page p99 flooded {flooded.load.p99:.2f} ms = {times:.1f}× idle "
+                f"{idle.p99:.2f} ms < 3×",
+            )
+        )
     return out
 
 
@@ -540,6 +583,7 @@ def server_half(
     script: Path,
     log: Path,
 ) -> tuple[Memory, tuple[float, float]]:
+    queries = distinct_queries(site)
     shutil.rmtree(site / ".newsdesk", ignore_errors=True)  # never indexed: a cold start
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -573,21 +617,32 @@ def server_half(
             )
             for query in SEARCHES
         ]
-        targets += [
-            Target(
-                f"newsdesk search {query}, uncached",
-                base,
-                "/api/v1/search?q=" + urllib.parse.quote(query),
-                fresh=True,
-            )
-            for query in SEARCHES
-        ]
+        distinct = "/api/v1/search?q=" + urllib.parse.quote(queries[0])
+        targets.append(Target("newsdesk search distinct queries", base, distinct, fresh=True))
         for target in targets:
             key = "newsdesk article" if target.peer == "nginx article" else target.name
             rows[key] = row = Row(target)
             with sampling(process.pid, memory):
-                measure(row, args, script, log)
+                measure(row, args, script, log, queries)
             print_row(row, rows)
+        flooded = Row(Target("newsdesk article, search flooded", base, article, "newsdesk article"))
+        flood = Row(
+            Target(
+                f"  the flood: {FLOOD_CONNECTIONS} connections",
+                base,
+                distinct,
+                fresh=True,
+                connections=FLOOD_CONNECTIONS,
+            )
+        )
+        rows[flooded.target.name], rows[flood.target.name] = flooded, flood
+        with sampling(process.pid, memory):
+            side_by_side(
+                lambda: measure(flood, args, script, log, queries),
+                lambda: measure(flooded, args, script, log, queries),
+            )
+        print_row(flooded, rows)
+        print_row(flood, rows)
         for row in rows.values():
             if row.matches is not None:
                 print(f"{row.target.name}: {row.matches:,} matching articles", flush=True)
@@ -634,7 +689,7 @@ def bench(root: Path, args: argparse.Namespace) -> None:
         wait_ready(nginx, nginx_base, 30, nginx_log)
         for name, path in (("nginx home", "/"), ("nginx article", article)):
             rows[name] = Row(Target(f"{name} {path}" if path != "/" else name, nginx_base, path))
-            measure(rows[name], args, script, log)
+            measure(rows[name], args, script, log, [])
     memory, starts = server_half(root, site, args, rows, article, script, log)
     ours, theirs = rows.get("newsdesk article"), rows["nginx article"]
     if ours is not None and ours.title and ours.title != theirs.title:

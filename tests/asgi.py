@@ -251,6 +251,7 @@ def serving(site: Path, database_url: str, lifespan: bool = False) -> Iterator[I
             finally:
                 if lifespan:
                     running.stop()
+                app.close()
         finally:
             loop.close()
     finally:

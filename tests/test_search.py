@@ -1,19 +1,16 @@
-"""Search over the demo site's articles, on a real SQLite file and a real PostgreSQL
-database: relevance with real Chinese queries, complete substring recall, filters,
-re-indexing, and queries that must never break anything."""
+"""Search over the demo site's articles in the in-memory index: relevance with real
+Chinese queries, complete substring recall, filters, re-indexing, and queries that
+must never break anything."""
 
 import random
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
 
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
@@ -22,19 +19,12 @@ from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.search_hits import HighlightedHit
-from newsdesk.store.search import (
-    SearchDocument,
-    SearchQuery,
-    index_documents,
-    indexed_keys,
-    remove_documents,
-    search,
-)
+from newsdesk.store.search import SearchDocument, SearchQuery
+from newsdesk.store.search_engine import SearchIndex
 from newsdesk.text.cjk import CJK_CLASS
 from newsdesk.text.query import MAX_TERM_CHARS
 
-from .conftest import BACKENDS, DEMO_SITE
-from .server import Template, engine_at
+from .conftest import DEMO_SITE
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -54,41 +44,14 @@ def _demo_documents() -> list[SearchDocument]:
 
 DOCUMENTS = _demo_documents()
 BY_SLUG = {document.slug: document for document in DOCUMENTS}
-
-
-def index_demo(engine: Engine) -> None:
-    with engine.begin() as connection:
-        index_documents(connection, DOCUMENTS)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def indexed_template(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Template]:
-    """The demo articles indexed once per backend, to be copied."""
-    template = Template(request.param, tmp_path_factory.mktemp("search"), index_demo)
-    try:
-        yield template
-    finally:
-        template.close()
-
-
-@pytest.fixture(scope="module")
-def indexed(
-    indexed_template: Template, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
-    """The demo articles indexed, shared by the tests that only search."""
-    for url in indexed_template.copy(tmp_path_factory.mktemp("indexed") / "store.sqlite"):
-        with engine_at(url) as engine:
-            yield engine
+INDEX = SearchIndex.build(DOCUMENTS)
 
 
 @pytest.fixture
-def store(indexed_template: Template, tmp_path: Path) -> Iterator[Engine]:
-    """The demo articles indexed, in a database of the test's own to change."""
-    for url in indexed_template.copy(tmp_path / "store.sqlite"):
-        with engine_at(url) as engine:
-            yield engine
+def indexed() -> SearchIndex:
+    """The demo articles indexed (an index is never changed in place: a change makes
+    another)."""
+    return INDEX
 
 
 @dataclass(frozen=True)
@@ -99,10 +62,18 @@ class Shown:
     hits: list[HighlightedHit]
 
 
-def find(engine: Engine, text: str, **options: object) -> Shown:
-    with engine.connect() as connection:
-        results = search(connection, SearchQuery(text, **options))  # type: ignore[arg-type]
+def find(index: SearchIndex, text: str, **options: object) -> Shown:
+    query = SearchQuery(text, **options)  # type: ignore[arg-type]
+    results = index.rank(query).page(query.offset, query.limit)
     return Shown(results.total, highlighted(text, results.hits))
+
+
+def edited(
+    index: SearchIndex, documents: list[SearchDocument], removed: tuple[str, ...] | list[str] = ()
+) -> SearchIndex:
+    changed = index.changed(documents, removed)
+    assert changed is not None
+    return changed
 
 
 def slugs(results: Shown) -> list[str]:
@@ -125,9 +96,8 @@ def containing(*terms: str) -> set[str]:
     return {d.slug for d in DOCUMENTS if all(any(t in field for field in fields(d)) for t in terms)}
 
 
-def test_demo_articles_are_indexed(indexed: Engine) -> None:
-    with indexed.connect() as connection:
-        keys = indexed_keys(connection)
+def test_demo_articles_are_indexed(indexed: SearchIndex) -> None:
+    keys = indexed.indexed_keys()
     assert keys == {d.slug: d.key for d in DOCUMENTS}
     assert "first-open-source-contribution" not in keys  # a draft
 
@@ -152,7 +122,7 @@ RELEVANT = [
 ]
 
 
-def test_the_right_article_comes_first(indexed: Engine) -> None:
+def test_the_right_article_comes_first(indexed: SearchIndex) -> None:
     wrong = {}
     for query, expected in RELEVANT:
         found = slugs(find(indexed, query))
@@ -177,7 +147,7 @@ def _random_substrings(count: int) -> list[str]:
     return picked
 
 
-def test_recall_of_substrings_is_complete(indexed: Engine) -> None:
+def test_recall_of_substrings_is_complete(indexed: SearchIndex) -> None:
     """Whatever occurs in an article finds it, and nothing else is found."""
     for query in SUBSTRINGS + _random_substrings(40):
         results = find(indexed, query, limit=100)
@@ -185,7 +155,7 @@ def test_recall_of_substrings_is_complete(indexed: Engine) -> None:
         assert results.total == len(results.hits)
 
 
-def test_queries_across_words_and_scripts(store: Engine) -> None:
+def test_queries_across_words_and_scripts(indexed: SearchIndex) -> None:
     document = SearchDocument(
         slug="mixed",
         title="新闻",
@@ -197,20 +167,19 @@ def test_queries_across_words_and_scripts(store: Engine) -> None:
         published=datetime(2025, 8, 8, tzinfo=CHINA),
         key="m",
     )
-    with store.begin() as connection:
-        index_documents(connection, [document])
+    changed = edited(indexed, [document])
     for query in ("段简", "GPT-5 多模态", "gpt-5的多模态", "5的多", "openai推出", "态推"):
-        assert "mixed" in slugs(find(store, query, limit=100)), query
+        assert "mixed" in slugs(find(changed, query, limit=100)), query
     for query in ("T-5", "penAI", "段 简单的示例x"):
-        assert "mixed" not in slugs(find(store, query, limit=100)), query
-    hit = next(h for h in find(store, "段简", limit=100).hits if h.slug == "mixed")
+        assert "mixed" not in slugs(find(changed, query, limit=100)), query
+    hit = next(h for h in find(changed, "段简", limit=100).hits if h.slug == "mixed")
     assert (
         hit.snippet_html
         == "这是一<mark>段简</mark>单的示例：OpenAI 推出支持GPT-5的多模态推理服务。"
     )
 
 
-def test_latin_words_match_from_their_start_in_any_case(indexed: Engine) -> None:
+def test_latin_words_match_from_their_start_in_any_case(indexed: SearchIndex) -> None:
     for query in ("PostgreSQL", "postgresql", "Postgre", "POSTGRES", "k8s", "JSON_TABLE"):
         start = re.compile(f"(?<![A-Za-z0-9]){re.escape(query)}", re.IGNORECASE)
         expected = {d.slug for d in DOCUMENTS if any(start.search(f) for f in fields(d))}
@@ -218,7 +187,7 @@ def test_latin_words_match_from_their_start_in_any_case(indexed: Engine) -> None
     assert find(indexed, "ostgreSQL").total == 0  # not where a word starts
 
 
-def test_title_matches_come_first_then_newer(indexed: Engine) -> None:
+def test_title_matches_come_first_then_newer(indexed: SearchIndex) -> None:
     for query in ("模型", "开源", "芯", "Rust", "性能 优化"):
         hits = find(indexed, query, limit=100).hits
         in_title = [
@@ -231,7 +200,7 @@ def test_title_matches_come_first_then_newer(indexed: Engine) -> None:
                 assert BY_SLUG[before.slug].published >= BY_SLUG[after.slug].published
 
 
-def test_filters(indexed: Engine) -> None:
+def test_filters(indexed: SearchIndex) -> None:
     everything = set(slugs(find(indexed, "开源", limit=100)))
     by_category = find(indexed, "开源", category="开源社区", limit=100)
     assert (
@@ -253,7 +222,7 @@ def test_filters(indexed: Engine) -> None:
     assert slugs(find(indexed, "开源", since=moment, until=moment)) == ["open-source-ai-definition"]
 
 
-def test_pages(indexed: Engine) -> None:
+def test_pages(indexed: SearchIndex) -> None:
     everything = find(indexed, "模型", limit=100)
     pages = [find(indexed, "模型", limit=4, offset=offset) for offset in range(0, 16, 4)]
     assert [hit.slug for page in pages for hit in page.hits] == slugs(everything)
@@ -262,27 +231,25 @@ def test_pages(indexed: Engine) -> None:
     assert (past.total, past.hits) == (everything.total, [])
 
 
-def test_reindexing_replaces_a_document(store: Engine) -> None:
+def test_reindexing_replaces_a_document(indexed: SearchIndex) -> None:
     old = BY_SLUG["pgvector-intro"]
-    assert "pgvector-intro" in slugs(find(store, "IVFFlat", limit=100))
+    assert "pgvector-intro" in slugs(find(indexed, "IVFFlat", limit=100))
     new = replace(old, title="量子纠缠通信实验", summary="", body="一篇全新的文章。", key="new")
-    with store.begin() as connection:
-        index_documents(connection, [new])
-        keys = indexed_keys(connection)
+    changed = edited(indexed, [new])
+    keys = changed.indexed_keys()
     assert keys["pgvector-intro"] == "new" and len(keys) == len(DOCUMENTS)
-    assert "pgvector-intro" not in slugs(find(store, "IVFFlat", limit=100))
-    assert slugs(find(store, "量子纠缠")) == ["pgvector-intro"]
+    assert "pgvector-intro" not in slugs(find(changed, "IVFFlat", limit=100))
+    assert slugs(find(changed, "量子纠缠")) == ["pgvector-intro"]
 
 
-def test_removing_documents(store: Engine) -> None:
-    with store.begin() as connection:
-        remove_documents(connection, ["xz-backdoor-postmortem", "no-such-article"])
-        assert "xz-backdoor-postmortem" not in indexed_keys(connection)
-    assert "xz-backdoor-postmortem" not in slugs(find(store, "后门", limit=100))
-    assert find(store, "供应链攻击").total == len(containing("供应链攻击")) - 1
+def test_removing_documents(indexed: SearchIndex) -> None:
+    changed = edited(indexed, [], ["xz-backdoor-postmortem", "no-such-article"])
+    assert "xz-backdoor-postmortem" not in changed.indexed_keys()
+    assert "xz-backdoor-postmortem" not in slugs(find(changed, "后门", limit=100))
+    assert find(changed, "供应链攻击").total == len(containing("供应链攻击")) - 1
 
 
-def test_titles_and_snippets_are_escaped_and_marked(store: Engine) -> None:
+def test_titles_and_snippets_are_escaped_and_marked(indexed: SearchIndex) -> None:
     hostile = SearchDocument(
         slug="hostile",
         title="<script>alert('大模型')</script> & 芯片",
@@ -294,9 +261,8 @@ def test_titles_and_snippets_are_escaped_and_marked(store: Engine) -> None:
         published=datetime(2025, 1, 1, tzinfo=CHINA),
         key="h",
     )
-    with store.begin() as connection:
-        index_documents(connection, [hostile])
-    hit = next(h for h in find(store, "大模型 芯片", limit=100).hits if h.slug == "hostile")
+    changed = edited(indexed, [hostile])
+    hit = next(h for h in find(changed, "大模型 芯片", limit=100).hits if h.slug == "hostile")
     assert hit.title_html == (
         "&lt;script&gt;alert(&#x27;<mark>大模型</mark>&#x27;)&lt;/script&gt;"
         " &amp; <mark>芯片</mark>"
@@ -309,7 +275,7 @@ def test_titles_and_snippets_are_escaped_and_marked(store: Engine) -> None:
     assert 100 <= len(visible) <= 140
 
 
-def test_snippets_show_the_matching_passage(indexed: Engine) -> None:
+def test_snippets_show_the_matching_passage(indexed: SearchIndex) -> None:
     for query in ("IVFFlat", "冷启动", "分叉"):
         for hit in find(indexed, query, limit=100).hits:
             assert "<mark>" in hit.snippet_html + hit.title_html, (query, hit.slug)
@@ -358,7 +324,7 @@ NASTY = [
 ]
 
 
-def test_no_query_text_can_break_search(indexed: Engine) -> None:
+def test_no_query_text_can_break_search(indexed: SearchIndex) -> None:
     for query in NASTY:
         results = find(indexed, query)
         assert results.total >= len(results.hits)
@@ -368,15 +334,13 @@ def test_no_query_text_can_break_search(indexed: Engine) -> None:
 
 
 @given(text=st.text(max_size=60))
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-def test_arbitrary_query_text_never_raises(indexed: Engine, text: str) -> None:
-    results = find(indexed, text)
+@settings(max_examples=25, deadline=None)
+def test_arbitrary_query_text_never_raises(text: str) -> None:
+    results = find(INDEX, text)
     assert results.total >= len(results.hits)
 
 
-def test_queries_are_cut_to_a_sensible_size(indexed: Engine) -> None:
+def test_queries_are_cut_to_a_sensible_size(indexed: SearchIndex) -> None:
     document = BY_SLUG["xz-backdoor-postmortem"]
     run = max(re.findall(f"[{CJK_CLASS}]+", document.body), key=len)
     assert len(run) >= MAX_TERM_CHARS
@@ -388,36 +352,37 @@ def test_queries_are_cut_to_a_sensible_size(indexed: Engine) -> None:
     assert set(slugs(many)) == containing(*eight) != set()
 
 
-def test_naive_dates_are_refused(store: Engine) -> None:
+def test_naive_dates_are_refused(indexed: SearchIndex) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        find(store, "芯片", since=datetime(2025, 1, 1))
-    with store.begin() as connection, pytest.raises(ValueError, match="timezone-aware"):
-        index_documents(connection, [replace(DOCUMENTS[0], published=datetime(2025, 1, 1))])
+        find(indexed, "芯片", since=datetime(2025, 1, 1))
+    naive = replace(DOCUMENTS[0], published=datetime(2025, 1, 1))
+    with pytest.raises(ValueError, match="timezone-aware"):
+        SearchIndex.build([naive])
+    with pytest.raises(ValueError, match="timezone-aware"):
+        indexed.changed([naive], [])
 
 
-def test_a_huge_document_of_all_different_characters_is_indexed(store: Engine) -> None:
+def test_a_huge_document_of_all_different_characters_is_indexed(indexed: SearchIndex) -> None:
     rng = random.Random(1)
     noise = "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(100_000))
     huge = replace(
         DOCUMENTS[0], slug="huge", title=noise, summary=noise, body=noise, tags=(noise,), key="h"
     )
-    with store.begin() as connection:
-        index_documents(connection, [huge])
-    assert "huge" in slugs(find(store, noise[30_000:30_004], limit=100))
+    changed = edited(indexed, [huge])
+    assert "huge" in slugs(find(SearchIndex.build([huge]), noise[30_000:30_004]))
+    assert "huge" in slugs(find(changed, noise[30_000:30_004], limit=100))
 
 
-def test_a_document_without_text_is_indexed(store: Engine) -> None:
+def test_a_document_without_text_is_indexed(indexed: SearchIndex) -> None:
     empty = SearchDocument("empty", "", (), None, (), "", "", datetime.now(CHINA), "e")
-    with store.begin() as connection:
-        index_documents(connection, [empty])
-        assert indexed_keys(connection)["empty"] == "e"
-    assert find(store, "芯片").total == len(containing("芯片"))
+    changed = edited(indexed, [empty])
+    assert changed.indexed_keys()["empty"] == "e"
+    assert find(changed, "芯片").total == len(containing("芯片"))
 
 
-def test_documents_hold_no_unstorable_text(store: Engine) -> None:
+def test_documents_hold_no_unstorable_text(indexed: SearchIndex) -> None:
     odd = replace(
         DOCUMENTS[0], slug="odd", title="空\x00字符\ud800标题", body="正文\x00里", key="odd"
     )
-    with store.begin() as connection:
-        index_documents(connection, [odd])
-    assert slugs(find(store, "空字符")) == ["odd"]
+    changed = edited(indexed, [odd])
+    assert slugs(find(changed, "空字符")) == ["odd"]

@@ -3,7 +3,7 @@ snapshot readers are served from, each replaced whole on any change."""
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -13,12 +13,13 @@ from newsdesk.content.article import Outcome
 from newsdesk.content.parallel import ProgressFactory
 from newsdesk.publish.counts import Counts, forget_visits, read_counts
 from newsdesk.publish.gc_pause import paused_gc
-from newsdesk.publish.search import Found, SearchCache, answer, index_catalog
+from newsdesk.publish.search import Found, SearchCache, Shown, SiteSearch, answer
 from newsdesk.publish.settle import Settled, settle
 from newsdesk.publish.snapshot import Snapshot, make_snapshot
 from newsdesk.publish.sync import ContentIndex, IndexReport
 from newsdesk.site.config import SiteConfig
-from newsdesk.store import search
+from newsdesk.store.search import SearchQuery
+from newsdesk.store.state import search_index_file
 
 
 class LiveSite:
@@ -42,6 +43,7 @@ class LiveSite:
         self._settled: Settled | None = None
         self._indexed_at = 0.0
         self.searches = SearchCache()
+        self.search_index = SiteSearch(search_index_file(root))
         self.snapshot: Snapshot | None = None
 
     # Content -------------------------------------------------------------
@@ -72,17 +74,29 @@ class LiveSite:
 
     # Search --------------------------------------------------------------
 
-    def search(self, query: search.SearchQuery, snapshot: Snapshot | None = None) -> Found:
-        """Ranked hits with their articles of `snapshot` (by default the newest; a hit
-        another server indexed but this one has not published yet is left out)."""
+    def search(self, query: SearchQuery, snapshot: Snapshot | None = None) -> Found:
+        """Ranked hits with their articles of `snapshot` (by default the newest)."""
         snapshot = snapshot or self.snapshot
         assert snapshot is not None, "the site is published before it is searched"
         found = self.searches.get(snapshot.version, query)
         if found is not None:
             return found
-        with self.engine.connect() as connection:
-            results = search.search(connection, query)
-        return self.searches.put(snapshot.version, answer(query, results, snapshot.by_slug))
+        return self.found(query, self.shown(query), snapshot)
+
+    def shown(self, query: SearchQuery) -> Shown:
+        """The page of results `query` asks for, highlighted (the search's work)."""
+        results = self.search_index.rank(query, self.searches).page(query.offset, query.limit)
+        return Shown.of(query, results)
+
+    def found(self, query: SearchQuery, shown: Shown, snapshot: Snapshot) -> Found:
+        """`shown` with its articles of `snapshot`, kept for the next reader."""
+        return self.searches.put(snapshot.version, answer(query, shown, snapshot.by_slug))
+
+    def searcher(self) -> Callable[[SearchQuery], Shown]:
+        """`shown` for a process forked from this one: with a cache of its own (the
+        one here may have been locked by another thread as it was forked)."""
+        self.searches = SearchCache()
+        return self.shown
 
     # Views ---------------------------------------------------------------
 
@@ -123,9 +137,9 @@ class LiveSite:
         snapshot = make_snapshot(
             self._settled.public, counts, self.config, self.root, self.live_reload, self._version
         )
-        if content:
-            # The index first: a search never sees a snapshot newer than the index.
-            # (What it holds does not depend on the counts.)
-            index_catalog(self.engine, snapshot.catalog)
+        # The index first: a search never sees a snapshot newer than the index.
+        # (What it holds does not depend on the counts.)
+        if content and self.search_index.sync(snapshot.catalog):
+            self.searches.clear()
         self.snapshot = snapshot
-        self.searches.clear()
+        self.searches.clear_pages()

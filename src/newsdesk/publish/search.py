@@ -1,21 +1,27 @@
-"""The server's search: the published articles kept in the search index, and the
-answer to each query (the store's hits with their articles, highlighted) kept until
-the site changes (readers ask the same few queries far more often than the site
-changes)."""
+"""The server's search: the published articles held in the in-memory search index
+(newsdesk.store.search_engine), and the answers to queries kept until the index
+changes (readers ask the same few queries far more often than the site changes).
+
+Two kinds of answer are kept: a query's ranking, whatever page is asked for (a
+crawler paging through the results costs one search), and each page as shown."""
 
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from sqlalchemy import Engine
+from pathlib import Path
+from typing import Generic, TypeVar
 
 from newsdesk.render.html_text import html_to_text
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.search_hits import HighlightedHit, Highlighter
 from newsdesk.store import search
+from newsdesk.store.search_engine import Ranking, RankingKey, SearchIndex
+from newsdesk.store.search_file import fingerprint, load_index, save_index
 from newsdesk.text.digest import digest
 
 _KEPT = 2048
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass
@@ -30,15 +36,24 @@ class Found:
     body: bytes | None = None
 
 
-def answer(
-    query: search.SearchQuery, results: search.SearchResults, entries: Mapping[str, Entry]
-) -> Found:
-    """The answer to `query` from its `results`: each hit of an article in `entries`,
-    by slug, with that article (a hit another server indexed but this one has not
-    published yet is left out)."""
-    kept = [hit for hit in results.hits if hit.slug in entries]
-    hits = [(entries[hit.slug], hit) for hit in highlighted(query.text, kept)]
-    return Found(query, results.total, hits)
+@dataclass(frozen=True)
+class Shown:
+    """A page of results as shown, without the articles (what a search process
+    sends back to its worker)."""
+
+    total: int
+    hits: list[HighlightedHit]
+
+    @classmethod
+    def of(cls, query: search.SearchQuery, results: search.SearchResults) -> "Shown":
+        return cls(results.total, highlighted(query.text, results.hits))
+
+
+def answer(query: search.SearchQuery, shown: Shown, entries: Mapping[str, Entry]) -> Found:
+    """The answer to `query`: each hit shown of an article in `entries`, by slug, with
+    that article (one the index holds but an older snapshot does not is left out)."""
+    hits = [(entries[hit.slug], hit) for hit in shown.hits if hit.slug in entries]
+    return Found(query, shown.total, hits)
 
 
 def highlighted(query: str, hits: Iterable[search.SearchHit]) -> list[HighlightedHit]:
@@ -47,32 +62,59 @@ def highlighted(query: str, hits: Iterable[search.SearchHit]) -> list[Highlighte
     return [highlighter.hit(h.slug, h.score, h.title, h.summary, h.body) for h in hits]
 
 
-class SearchCache:
-    """Answers by (snapshot version, query), forgotten whole when full: a crawler
-    asking every query cannot grow it without bound."""
+class _Kept(Generic[K, V]):
+    """Values by key, forgotten whole when full: a crawler asking every query cannot
+    grow it without bound."""
 
     def __init__(self) -> None:
-        self._found: dict[tuple[int, search.SearchQuery], Found] = {}
+        self._values: dict[K, V] = {}
         self._lock = threading.Lock()
 
-    def get(self, version: int, query: search.SearchQuery) -> Found | None:
-        return self._found.get((version, query))
+    def get(self, key: K) -> V | None:
+        return self._values.get(key)
 
-    def put(self, version: int, found: Found) -> Found:
-        """Keeps `found`, unless an answer was kept meanwhile: that one is returned."""
-        key = (version, found.query)
+    def put(self, key: K, value: V) -> V:
+        """Keeps `value`, unless one was kept meanwhile: that one is returned."""
         with self._lock:
-            kept = self._found.get(key)
+            kept = self._values.get(key)
             if kept is not None:
                 return kept
-            if len(self._found) >= _KEPT:
-                self._found.clear()
-            self._found[key] = found
-            return found
+            if len(self._values) >= _KEPT:
+                self._values.clear()
+            self._values[key] = value
+            return value
 
     def clear(self) -> None:
         with self._lock:
-            self._found.clear()
+            self._values.clear()
+
+
+class SearchCache:
+    """Rankings by (index generation, query without its page), and pages as shown by
+    (snapshot version, query)."""
+
+    def __init__(self) -> None:
+        self._rankings: _Kept[tuple[int, RankingKey], Ranking] = _Kept()
+        self._pages: _Kept[tuple[int, search.SearchQuery], Found] = _Kept()
+
+    def get(self, version: int, query: search.SearchQuery) -> Found | None:
+        return self._pages.get((version, query))
+
+    def put(self, version: int, found: Found) -> Found:
+        return self._pages.put((version, found.query), found)
+
+    def ranking(self, generation: int, key: RankingKey) -> Ranking | None:
+        return self._rankings.get((generation, key))
+
+    def put_ranking(self, generation: int, key: RankingKey, ranking: Ranking) -> Ranking:
+        return self._rankings.put((generation, key), ranking)
+
+    def clear_pages(self) -> None:
+        self._pages.clear()
+
+    def clear(self) -> None:
+        self._rankings.clear()
+        self._pages.clear()
 
 
 def search_key(entry: Entry) -> str:
@@ -82,20 +124,56 @@ def search_key(entry: Entry) -> str:
     return digest(a.slug, a.summary, entry.card_base, entry.body_key)
 
 
-def index_catalog(engine: Engine, catalog: Catalog) -> None:
-    """The search index holds the listed articles of `catalog`, each as it is now."""
-    wanted = {e.article.slug: e for e in catalog.listed}
-    with engine.begin() as connection:
-        search.hold_index(connection)
-        indexed = search.indexed_keys(connection)
-        stale = [slug for slug in indexed if slug not in wanted]
-        if stale:
-            search.remove_documents(connection, stale)
-        changed = []
-        for slug, entry in wanted.items():
-            key = search_key(entry)
-            if indexed.get(slug) != key:
-                text = html_to_text(entry.html)
-                changed.append(search.SearchDocument.of(entry.article, text, key))
-        if changed:
-            search.index_documents(connection, changed)
+def search_document(entry: Entry, key: str) -> search.SearchDocument:
+    return search.SearchDocument.of(entry.article, html_to_text(entry.html), key)
+
+
+class SiteSearch:
+    """The search index of the listed articles, kept in step with each catalog (and,
+    each time it is built whole, in the file `saved` when given)."""
+
+    def __init__(self, saved: Path | None = None) -> None:
+        self._saved = saved
+        # The index with its generation, which changes whenever the index does
+        # (rankings are kept per generation), replaced together.
+        self.current = (0, SearchIndex.build([]))
+
+    def sync(self, catalog: Catalog) -> bool:
+        """Brings the index in step with `catalog`; whether anything changed."""
+        wanted = {entry.article.slug: (entry, search_key(entry)) for entry in catalog.listed}
+        generation, index = self.current
+        indexed = index.indexed_keys()
+        removed = [slug for slug in indexed if slug not in wanted]
+        changed = [
+            search_document(entry, key)
+            for slug, (entry, key) in wanted.items()
+            if indexed.get(slug) != key
+        ]
+        if not removed and not changed:
+            return False
+        edited = index.changed(changed, removed) if indexed else None
+        if edited is None:
+            edited = self._whole(wanted)
+        self.current = (generation + 1, edited)
+        return True
+
+    def _whole(self, wanted: dict[str, tuple[Entry, str]]) -> SearchIndex:
+        """A new index of the `wanted` entries (slug -> entry and key): the saved one
+        when it holds just those, else built and saved."""
+        if self._saved is not None:
+            keys = {slug: key for slug, (_, key) in wanted.items()}
+            saved = load_index(self._saved, fingerprint(keys))
+            if saved is not None:
+                return SearchIndex(saved)
+        index = SearchIndex.build(search_document(entry, key) for entry, key in wanted.values())
+        if self._saved is not None:
+            save_index(self._saved, index.base)
+        return index
+
+    def rank(self, query: search.SearchQuery, cache: SearchCache) -> Ranking:
+        """The ranking of `query`, from `cache` when it holds one for this index."""
+        (generation, index), key = self.current, RankingKey.of(query)
+        ranking = cache.ranking(generation, key)
+        if ranking is None:
+            ranking = cache.put_ranking(generation, key, index.rank(query))
+        return ranking

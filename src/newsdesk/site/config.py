@@ -112,6 +112,14 @@ class ServerSection:
 
 
 @dataclass(frozen=True)
+class SearchSection:
+    # Low-priority processes each server worker runs searches in, one at a time each,
+    # and the searches that may wait for one; more are answered 503 at once.
+    processes: int = 2
+    waiting: int = 32
+
+
+@dataclass(frozen=True)
 class DraftSection:
     """`newsdesk draft`: the chat completions server, the prompt and the pace."""
 
@@ -143,6 +151,7 @@ class SiteConfig:
     hot: HotSection = field(default_factory=HotSection)
     api: ApiSection = field(default_factory=ApiSection)
     server: ServerSection = field(default_factory=ServerSection)
+    search: SearchSection = field(default_factory=SearchSection)
     draft: DraftSection = field(default_factory=DraftSection)
     menu: tuple[MenuItem, ...] = ()
 
@@ -191,6 +200,7 @@ _POSITIVE = (
     "server.body_timeout",
     "draft.timeout",
     "draft.concurrency",
+    "search.processes",
 )
 
 
@@ -316,6 +326,7 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
         if getattr(config.server, key) < 0:
             problems.append((f"server.{key}", "must be 0 (no limit) or more"))
     _check_draft(config.draft, problems)
+    _check_search(config.search, problems)
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))
     # A `..` segment would put pages outside the output folder of `newsdesk build`.
@@ -323,6 +334,11 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
         problems.append(
             ("content.permalink", "must not contain . or .. segments; write it like /posts/:slug/")
         )
+
+
+def _check_search(search: SearchSection, problems: list[tuple[str, str]]) -> None:
+    if search.waiting < 0:
+        problems.append(("search.waiting", "must be 0 or more"))
 
 
 def _check_draft(draft: DraftSection, problems: list[tuple[str, str]]) -> None:

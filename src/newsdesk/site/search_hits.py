@@ -1,11 +1,11 @@
 """Search hits as readers see them: the title and the best matching passage of each
 article found, HTML-escaped, with the query's matches in <mark>.
 
-Marking is done here from the plain texts the search index keeps, so it is the same
-on both databases."""
+Marking is done here from the plain texts the search index keeps."""
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -44,17 +44,20 @@ class Highlighter:
         return HighlightedHit(slug, score, self.mark(title), self.snippet(summary, body))
 
     def matches(self, value: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+        return list(self._matching(value, start, end))
+
+    def _matching(
+        self, value: str, start: int = 0, end: int | None = None
+    ) -> Iterator[re.Match[str]]:
         if self._pattern is None:
-            return []
-        return [
-            match
-            for match in self._pattern.finditer(value, start, len(value) if end is None else end)
+            return
+        for match in self._pattern.finditer(value, start, len(value) if end is None else end):
             if not (
                 match.start()
                 and _WORD_CHAR.match(value, match.start())
                 and _WORD_CHAR.match(value, match.start() - 1)
-            )
-        ]
+            ):
+                yield match
 
     def mark(self, value: str, start: int = 0, end: int | None = None) -> str:
         """value[start:end], escaped, whitespace collapsed, each match in <mark>."""
@@ -81,6 +84,9 @@ class Highlighter:
 
     def _best_window(self, value: str) -> tuple[int, int] | None:
         """(distinct terms, start) of the window that shows the most distinct terms."""
+        if self._count == 1:  # the first match shows all there is (most queries)
+            first = next(self._matching(value), None)
+            return None if first is None else (1, max(first.start() - _SNIPPET_LEAD, 0))
         matches = self.matches(value)
         best: tuple[int, int] | None = None
         for index, anchor in enumerate(matches):

@@ -13,3 +13,8 @@ def state_folder(site: Path) -> Path:
 def compiled_templates(site: Path) -> Path:
     """Templates compiled once and kept between runs (Jinja's bytecode cache)."""
     return state_folder(site) / "templates"
+
+
+def search_index_file(site: Path) -> Path:
+    """The server's search index, kept between runs (newsdesk.store.search_file)."""
+    return state_folder(site) / "search-index.pickle"

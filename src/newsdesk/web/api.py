@@ -25,6 +25,7 @@ from newsdesk.web.openapi import (
     openapi_document,
 )
 from newsdesk.web.router import Handler
+from newsdesk.web.search_processes import SearchPool
 
 MAX_QUERY = 200
 # What each of SORTS orders by.
@@ -55,6 +56,8 @@ class Api:
         # The whole catalog in each order asked for, sorted once per snapshot.
         self._orders: dict[str, list[Entry]] = {}
         self._orders_version = -1
+        searching = self.config.search
+        self.search_pool = SearchPool(searching.processes, searching.waiting, self._busy)
 
     # Handlers (see routes.py) ------------------------------------------------
 
@@ -188,8 +191,13 @@ class Api:
         query = self._search_query(request)
         found = self.live.searches.get(snapshot.version, query)
         if found is None:
-            found = await asyncio.to_thread(self.live.search, query, snapshot)
+            generation = self.live.search_index.current[0]
+            shown = await self.search_pool.run(generation, self.live.searcher, query)
+            found = self.live.found(query, shown, snapshot)
         return found
+
+    def _busy(self) -> str:
+        return self._snapshot().theme.locale.text("search_busy")
 
     async def _search_body(self, request: Request, snapshot: Snapshot) -> bytes:
         """The JSON of a search, made once per answer kept (popular queries repeat)."""

@@ -109,6 +109,11 @@ class App:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self.close()
+
+    def close(self) -> None:
+        """Ends the search processes (a server's workers end theirs as they stop)."""
+        self.api.search_pool.close()
 
     def _notify(self) -> None:
         """Wakes every live-reload stream waiting for a change."""

@@ -184,7 +184,10 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["query", "total", "items"],
         "properties": {
             "query": {"type": "string"},
-            "total": {"type": "integer"},
+            "total": {
+                "type": "integer",
+                "description": "Exactly how many articles contain every term of the query",
+            },
             "items": {
                 "type": "array",
                 "items": {
@@ -196,7 +199,12 @@ _SCHEMAS: dict[str, Any] = {
                             "properties": {
                                 "title_html": {"type": "string"},
                                 "snippet_html": {"type": "string"},
-                                "score": {"type": "number"},
+                                "score": {
+                                    "type": "number",
+                                    "description": "Where every term was found: 4 all in the"
+                                    " title, 3 in the tags, category or authors too, 2 in the"
+                                    " summary too, 1 in the body too; newer first within each",
+                                },
                             },
                         },
                     ]
@@ -369,6 +377,11 @@ def openapi_document(title: str) -> dict[str, Any]:
                         "200": _json(_ref("SearchResults"), "Ranked results"),
                         **_ERRORS,
                         "429": _json(_ref("Error"), "Too many searches from this address"),
+                        "503": _json(
+                            _ref("Error"),
+                            "Too many searches at once (see Retry-After), or the database is"
+                            " unavailable; retry later",
+                        ),
                     },
                 }
             },

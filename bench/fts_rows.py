@@ -4,6 +4,7 @@ by (newsdesk.store.search runs it)."""
 
 from dataclasses import dataclass
 
+from newsdesk.store.search import IndexRow
 from newsdesk.text.grams import normalize
 from newsdesk.text.query import QueryTerm
 from newsdesk.text.segment import segment
@@ -13,37 +14,19 @@ DOCUMENT_VALUES = ":slug, :key, :published, :category, :title_norm"
 DOCUMENT_ID = "(SELECT id FROM search_documents WHERE slug = :slug)"
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    """A document as stored: its fields cleaned, and cut to what is indexed."""
+def document_values(row: IndexRow) -> dict[str, object]:
+    """The values of DOCUMENT_COLUMNS."""
+    return {
+        "slug": row.slug,
+        "key": row.key,
+        "published": row.published,
+        "category": row.category,
+        "title_norm": normalize(row.title),
+    }
 
-    slug: str
-    key: str
-    title: str
-    summary: str
-    body: str
-    category: str | None
-    published: int  # microseconds since the epoch
-    tags: tuple[str, ...]
-    labels: str  # tags, category and authors, one a line
 
-    @property
-    def columns(self) -> tuple[str, str, str, str]:
-        """The four indexed columns, weighted in this order."""
-        return (self.title, self.labels, self.summary, self.body)
-
-    def document(self) -> dict[str, object]:
-        """The values of DOCUMENT_COLUMNS."""
-        return {
-            "slug": self.slug,
-            "key": self.key,
-            "published": self.published,
-            "category": self.category,
-            "title_norm": normalize(self.title),
-        }
-
-    def words(self) -> list[list[str]]:
-        return [segment(column, for_search=True) for column in self.columns]
+def row_words(row: IndexRow) -> list[list[str]]:
+    return [segment(column, for_search=True) for column in row.columns]
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ and `-5`."""
 
 from sqlalchemy import Connection, text
 
-from newsdesk.store.search_rows import (
+from fts_rows import (
     DOCUMENT_COLUMNS,
     DOCUMENT_VALUES,
-    IndexRow,
     RankPlan,
+    document_values,
+    row_words,
     title_points,
 )
+from newsdesk.store.search import IndexRow
 from newsdesk.text.grams import MAX_WORD, index_grams, normalize, segments, trigrams
 from newsdesk.text.query import QueryTerm
 
@@ -93,9 +95,9 @@ def insert_rows(connection: Connection, rows: list[IndexRow]) -> None:
             grams.update(trigrams(column))
         values.append(
             {
-                **row.document(),
+                **document_values(row),
                 "norm": "\n".join(normalize(column) for column in row.columns),
-                "words": _weighted_tsvector(row.words()),
+                "words": _weighted_tsvector(row_words(row)),
                 # Grams are letters and digits only: nothing in them needs escaping.
                 "grams": "'" + "' '".join(grams) + "'" if grams else "",
             }

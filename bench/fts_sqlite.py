@@ -6,14 +6,16 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
-from newsdesk.store.search_rows import (
+from fts_rows import (
     DOCUMENT_COLUMNS,
     DOCUMENT_ID,
     DOCUMENT_VALUES,
-    IndexRow,
     RankPlan,
+    document_values,
+    row_words,
     title_points,
 )
+from newsdesk.store.search import IndexRow
 from newsdesk.text.grams import index_grams
 from newsdesk.text.query import QueryTerm
 
@@ -53,9 +55,9 @@ def rank_plan(terms: list[QueryTerm], words: list[str], params: dict[str, object
 def insert_rows(connection: Connection, rows: list[IndexRow]) -> None:
     connection.execute(
         text(f"INSERT INTO search_documents ({DOCUMENT_COLUMNS}) VALUES ({DOCUMENT_VALUES})"),
-        [row.document() for row in rows],
+        [document_values(row) for row in rows],
     )
-    words = [_fts_values(row.slug, map(" ".join, row.words())) for row in rows]
+    words = [_fts_values(row.slug, map(" ".join, row_words(row))) for row in rows]
     grams = [_fts_values(row.slug, (" ".join(index_grams(c)) for c in row.columns)) for row in rows]
     for table, values in zip(_FTS_TABLES, (words, grams), strict=True):
         connection.execute(
