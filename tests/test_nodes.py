@@ -46,6 +46,13 @@ def title_of(server: Server, path: str) -> str | None:
     return page_title(response.text) if response.status_code == 200 else None
 
 
+def found(server: Server, query: str) -> list[str]:
+    """The slugs the node's search finds for `query`."""
+    with server.client() as client:
+        answer = client.get("/api/v1/search", params={"q": query, "limit": 50}).json()
+    return [item["slug"] for item in answer["items"]]
+
+
 def node_rows(url: str, name: str) -> dict[str, str]:
     """node → content hash of the file `name` as each node stored it."""
     files = node_files.c
@@ -84,6 +91,12 @@ def test_two_nodes_serve_their_own_versions_then_converge(tmp_path: Path, databa
             assert set(versions) == {node_a, node_b}
             assert versions[node_a] != versions[node_b]
             assert node_rows(database, DELETED).keys() == {node_b}
+            # Each node's search finds its own version.
+            assert found(a, NEW_TITLE) == ["rust-2024-edition"]
+            assert found(b, NEW_TITLE) == []
+            assert found(b, old_title) == ["rust-2024-edition"]
+            assert "pgvector-intro" not in found(a, "pgvector")
+            assert "pgvector-intro" in found(b, "pgvector")
             # Readers of either node count once each, and both show the sum.
             for n, node in enumerate((a, b, a, b)):
                 with node.client() as client:
@@ -110,6 +123,8 @@ def test_two_nodes_serve_their_own_versions_then_converge(tmp_path: Path, databa
             (site_b / "content" / DELETED).unlink()
             eventually(lambda: title_of(b, DELETED_URL) is None, within=5)
             assert NEW_TITLE in (title_of(a, EDITED_URL) or "")
+            assert found(a, NEW_TITLE) == found(b, NEW_TITLE) == ["rust-2024-edition"]
+            assert "pgvector-intro" not in found(b, "pgvector")
     versions = node_rows(database, EDITED)
     assert versions[node_a] == versions[node_b]
     assert node_rows(database, DELETED) == {}
