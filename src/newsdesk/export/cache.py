@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.publish.compile import Compiled
+from newsdesk.site.search_index import SearchDoc
 from newsdesk.store.batch import batches
 from newsdesk.store.state import state_folder
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from newsdesk.export.incremental import Manifest
 
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 4
+_SCHEMA_VERSION = 5
 
 
 class BuildCache:
@@ -30,6 +31,7 @@ class BuildCache:
             self.db.executescript(
                 "DROP TABLE IF EXISTS compiled; DROP TABLE IF EXISTS outputs;"
                 "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS manifests;"
+                "DROP TABLE IF EXISTS search_docs;"
                 f"PRAGMA user_version = {_SCHEMA_VERSION};"
             )
         self.db.executescript(
@@ -40,6 +42,10 @@ class BuildCache:
             "CREATE TABLE IF NOT EXISTS sources"
             " (folder TEXT, path TEXT, key TEXT NOT NULL, PRIMARY KEY (folder, path));"
             "CREATE TABLE IF NOT EXISTS manifests (folder TEXT PRIMARY KEY, data BLOB NOT NULL);"
+            # The documents the folder's static search index was made from, by source
+            # path in the index's order: a body edit makes the index again from them.
+            "CREATE TABLE IF NOT EXISTS search_docs (folder TEXT, path TEXT,"
+            " position INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (folder, path));"
         )
         self.used: set[str] = set()
 
@@ -102,6 +108,30 @@ class BuildCache:
     def update_sources(self, folder: Path, changed: dict[str, str]) -> None:
         """The keys of source files compiled again since the manifest."""
         self._update_rows("sources", folder, changed, ())
+
+    def search_docs(self, folder: Path) -> dict[str, SearchDoc]:
+        """The documents of folder's search index by source path, in its order."""
+        query = "SELECT path, data FROM search_docs WHERE folder = ? ORDER BY position"
+        return {path: pickle.loads(data) for path, data in self.db.execute(query, (str(folder),))}
+
+    def save_search_docs(self, folder: Path, docs: dict[str, SearchDoc]) -> None:
+        """Every document of folder's search index, in its order."""
+        name = str(folder)
+        rows = (
+            (name, path, n, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+            for n, (path, doc) in enumerate(docs.items())
+        )
+        with self.db:
+            self.db.execute("DELETE FROM search_docs WHERE folder = ?", (name,))
+            self.db.executemany("INSERT INTO search_docs VALUES (?, ?, ?, ?)", rows)
+
+    def update_search_docs(self, folder: Path, docs: dict[str, SearchDoc]) -> None:
+        """Documents edited in place (their order unchanged)."""
+        rows = ((pickle.dumps(d, pickle.HIGHEST_PROTOCOL), str(folder), p) for p, d in docs.items())
+        with self.db:
+            self.db.executemany(
+                "UPDATE search_docs SET data = ? WHERE folder = ? AND path = ?", rows
+            )
 
     def forget(self, keys: Iterable[str]) -> None:
         """Compiled files replaced by newer versions."""

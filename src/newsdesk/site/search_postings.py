@@ -1,0 +1,86 @@
+"""Posting lists of the static search: which documents hold each character and each
+pair of adjacent characters, encoded compactly and sharded by a hash of the key.
+
+A query word of one or two characters is one key, so its list is exact; a longer
+word's pairs give candidates that the search script checks against the text.
+`search.js` reads this format: keep the two in step."""
+
+import operator
+from collections.abc import Iterable
+
+# Bit t of a record's mask: the key occurs in field t (title, terms, summary, body).
+FIELDS = 4
+
+
+def text_keys(text: str) -> set[str]:
+    """Every character and adjacent pair within a run of non-space characters,
+    lowercased: a query word (never holding a space) is inside one such run."""
+    found: set[str] = set()
+    for run in text.lower().split():
+        found.update(run)
+        found.update(map(operator.add, run, run[1:]))
+    return found
+
+
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a of the key's UTF-8 bytes, modulo the number of shards."""
+    value = 0x811C9DC5
+    for byte in key.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def _varint(value: int, out: bytearray) -> None:
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def encode_ids(ids: list[int], documents: int) -> bytes:
+    """Ascending document ids as gaps in varints, or as a bitmap of every document
+    when that is smaller (a pair found in most documents costs documents/8 bytes).
+    The header is the count shifted left by one, its low bit set for a bitmap."""
+    gaps = bytearray()
+    previous = -1
+    for doc in ids:
+        _varint(doc - previous - 1, gaps)
+        previous = doc
+    out = bytearray()
+    bitmap_size = (documents + 7) // 8
+    if len(gaps) <= bitmap_size:
+        _varint(len(ids) << 1, out)
+        return bytes(out + gaps)
+    bitmap = bytearray(bitmap_size)
+    for doc in ids:
+        bitmap[doc >> 3] |= 1 << (doc & 7)
+    _varint(len(ids) << 1 | 1, out)
+    return bytes(out + bitmap)
+
+
+def encode_record(key: str, lists: list[list[int]], documents: int) -> bytes:
+    """One key's record: its length and UTF-8 bytes, the length of the rest, a mask of
+    the fields it occurs in, then each of those fields' ids."""
+    body = bytearray([sum(1 << n for n, ids in enumerate(lists) if ids)])
+    for ids in lists:
+        if ids:
+            body += encode_ids(ids, documents)
+    name = key.encode()
+    out = bytearray()
+    _varint(len(name), out)
+    out += name
+    _varint(len(body), out)
+    return bytes(out + body)
+
+
+def postings(fields_by_document: Iterable[tuple[str, ...]]) -> dict[str, list[list[int]]]:
+    """Each key's documents, per field; documents are numbered in the order given."""
+    found: dict[str, list[list[int]]] = {}
+    for doc, fields in enumerate(fields_by_document):
+        for field, text in enumerate(fields):
+            for key in text_keys(text):
+                lists = found.get(key)
+                if lists is None:
+                    lists = found[key] = [[] for _ in range(FIELDS)]
+                lists[field].append(doc)
+    return found
