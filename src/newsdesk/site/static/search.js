@@ -8,13 +8,15 @@
   var results = document.getElementById("search-results");
   var input = document.getElementById("search-query");
   if (!results || !input) return;
-  var query = new URLSearchParams(window.location.search).get("q") || "";
+  var params = new URLSearchParams(window.location.search);
+  var query = params.get("q") || "";
   input.value = query;
   var words = query.toLowerCase().split(/\s+/).filter(function (w, i, all) {
     return w && all.indexOf(w) === i;
   });
   if (!words.length) return;
-  var PAGE = 10;
+  // Results per page: `n` in the address, else ten.
+  var PAGE = Math.max(1, parseInt(params.get("n"), 10) || 10);
   var WEIGHTS = [8, 4, 2, 1]; // a word in the title, terms, summary, body
   var SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 120;
   var base = new URL(results.dataset.index, window.location.href);
