@@ -238,6 +238,8 @@ def bench(root: Path, count: int, query_count: int, seed: int) -> None:
             truth = containing(docs, query)
             newsdesk_query(browser, url, query, ours, truth)
             pagefind_query(browser, url, query, theirs, truth)
+            print(f"  {query}: {len(truth)} articles contain it; recall "
+                  f"{ours.recall[-1]:.0%} against {theirs.recall[-1]:.0%}", flush=True)  # fmt: skip
         browser.close()
     sizes = {ours.name: folder_bytes(out / "search"), theirs.name: folder_bytes(out / "pagefind")}
     print(f"{len(drawn)} queries, e.g. {' '.join(drawn[:8])}")

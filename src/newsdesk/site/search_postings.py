@@ -15,11 +15,16 @@ FIELDS = 4
 def text_keys(text: str) -> set[str]:
     """Every character and adjacent pair within a run of non-space characters,
     lowercased: a query word (never holding a space) is inside one such run."""
-    found: set[str] = set()
-    for run in text.lower().split():
-        found.update(run)
-        found.update(map(operator.add, run, run[1:]))
-    return found
+    lower = text.lower()
+    # Pairs of the whole text, then those holding a space dropped: far fewer distinct
+    # pairs than characters, so quicker than pairing each run apart.
+    keys = set(lower)
+    keys.update(map(operator.add, lower, lower[1:]))
+    return {
+        key
+        for key in keys
+        if not key.isspace() and not (len(key) == 2 and (key[0].isspace() or key[1].isspace()))
+    }
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -41,16 +46,18 @@ def encode_ids(ids: list[int], documents: int) -> bytes:
     """Ascending document ids as gaps in varints, or as a bitmap of every document
     when that is smaller (a pair found in most documents costs documents/8 bytes).
     The header is the count shifted left by one, its low bit set for a bitmap."""
-    gaps = bytearray()
-    previous = -1
-    for doc in ids:
-        _varint(doc - previous - 1, gaps)
-        previous = doc
     out = bytearray()
     bitmap_size = (documents + 7) // 8
-    if len(gaps) <= bitmap_size:
-        _varint(len(ids) << 1, out)
-        return bytes(out + gaps)
+    # Each gap takes at least a byte: past this many ids the bitmap is smaller.
+    if len(ids) <= bitmap_size:
+        gaps = bytearray()
+        previous = -1
+        for doc in ids:
+            _varint(doc - previous - 1, gaps)
+            previous = doc
+        if len(gaps) <= bitmap_size:
+            _varint(len(ids) << 1, out)
+            return bytes(out + gaps)
     bitmap = bytearray(bitmap_size)
     for doc in ids:
         bitmap[doc >> 3] |= 1 << (doc & 7)
