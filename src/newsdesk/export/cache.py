@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from newsdesk.export.incremental import Manifest
 
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 5
+_SCHEMA_VERSION = 6
 
 
 class BuildCache:
@@ -45,7 +45,8 @@ class BuildCache:
             # The documents the folder's static search index was made from, by source
             # path in the index's order: a body edit makes the index again from them.
             "CREATE TABLE IF NOT EXISTS search_docs (folder TEXT, path TEXT,"
-            " position INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (folder, path));"
+            " position INTEGER NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL,"
+            " PRIMARY KEY (folder, path));"
         )
         self.used: set[str] = set()
 
@@ -109,28 +110,45 @@ class BuildCache:
         """The keys of source files compiled again since the manifest."""
         self._update_rows("sources", folder, changed, ())
 
-    def search_docs(self, folder: Path) -> dict[str, SearchDoc]:
-        """The documents of folder's search index by source path, in its order."""
-        query = "SELECT path, data FROM search_docs WHERE folder = ? ORDER BY position"
-        return {path: pickle.loads(data) for path, data in self.db.execute(query, (str(folder),))}
+    def search_doc_keys(self, folder: Path) -> dict[str, str]:
+        """The key of each document of folder's search index by source path, in the
+        index's order."""
+        query = "SELECT path, key FROM search_docs WHERE folder = ? ORDER BY position"
+        return dict(self.db.execute(query, (str(folder),)).fetchall())
 
-    def save_search_docs(self, folder: Path, docs: dict[str, SearchDoc]) -> None:
-        """Every document of folder's search index, in its order."""
+    def search_docs(self, folder: Path, paths: list[str]) -> dict[str, tuple[int, SearchDoc]]:
+        """The documents of these paths in folder's search index, with their places."""
+        found: dict[str, tuple[int, SearchDoc]] = {}
+        for batch in batches(paths):
+            marks = ",".join("?" * len(batch))
+            query = (
+                "SELECT path, position, data FROM search_docs"
+                f" WHERE folder = ? AND path IN ({marks})"
+            )
+            for path, position, data in self.db.execute(query, (str(folder), *batch)):
+                found[path] = (position, pickle.loads(data))
+        return found
+
+    def save_search_docs(self, folder: Path, docs: dict[str, tuple[str, SearchDoc]]) -> None:
+        """Every document of folder's search index with its key, in the index's order."""
         name = str(folder)
         rows = (
-            (name, path, n, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
-            for n, (path, doc) in enumerate(docs.items())
+            (name, path, n, key, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+            for n, (path, (key, doc)) in enumerate(docs.items())
         )
         with self.db:
             self.db.execute("DELETE FROM search_docs WHERE folder = ?", (name,))
-            self.db.executemany("INSERT INTO search_docs VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO search_docs VALUES (?, ?, ?, ?, ?)", rows)
 
-    def update_search_docs(self, folder: Path, docs: dict[str, SearchDoc]) -> None:
-        """Documents edited in place (their order unchanged)."""
-        rows = ((pickle.dumps(d, pickle.HIGHEST_PROTOCOL), str(folder), p) for p, d in docs.items())
+    def update_search_docs(self, folder: Path, docs: dict[str, tuple[str, SearchDoc]]) -> None:
+        """Documents edited in place (their order unchanged), with their keys."""
+        rows = (
+            (key, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL), str(folder), path)
+            for path, (key, doc) in docs.items()
+        )
         with self.db:
             self.db.executemany(
-                "UPDATE search_docs SET data = ? WHERE folder = ? AND path = ?", rows
+                "UPDATE search_docs SET key = ?, data = ? WHERE folder = ? AND path = ?", rows
             )
 
     def forget(self, keys: Iterable[str]) -> None:

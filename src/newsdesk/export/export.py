@@ -13,13 +13,17 @@ from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import (
     PATCH_LIMIT,
-    Patch,
     compile_edits,
     file_paths,
     patch_plans,
     record,
 )
-from newsdesk.export.search_outputs import SearchOutputs, is_search_file, search_outputs
+from newsdesk.export.search_outputs import (
+    SearchOutputs,
+    edited_outputs,
+    is_search_file,
+    whole_outputs,
+)
 from newsdesk.publish.compile import Compiled, compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
 from newsdesk.publish.settle import Settled, settle
@@ -170,7 +174,7 @@ def _patch(build: _Build) -> BuildReport | None:
     if patch is None:
         return None
     redone = _page_keys(patch.theme, patch.plans)
-    search = _patch_search(build, patch)
+    search = edited_outputs(build.cache, build.folder, patch.search, build.previous, build.missing)
     removed: list[str] = []
     if search is not None:
         redone.update(search.keys)
@@ -186,19 +190,6 @@ def _patch(build: _Build) -> BuildReport | None:
         manifest.outcomes(), len(edits), manifest.article_count,
         len(build.previous), len(stale), 0, patched=True,
     )  # fmt: skip
-
-
-def _patch_search(build: _Build, patch: Patch) -> SearchOutputs | None:
-    """The search index after a body edit, when the edit reached it; the documents
-    it is made from are kept up to date with it."""
-    docs = build.cache.search_docs(build.folder)
-    edits = {p: d for p, d in patch.search.items() if p in docs and docs[p] != d}
-    if not edits:
-        return None
-    docs.update(edits)
-    search = search_outputs(list(docs.values()), build.previous, build.missing)
-    build.cache.update_search_docs(build.folder, edits)
-    return search
 
 
 def _compile_and_plan(build: _Build) -> _Site:
@@ -231,7 +222,7 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     current.update((asset.output_path, asset.key) for asset in assets)
     paths = file_paths(build.files, site.compiled)
     docs = {paths[e.article.path]: search_doc(e, site.theme.base_path) for e in site.catalog.listed}
-    search = search_outputs(list(docs.values()), build.previous, build.missing)
+    search = whole_outputs(build.cache, folder, docs, build.previous, build.missing)
     current.update(search.keys)
     stale = _stale(current, build.previous, build.missing)
     stale_set = set(stale)
@@ -247,8 +238,6 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     removed = [path for path in build.previous if path not in current]
     _write_search(folder, search, stale)
     _remove(folder, removed)
-    if search.changed:
-        build.cache.save_search_docs(folder, docs)
     build.cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
     return current, len(stale), len(removed)
 

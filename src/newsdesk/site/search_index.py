@@ -31,6 +31,7 @@ BLOCK = 64
 # and index.json lists one name per shard, so a balance of the two.
 _SHARD_BYTES = 16_384
 _NAME_BYTES = 6
+_KINDS = {"shard": "p/{}.bin", "block": "m/{}.json", "text": "t/{}.json"}
 
 
 @dataclass(frozen=True)
@@ -64,46 +65,72 @@ def search_doc(entry: Entry, href: str) -> SearchDoc:
     )
 
 
-def search_key(docs: Iterable[SearchDoc]) -> str:
-    """Changes whenever the index of these documents would."""
-    return digest(*(part for doc in docs for part in astuple(doc)))
+def doc_key(doc: SearchDoc) -> str:
+    """Changes whenever the document's part of the index would."""
+    return digest(*astuple(doc))
+
+
+def search_key(doc_keys: Iterable[str]) -> str:
+    """Changes whenever the index of the documents of these keys would."""
+    return digest(*doc_keys)
+
+
+class IndexFiles:
+    """Files of the index by output path, each named by its content."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, kind: str, data: bytes) -> str:
+        """Adds a file of `kind` (`shard`, `block` or `text`); returns its name."""
+        name = bytes_digest(data, _NAME_BYTES)
+        self.files[path_of(kind, name)] = data
+        return name
+
+    def add_text(self, doc: SearchDoc) -> str:
+        return self.add("text", to_json(list(doc.fields)))
+
+    def add_index(self, documents: int, shards: list[str], blocks: list[str], size: int) -> None:
+        """`size`: the shards' bytes in all, which decide how many there are."""
+        index = {"documents": documents, "block": BLOCK, "shards": shards, "blocks": blocks}
+        self.files[INDEX] = to_json({**index, "bytes": size})
+
+
+def path_of(kind: str, name: str) -> str:
+    """The output path of a named file of the index."""
+    return FOLDER + _KINDS[kind].format(name)
 
 
 def search_files(docs: list[SearchDoc]) -> dict[str, bytes]:
     """Every file of the index of `docs` (in the catalog's order) by output path."""
-    files: dict[str, bytes] = {}
-
-    def named(folder: str, data: bytes, suffix: str) -> str:
-        name = bytes_digest(data, _NAME_BYTES)
-        files[f"{FOLDER}{folder}/{name}{suffix}"] = data
-        return name
-
-    texts = [named("t", _json(list(doc.fields)), ".json") for doc in docs]
+    out = IndexFiles()
+    texts = [out.add_text(doc) for doc in docs]
     blocks = []
     for start in range(0, len(docs), BLOCK):
         rows = [
             [d.url, d.date, texts[start + n]] for n, d in enumerate(docs[start : start + BLOCK])
         ]
-        blocks.append(named("m", _json(rows), ".json"))
+        blocks.append(out.add("block", to_json(rows)))
     lists = postings(d.fields for d in docs)
     records = {key: encode_record(key, ids, len(docs)) for key, ids in lists.items()}
-    count = _shard_count(sum(map(len, records.values())))
+    size = sum(map(len, records.values()))
+    count = shard_count(size)
     grouped: list[list[bytes]] = [[] for _ in range(count)]
     for key in sorted(records):
         grouped[shard_of(key, count)].append(records[key])
-    shards = [named("p", b"".join(group), ".bin") for group in grouped]
-    index = {"documents": len(docs), "block": BLOCK, "shards": shards, "blocks": blocks}
-    files[INDEX] = _json(index)
-    return files
+    shards = [out.add("shard", b"".join(group)) for group in grouped]
+    out.add_index(len(docs), shards, blocks, size)
+    return out.files
 
 
-def _shard_count(total: int) -> int:
-    """The power of two that brings shards nearest below the aimed-at size."""
+def shard_count(size: int) -> int:
+    """The power of two that brings shards of `size` bytes in all nearest below the
+    aimed-at size."""
     count = 1
-    while total > count * _SHARD_BYTES:
+    while size > count * _SHARD_BYTES:
         count *= 2
     return count
 
 
-def _json(value: Any) -> bytes:
+def to_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

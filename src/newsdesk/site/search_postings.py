@@ -80,6 +80,53 @@ def encode_record(key: str, lists: list[list[int]], documents: int) -> bytes:
     return bytes(out + body)
 
 
+def _read_varint(data: bytes, at: int) -> tuple[int, int]:
+    """The varint at `at`, and where the next value starts."""
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def _decode_ids(data: bytes, at: int, documents: int) -> tuple[list[int], int]:
+    header, at = _read_varint(data, at)
+    if header & 1:
+        size = (documents + 7) // 8
+        bitmap = data[at : at + size]
+        return [d for d in range(documents) if bitmap[d >> 3] & (1 << (d & 7))], at + size
+    ids: list[int] = []
+    previous = -1
+    for _ in range(header >> 1):
+        gap, at = _read_varint(data, at)
+        previous += gap + 1
+        ids.append(previous)
+    return ids, at
+
+
+def decode_shard(data: bytes, documents: int) -> dict[str, list[list[int]]]:
+    """Each key's documents per field, from a shard of records (`encode_record`)."""
+    found: dict[str, list[list[int]]] = {}
+    at = 0
+    while at < len(data):
+        length, at = _read_varint(data, at)
+        key = data[at : at + length].decode()
+        _, at = _read_varint(data, at + length)
+        mask = data[at]
+        at += 1
+        lists: list[list[int]] = []
+        for field in range(FIELDS):
+            ids: list[int] = []
+            if mask & (1 << field):
+                ids, at = _decode_ids(data, at, documents)
+            lists.append(ids)
+        found[key] = lists
+    return found
+
+
 def postings(fields_by_document: Iterable[tuple[str, ...]]) -> dict[str, list[list[int]]]:
     """Each key's documents, per field; documents are numbered in the order given."""
     found: dict[str, list[list[int]]] = {}
