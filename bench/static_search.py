@@ -10,6 +10,7 @@ article's title, terms, summary and body.
 
     .venv/bin/python bench/static_search.py --count 10000
     .venv/bin/python bench/static_search.py --count 500 --queries 10   # quick
+    .venv/bin/python bench/static_search.py --built /tmp/…/out   # a site kept by --keep
 """
 
 import argparse
@@ -182,6 +183,8 @@ def pagefind_query(browser: Browser, url: str, query: str, engine: Engine, truth
 def fresh_page(browser: Browser) -> Iterator[tuple[Page, list[Response]]]:
     context = browser.new_context()
     page = context.new_page()
+    # Listing every result of a common pair means thousands of fetches.
+    page.set_default_timeout(900_000)
     responses: list[Response] = []
     page.on("response", lambda response: responses.append(response))
     try:
@@ -214,6 +217,7 @@ def folder_bytes(folder: Path) -> int:
 
 
 def bench(root: Path, count: int, query_count: int, seed: int) -> None:
+    """Builds the site and both indexes, timed, then measures the queries."""
     site = root / "site"
     write_corpus(site, count)
     (site / "newsdesk.toml").write_text(CONFIG, encoding="utf-8")
@@ -222,14 +226,19 @@ def bench(root: Path, count: int, query_count: int, seed: int) -> None:
     build = timed(newsdesk)
     pagefind = timed([sys.executable, "-m", "pagefind", "--site", str(out), *PAGEFIND_ARGS])
     (out / HARNESS).write_text("<!doctype html><title>bench</title>", encoding="utf-8")
-    docs = indexed(out)
-    index = index_seconds(docs)
+    index = index_seconds(indexed(out))
     edited = next(site.glob("content/*.md"))
     edited.write_text(edited.read_text(encoding="utf-8") + "\n\n补充一段新的正文。\n", "utf-8")
     rebuild = timed(newsdesk)
     print(f"{count} articles: cold newsdesk build {build:.1f} s, of which making the search "
           f"index {index:.1f} s; Pagefind's index of the built pages {pagefind:.1f} s; "
           f"rebuild after one body edit {rebuild:.1f} s")  # fmt: skip
+    measure_queries(out, query_count, seed)
+
+
+def measure_queries(out: Path, query_count: int, seed: int) -> None:
+    """Both engines' answers to random queries on a site built by `bench`."""
+    docs = indexed(out)
     drawn = queries(docs, query_count, seed)
     ours, theirs = Engine("newsdesk"), Engine("pagefind-extended")
     with serve(out) as url, sync_playwright() as playwright:
@@ -252,7 +261,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", action="store_true", help="keep the built site")
+    parser.add_argument("--built", type=Path, help="only the queries, on a site kept before")
     args = parser.parse_args()
+    if args.built:
+        measure_queries(args.built, args.queries, args.seed)
+        return
     in_scratch_folder(
         "newsdesk-static-search-",
         args.keep,
