@@ -247,8 +247,12 @@ def measure_queries(out: Path, query_count: int, seed: int) -> None:
             truth = containing(docs, query)
             newsdesk_query(browser, url, query, ours, truth)
             pagefind_query(browser, url, query, theirs, truth)
-            print(f"  {query}: {len(truth)} articles contain it; recall "
-                  f"{ours.recall[-1]:.0%} against {theirs.recall[-1]:.0%}", flush=True)  # fmt: skip
+            print(f"  {query}: {len(truth)} articles contain it; newsdesk against Pagefind: "
+                  f"recall {ours.recall[-1]:.0%} / {theirs.recall[-1]:.0%}, precision "
+                  f"{ours.precision[-1]:.0%} / {theirs.precision[-1]:.0%}, first page "
+                  f"{ours.gzipped[-1] / 1024:.0f} / {theirs.gzipped[-1] / 1024:.0f} KB gzip, "
+                  f"{ours.seconds[-1] * 1000:.0f} / {theirs.seconds[-1] * 1000:.0f} ms",
+                  flush=True)  # fmt: skip
         browser.close()
     sizes = {ours.name: folder_bytes(out / "search"), theirs.name: folder_bytes(out / "pagefind")}
     print(f"{len(drawn)} queries, e.g. {' '.join(drawn[:8])}")

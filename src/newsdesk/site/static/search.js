@@ -19,6 +19,8 @@
   var PAGE = Math.max(1, parseInt(params.get("n"), 10) || 10);
   var WEIGHTS = [8, 4, 2, 1]; // a word in the title, terms, summary, body
   var SNIPPET_BEFORE = 30, SNIPPET_LENGTH = 120;
+  // Candidates checked at once: a browser refuses thousands of fetches in flight.
+  var BATCH = 100;
   var base = new URL(results.dataset.index, window.location.href);
   var fetched = {};
   var encoder = new TextEncoder();
@@ -191,7 +193,7 @@
         shown.push(self.checked.shift());
       }
       if (shown.length === PAGE || !self.pending.length) return Promise.resolve(shown);
-      var batch = self.pending.splice(0, PAGE);
+      var batch = self.pending.splice(0, Math.min(PAGE, BATCH));
       return Promise.all(batch.map(function (c) { return documentOf(self.index, c.id); })).then(function (docs) {
         docs.forEach(function (doc, i) {
           doc.id = batch[i].id;
