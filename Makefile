@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The PostgreSQL server the tests create their scratch databases on.
 export NEWSDESK_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-fast test-browser test-fuzz test-load test-faults lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build bench-serve clean
+.PHONY: run test test-fast test-browser test-fuzz test-load test-faults lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build bench-serve bench-static-search clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,11 @@ bench-markdown: $(STAMP) $(SPECS)
 
 bench-serve: $(STAMP) bench-deps
 	$(BIN)/python bench/serve.py
+
+# Pagefind's extended build is measured only here: the `bench` extra.
+bench-static-search: $(STAMP) system-deps
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
+	$(BIN)/python bench/static_search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, sync_playwright
@@ -100,14 +101,23 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    extra_headers: ClassVar[dict[str, str]] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """Serve a folder over HTTP on a free port of 127.0.0.1; yields the base URL."""
-    handler = partial(_QuietHandler, directory=str(folder))
+def serve_folder(folder: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve a folder over HTTP on a free port of 127.0.0.1, with `headers` on every
+    answer; yields the base URL."""
+    handler_class = type("_Handler", (_QuietHandler,), {"extra_headers": headers or {}})
+    handler = partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,7 +3,6 @@
 in `--dev` with live reload) and built by `newsdesk build`. Every page must load
 without a console error, an uncaught exception, a failed request or a dialog."""
 
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from tests.conftest import (
     served_site,
 )
 from tests.server import Server
+from tests.static_index import indexed_articles
 
 pytestmark = pytest.mark.browser
 
@@ -279,9 +279,8 @@ def test_the_static_build_browses_and_searches(tmp_path: Path, browser: Browser)
         assert heading(page).startswith(title)
         screenshot(page, "static-article")
 
-        index = json.loads((out / "search" / "index.json").read_text(encoding="utf-8"))
-        column = index["fields"].index("title")
-        word = unique_word(title, [r[column] for r in index["rows"] if r[column] != title])
+        others = [a.title for a in indexed_articles(out) if a.title != title]
+        word = unique_word(title, others)
         page.locator("#site-search").press_sequentially(word)
         read(page)
         page.locator("#site-search").press("Enter")

@@ -162,3 +162,28 @@ def test_body_edits_leave_one_compiled_version_per_file(tmp_path: Path) -> None:
     with sqlite3.connect(site / ".newsdesk" / CACHE_NAME) as cache:
         kept = cache.execute("SELECT count(*) FROM compiled").fetchone()[0]
     assert kept == len(discover(site / "content"))
+
+
+def test_a_body_edit_rewrites_only_the_search_files_it_changes(tmp_path: Path) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    out = tmp_path / "out"
+    build(site, out)
+    before = {p: data for p, data in tree(out).items() if p.startswith("search/")}
+    path = site / "content" / "ebpf-observability.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增一句：蠡测。\n", encoding="utf-8")
+    assert build(site, out).patched
+    after = {p: data for p, data in tree(out).items() if p.startswith("search/")}
+    new = sorted(p for p in after if before.get(p) != after[p])
+    gone = sorted(p for p in before if p not in after)
+    shards = [p for p in before if p.startswith("search/p/")]
+    # The index, the article's text and metadata block, and the shards of the keys
+    # the sentence added (a character pair such as 蠡测 is new to the site).
+    assert "search/index.json" in new
+    assert [p[:9] for p in new if not p.startswith("search/p/")] == [
+        "search/in",
+        "search/m/",
+        "search/t/",
+    ]
+    assert 0 < len([p for p in new if p.startswith("search/p/")]) < len(shards)
+    assert len(gone) == len(new) - 1
+    assert "蠡测".encode() in b"".join(after[p] for p in new if p.startswith("search/p/"))

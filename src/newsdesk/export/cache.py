@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk.publish.compile import Compiled
+from newsdesk.site.search_index import SearchDoc
 from newsdesk.store.batch import batches
 from newsdesk.store.state import state_folder
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from newsdesk.export.incremental import Manifest
 
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 4
+_SCHEMA_VERSION = 6
 
 
 class BuildCache:
@@ -30,6 +31,7 @@ class BuildCache:
             self.db.executescript(
                 "DROP TABLE IF EXISTS compiled; DROP TABLE IF EXISTS outputs;"
                 "DROP TABLE IF EXISTS sources; DROP TABLE IF EXISTS manifests;"
+                "DROP TABLE IF EXISTS search_docs;"
                 f"PRAGMA user_version = {_SCHEMA_VERSION};"
             )
         self.db.executescript(
@@ -40,6 +42,11 @@ class BuildCache:
             "CREATE TABLE IF NOT EXISTS sources"
             " (folder TEXT, path TEXT, key TEXT NOT NULL, PRIMARY KEY (folder, path));"
             "CREATE TABLE IF NOT EXISTS manifests (folder TEXT PRIMARY KEY, data BLOB NOT NULL);"
+            # The documents the folder's static search index was made from, by source
+            # path in the index's order: a body edit makes the index again from them.
+            "CREATE TABLE IF NOT EXISTS search_docs (folder TEXT, path TEXT,"
+            " position INTEGER NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL,"
+            " PRIMARY KEY (folder, path));"
         )
         self.used: set[str] = set()
 
@@ -102,6 +109,47 @@ class BuildCache:
     def update_sources(self, folder: Path, changed: dict[str, str]) -> None:
         """The keys of source files compiled again since the manifest."""
         self._update_rows("sources", folder, changed, ())
+
+    def search_doc_keys(self, folder: Path) -> dict[str, str]:
+        """The key of each document of folder's search index by source path, in the
+        index's order."""
+        query = "SELECT path, key FROM search_docs WHERE folder = ? ORDER BY position"
+        return dict(self.db.execute(query, (str(folder),)).fetchall())
+
+    def search_docs(self, folder: Path, paths: list[str]) -> dict[str, tuple[int, SearchDoc]]:
+        """The documents of these paths in folder's search index, with their places."""
+        found: dict[str, tuple[int, SearchDoc]] = {}
+        for batch in batches(paths):
+            marks = ",".join("?" * len(batch))
+            query = (
+                "SELECT path, position, data FROM search_docs"
+                f" WHERE folder = ? AND path IN ({marks})"
+            )
+            for path, position, data in self.db.execute(query, (str(folder), *batch)):
+                found[path] = (position, pickle.loads(data))
+        return found
+
+    def save_search_docs(self, folder: Path, docs: dict[str, tuple[str, SearchDoc]]) -> None:
+        """Every document of folder's search index with its key, in the index's order."""
+        name = str(folder)
+        rows = (
+            (name, path, n, key, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+            for n, (path, (key, doc)) in enumerate(docs.items())
+        )
+        with self.db:
+            self.db.execute("DELETE FROM search_docs WHERE folder = ?", (name,))
+            self.db.executemany("INSERT INTO search_docs VALUES (?, ?, ?, ?, ?)", rows)
+
+    def update_search_docs(self, folder: Path, docs: dict[str, tuple[str, SearchDoc]]) -> None:
+        """Documents edited in place (their order unchanged), with their keys."""
+        rows = (
+            (key, pickle.dumps(doc, pickle.HIGHEST_PROTOCOL), str(folder), path)
+            for path, (key, doc) in docs.items()
+        )
+        with self.db:
+            self.db.executemany(
+                "UPDATE search_docs SET key = ?, data = ? WHERE folder = ? AND path = ?", rows
+            )
 
     def forget(self, keys: Iterable[str]) -> None:
         """Compiled files replaced by newer versions."""

@@ -11,7 +11,19 @@ from newsdesk.content.loader import discover
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
-from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
+from newsdesk.export.incremental import (
+    PATCH_LIMIT,
+    compile_edits,
+    file_paths,
+    patch_plans,
+    record,
+)
+from newsdesk.export.search_outputs import (
+    SearchOutputs,
+    edited_outputs,
+    is_search_file,
+    whole_outputs,
+)
 from newsdesk.publish.compile import Compiled, compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
 from newsdesk.publish.settle import Settled, settle
@@ -20,6 +32,7 @@ from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_site
+from newsdesk.site.search_index import INDEX, search_doc
 from newsdesk.site.security import HOST_HEADERS_FILE, host_headers_file
 from newsdesk.site.theme import Theme, theme_version
 from newsdesk.store.state import compiled_templates
@@ -162,9 +175,17 @@ def _patch(build: _Build) -> BuildReport | None:
     if patch is None:
         return None
     redone = _page_keys(patch.theme, patch.plans)
+    search = edited_outputs(build.cache, build.folder, patch.search, build.previous, build.missing)
+    removed: list[str] = []
+    if search is not None:
+        redone.update(search.keys)
+        removed = [p for p in build.previous if is_search_file(p) and p not in search.keys]
     stale = _stale(redone, build.previous, build.missing)
     _write_stale_pages(patch.theme, patch.plans, set(stale), build.folder, build.progress)
-    build.cache.update_outputs(build.folder, {path: redone[path] for path in stale})
+    if search is not None:
+        _write_search(build.folder, search, stale)
+        _remove(build.folder, removed)
+    build.cache.update_outputs(build.folder, {path: redone[path] for path in stale}, removed)
     build.cache.update_sources(build.folder, {path: build.keys[path] for path in edits})
     return BuildReport(
         manifest.outcomes(), len(edits), manifest.article_count,
@@ -200,6 +221,10 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     current = _page_keys(site.theme, site.plans)
     assets = [*site.theme.assets.values(), *build.own_files, *_host_headers(build)]
     current.update((asset.output_path, asset.key) for asset in assets)
+    paths = file_paths(build.files, site.compiled)
+    docs = {paths[e.article.path]: search_doc(e, site.theme.base_path) for e in site.catalog.listed}
+    search = whole_outputs(build.cache, folder, docs, build.previous, build.missing)
+    current.update(search.keys)
     stale = _stale(current, build.previous, build.missing)
     stale_set = set(stale)
     _write_stale_pages(site.theme, site.plans, stale_set, folder, build.progress)
@@ -212,10 +237,22 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
         else:
             _write(folder / asset.output_path, asset.read())
     removed = [path for path in build.previous if path not in current]
-    for path in removed:
-        (folder / path).unlink(missing_ok=True)
+    _write_search(folder, search, stale)
+    _remove(folder, removed)
     build.cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
     return current, len(stale), len(removed)
+
+
+def _write_search(folder: Path, search: SearchOutputs, stale: list[str]) -> None:
+    """Writes the stale search files, the index last: a reader never sees it name a
+    file not written yet."""
+    for path in sorted((p for p in stale if p in search.files), key=lambda p: p == INDEX):
+        _write(folder / path, search.files[path])
+
+
+def _remove(folder: Path, paths: list[str]) -> None:
+    for path in paths:
+        (folder / path).unlink(missing_ok=True)
 
 
 def _record(build: _Build, site: _Site) -> None:

@@ -23,6 +23,7 @@ from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.kinds import FEEDS, ArticlePage
 from newsdesk.site.pages import PagePlan, article_plan, plan_feeds
+from newsdesk.site.search_index import SearchDoc, search_doc
 from newsdesk.site.theme import Theme
 
 # More edited files than this and a whole build is about as quick.
@@ -83,6 +84,14 @@ class Manifest:
         return [Outcome(path, diagnostics=list(found)) for path, found in self.diagnostics.items()]
 
 
+def file_paths(files: list[Path], compiled: list[Compiled]) -> dict[str, str]:
+    """Each article's source path by the path its pages show (`compiled` is in the
+    order of `files`)."""
+    # Articles are known by the path they were read from; pages show them by the
+    # path as typed, which depends on the working folder.
+    return {c.outcome.path: str(path) for path, c in zip(files, compiled, strict=True)}
+
+
 def record(
     setup: str,
     theme: Theme,
@@ -94,9 +103,7 @@ def record(
     plans: list[PagePlan],
 ) -> Manifest:
     """The manifest of a whole build (`compiled` is in the order of `files`)."""
-    # Articles are known by the path they were read from; pages show them by the
-    # path as typed, which depends on the working folder.
-    file_of = {c.outcome.path: str(path) for path, c in zip(files, compiled, strict=True)}
+    file_of = file_paths(files, compiled)
 
     def path_of(entry: Entry | None) -> str | None:
         return file_of[entry.article.path] if entry else None
@@ -132,6 +139,8 @@ def record(
 class Patch:
     theme: Theme
     plans: list[PagePlan]
+    # The edited articles as the static search would hold them, by source path.
+    search: dict[str, SearchDoc]
 
 
 def compile_edits(
@@ -197,7 +206,8 @@ def patch_plans(
         term = catalog.term(*source.term) if source.term else None
         members = [entries[p] for p in source.paths]
         plans.extend(plan_feeds(base, source.title, members, term))
-    return Patch(theme, plans)
+    search = {path: search_doc(entries[path], theme.base_path) for path in shown}
+    return Patch(theme, plans, search)
 
 
 def _same_but_body(old: Compiled, new: Compiled) -> bool:

@@ -13,6 +13,7 @@ from newsdesk.content.article import Outcome
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, map_files
+from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Entry, card_base
@@ -77,6 +78,7 @@ def compile_file(
         slugs,
         card_base(article),
         digest(rendered.toc),
+        html_to_text(rendered.html),
     )
     return Compiled(outcome, entry)
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from newsdesk.render.html_text import html_to_text
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.search_hits import HighlightedHit, Highlighter
 from newsdesk.store import search
@@ -125,7 +124,7 @@ def search_key(entry: Entry) -> str:
 
 
 def search_document(entry: Entry, key: str) -> search.SearchDocument:
-    return search.SearchDocument.of(entry.article, html_to_text(entry.html), key)
+    return search.SearchDocument.of(entry.article, entry.text, key)
 
 
 class SiteSearch:

@@ -40,6 +40,7 @@ class Entry:
     term_slugs: Mapping[str, str] = field(default_factory=dict)
     card_base: str = ""  # card_base(article), when worked out at compile time
     toc_key: str = ""  # digest(toc), when worked out at compile time
+    text: str = ""  # the body's visible text, which the static search holds
     hot: bool = False
 
     def settled(self, article: Article) -> "Entry":
@@ -53,6 +54,7 @@ class Entry:
             self.term_slugs,
             self.card_base,
             self.toc_key,
+            self.text,
         )
 
     @cached_property
@@ -60,11 +62,6 @@ class Entry:
         """Changes when anything an article list shows about this article changes."""
         a = self.article
         return digest(self.card_base or card_base(a), a.slug, a.url, a.summary, a.views, self.hot)
-
-    @cached_property
-    def index_key(self) -> str:
-        """Changes when anything the static search index holds about it changes."""
-        return digest(self.card_key, self.toc_key or digest(self.toc))
 
     @cached_property
     def key(self) -> str:

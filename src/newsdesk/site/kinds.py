@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from newsdesk.site import feeds, seo
 from newsdesk.site.catalog import Entry
-from newsdesk.site.search_index import search_index
 
 if TYPE_CHECKING:
     from newsdesk.site.pages import PagePlan
@@ -225,13 +224,3 @@ class Robots(PageKind):
 
     def render(self, theme: "Theme", plan: "PagePlan") -> bytes:
         return seo.robots(theme.absolute).encode()
-
-
-@dataclass(frozen=True)
-class SearchIndex(PageKind):
-    """The listed articles as the search page searches them in the browser."""
-
-    content_type = "application/json; charset=utf-8"
-
-    def render(self, theme: "Theme", plan: "PagePlan") -> bytes:
-        return search_index(theme.catalog.listed, theme.base_path).encode()

@@ -17,7 +17,6 @@ from newsdesk.site.kinds import (
     PageKind,
     Robots,
     Search,
-    SearchIndex,
     Sitemap,
     TermList,
     TermsIndex,
@@ -92,8 +91,6 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     plans.append(PagePlan("/archives/", ArchivesIndex(), digest(months)))
     cards = tuple(e.card_key for e in catalog.listed)
     plans.append(PagePlan("/search/", Search(), ""))
-    indexed = tuple(e.index_key for e in catalog.listed)
-    plans.append(PagePlan("/search/index.json", SearchIndex(), digest(indexed)))
     plans.append(PagePlan("/404.html", NotFound(), ""))
     # Article URLs are part of their cards.
     plans.append(PagePlan("/sitemap.xml", Sitemap(), digest(cards, tuple(p.url for p in plans))))
