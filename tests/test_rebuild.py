@@ -81,8 +81,8 @@ EDITS: dict[str, tuple[str | None, Callable[[str], str], bool]] = {
     "a draft's body": ("first-open-source-contribution.md", append("\n草稿新增内容。\n"), True),
     "a renamed article's body": ("zz-same-slug.md", append("\n补充。\n"), True),
     "a body whose summary is replaced": ("shared-summary-2.md", append("\n补充。\n"), True),
-    "a heading added": ("pgvector-intro.md", append("\n## 新增的小节\n\n小节内容。\n"), False),
-    "the title": ("rust-2024-edition.md", retitle, False),
+    "a heading added": ("pgvector-intro.md", append("\n## 新增的小节\n\n小节内容。\n"), True),
+    "the title": ("rust-2024-edition.md", retitle, True),
     "the tags": ("redis-license-valkey-fork.md", retag, False),
     "the front matter broken": (
         "go-123-range-over-func.md",

@@ -11,7 +11,8 @@ from newsdesk.content.loader import discover
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
-from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans, record
+from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans
+from newsdesk.export.manifest import record
 from newsdesk.publish.compile import Compiled, compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
 from newsdesk.publish.settle import Settled, settle
@@ -36,7 +37,7 @@ class BuildReport:
     pages: int
     written: int
     removed: int
-    patched: bool = False  # only pages showing edited bodies were rendered again
+    patched: bool = False  # only the pages showing what the edits changed were rendered
 
 
 @dataclass
@@ -141,8 +142,9 @@ def _begin(
 
 
 def _patch(build: _Build) -> BuildReport | None:
-    """When only articles' bodies changed since the last whole build, the pages that
-    show them rendered again; None when a whole build is needed."""
+    """When the edits since the last whole build leave the site's lists as they were,
+    the pages that show what changed rendered again; None when a whole build is
+    needed."""
     if build.missing:  # files gone from the folder: a whole build writes them again
         return None
     manifest = build.cache.manifest(build.folder)
@@ -165,6 +167,8 @@ def _patch(build: _Build) -> BuildReport | None:
     _write_stale_pages(patch.theme, patch.plans, set(stale), build.folder, build.progress)
     build.cache.update_outputs(build.folder, {path: redone[path] for path in stale})
     build.cache.update_sources(build.folder, {path: build.keys[path] for path in edits})
+    if patch.relinked:
+        build.cache.update_manifest(build.folder, manifest)
     return BuildReport(
         manifest.outcomes(), len(edits), manifest.article_count,
         len(build.previous), len(stale), 0, patched=True,

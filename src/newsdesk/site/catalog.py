@@ -118,6 +118,7 @@ class Catalog:
         self.groups = {"categories": self.categories, "tags": self.tags, "authors": self.authors}
         self.months = self._group_months()
         self._position = {id(e): n for n, e in enumerate(self.listed)}
+        self._candidates: dict[int, list[tuple[Entry, int]]] = {}
         self._term_positions = {
             (term.kind, term.slug): {id(e): n for n, e in enumerate(term.entries)}
             for term in self.tags.values()
@@ -179,9 +180,17 @@ class Catalog:
     def related(self, entry: Entry) -> list[Entry]:
         """Articles sharing the most tags, then the category and the most similar
         title, the nearest in time first on ties."""
-        article = entry.article
+        return rank_related(entry, self.candidates(entry), self._position)
+
+    def candidates(self, entry: Entry) -> list[tuple[Entry, int]]:
+        """The articles that may be related to `entry`, with how many of its tags
+        each shares with it (within a window of the nearest in time under each tag),
+        most first; kept, as the build records them."""
+        found = self._candidates.get(id(entry))
+        if found is not None:
+            return found
         shared: Counter[Entry] = Counter()
-        for name in article.tags:
+        for name in entry.article.tags:
             term = self.tags.get(name)
             if term is None:
                 continue
@@ -190,17 +199,26 @@ class Catalog:
             shared.update(term.entries[start : position + _RELATED_WINDOW + 1])
         shared.pop(entry, None)
         # Only the best few by shared tags get the costlier comparisons.
-        scored = []
-        for other, count in shared.most_common(RELATED_COUNT * 2):
-            same = article.category is not None and other.article.category == article.category
-            bigrams = other.title_bigrams
-            union = len(entry.title_bigrams | bigrams) or 1
-            similar = len(entry.title_bigrams & bigrams) / union
-            position = self._position.get(id(other), 0)
-            scored.append(
-                (-(count + 0.5 * same + 2 * similar), position, other.article.slug, other)
-            )
-        return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
+        found = self._candidates[id(entry)] = shared.most_common(RELATED_COUNT * 2)
+        return found
+
+
+def rank_related(
+    entry: Entry, candidates: list[tuple[Entry, int]], positions: Mapping[int, int]
+) -> list[Entry]:
+    """The related articles among `candidates` (each with its count of shared tags):
+    by shared tags, then the same category and the most similar title, then the
+    nearest in time (`positions`: each listed entry's place by id)."""
+    article = entry.article
+    scored = []
+    for other, count in candidates:
+        same = article.category is not None and other.article.category == article.category
+        bigrams = other.title_bigrams
+        union = len(entry.title_bigrams | bigrams) or 1
+        similar = len(entry.title_bigrams & bigrams) / union
+        position = positions.get(id(other), 0)
+        scored.append((-(count + 0.5 * same + 2 * similar), position, other.article.slug, other))
+    return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
 
 
 def _unique_slug(name: str, used: set[str], base: str | None) -> str:
