@@ -62,6 +62,13 @@ class Entry:
         return digest(self.card_base or card_base(a), a.slug, a.url, a.summary, a.views, self.hot)
 
     @cached_property
+    def link_key(self) -> str:
+        """Changes when anything a link to this article shows changes (an article's
+        page links to its neighbours and related articles by title and date)."""
+        a = self.article
+        return digest(a.title, a.url, a.published)
+
+    @cached_property
     def index_key(self) -> str:
         """Changes when anything the static search index holds about it changes."""
         return digest(self.card_key, self.toc_key or digest(self.toc))

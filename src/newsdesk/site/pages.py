@@ -141,8 +141,12 @@ def list_plan(
 
 
 def front_key(catalog: Catalog) -> tuple[Any, ...]:
-    """What the front page shows beside its latest articles: the sticky and hot ones."""
-    return (tuple(e.card_key for e in catalog.sticky), tuple(e.card_key for e in catalog.hot))
+    """What the front page shows beside its latest articles: the sticky articles'
+    cards, and the hot ones' links and views."""
+    return (
+        tuple(e.card_key for e in catalog.sticky),
+        tuple((e.link_key, e.article.views) for e in catalog.hot),
+    )
 
 
 def plan_feeds(
@@ -170,7 +174,7 @@ def article_plan(
     entry: Entry, newer: Entry | None, older: Entry | None, related: list[Entry]
 ) -> PagePlan:
     """An article's page, beside the articles it links to."""
-    neighbours = tuple(e.card_key if e else None for e in (newer, older, *related))
+    neighbours = tuple(e.link_key if e else None for e in (newer, older, *related))
     return PagePlan(
         entry.article.url,
         ArticlePage(newer, older, tuple(related)),
