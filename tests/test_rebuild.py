@@ -60,6 +60,15 @@ def recover(source: str) -> str:
     return re.sub(r"^coverImage: .*$", 'coverImage: "/images/new-cover.png"', source, flags=re.M)
 
 
+def swap_tags(source: str) -> str:
+    return source.replace('"Kubernetes", "Linux"]', '"Kubernetes", "性能优化"]', 1)
+
+
+def move_category_and_author(source: str) -> str:
+    moved = source.replace('categories: ["云计算"]', 'categories: ["数据库"]', 1)
+    return moved.replace('author: "苏晓晴"', 'author: "林知远"', 1)
+
+
 def retag(source: str) -> str:
     return re.sub(r"^tags:.*$", "tags: [新标签, 另一个标签]", source, count=1, flags=re.M)
 
@@ -92,6 +101,8 @@ EDITS: dict[str, tuple[str | None, Callable[[str], str], bool]] = {
     "a sticky article's cover": ("zero-trust-vpn-to-ztna.md", recover, True),
     "the cover": ("kubernetes-native-sidecar.md", recover, True),
     "the tags": ("redis-license-valkey-fork.md", retag, False),
+    "tags swapped for others the site has": ("ebpf-observability.md", swap_tags, True),
+    "the category and author": ("ebpf-observability.md", move_category_and_author, True),
     "the front matter broken": (
         "go-123-range-over-func.md",
         lambda s: "---\ntitle: [\n" + s,

@@ -167,7 +167,7 @@ def _patch(build: _Build) -> BuildReport | None:
     _write_stale_pages(patch.theme, patch.plans, set(stale), build.folder, build.progress)
     build.cache.update_outputs(build.folder, {path: redone[path] for path in stale})
     build.cache.update_sources(build.folder, {path: build.keys[path] for path in edits})
-    if patch.relinked:
+    if patch.manifest_changed:
         build.cache.update_manifest(build.folder, manifest)
     return BuildReport(
         manifest.outcomes(), len(edits), manifest.article_count,
@@ -225,9 +225,10 @@ def _record(build: _Build, site: _Site) -> None:
     """What a later build needs to patch this one, and the cache pruned of what this
     build did not use."""
     with paused_gc():
+        site_options = build.config.site
         manifest = record(
             build.setup, site.theme, build.statics, build.files, site.compiled, site.settled,
-            site.catalog, site.plans,
+            site.catalog, site.plans, site_options.page_size, site_options.feed_items,
         )  # fmt: skip
     build.cache.save_manifest(build.folder, manifest, build.keys)
     if site.fresh:

@@ -8,7 +8,7 @@ a whole build."""
 
 import pickle
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -17,10 +17,18 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import map_files
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.manifest import Linked, ListSource, Manifest
+from newsdesk.export.regroup import Regrouped, TermMembers, near, regroup
 from newsdesk.publish.compile import Compiled, compile_packed, term_slugs
 from newsdesk.render.options import RenderOptions
-from newsdesk.site.catalog import Catalog, Entry, rank_related
-from newsdesk.site.pages import PagePlan, article_plan, front_key, list_plan, plan_feeds
+from newsdesk.site.catalog import RELATED_WINDOW, Catalog, Entry, rank_related, shared_tags
+from newsdesk.site.pages import (
+    PagePlan,
+    article_plan,
+    front_key,
+    list_plan,
+    plan_feeds,
+    terms_plan,
+)
 from newsdesk.site.theme import Theme
 
 # More edited files than this and a whole build is about as quick.
@@ -30,13 +38,14 @@ PATCH_LIMIT = 50
 class Change(Enum):
     BODY = "body"  # what only the article's own page and its feeds show
     CARD = "card"  # also what lists and links to it show: title, summary, cover
+    TERMS = "terms"  # also which categories, tags and authors it is listed under
 
 
 @dataclass
 class Patch:
     theme: Theme
     plans: list[PagePlan]
-    relinked: bool  # articles' related lists changed: the manifest was updated
+    manifest_changed: bool  # lists or related articles changed: the manifest was updated
 
 
 def compile_edits(
@@ -73,14 +82,26 @@ def patch_plans(
     more than they show (a whole build then redoes the site)."""
     edited: dict[str, Compiled] = {}
     cards: set[str] = set()
+    moved: dict[str, tuple[Article, Article]] = {}
     for path, (previous, compiled) in edits.items():
         change = _change(previous, compiled)
         if change is None:
             return None
         edited[path] = compiled
-        if change is Change.CARD and path in manifest.articles:
+        if change is not Change.BODY and path in manifest.articles:
             cards.add(path)
+        if change is Change.TERMS and previous and previous.entry and compiled.entry:
+            moved[path] = (previous.entry.article, compiled.entry.article)
+    regrouped, refound = Regrouped(), set[str]()
+    if moved:
+        members = TermMembers(manifest)
+        found = regroup(manifest, members, moved)
+        if found is None:
+            return None
+        regrouped = found
+        refound = _find_candidates(manifest, members, regrouped, edited, keys, cache)
     reach = _Reach.of(manifest, [p for p in edited if p in manifest.articles], cards)
+    reach.add(refound, regrouped)
     entries = _entries(manifest, reach.needed(manifest), edited, keys, cache)
     if entries is None:
         return None
@@ -90,7 +111,7 @@ def patch_plans(
         return None
     positions = {id(entries[p]): n for p, n in manifest.positions.items() if p in entries}
     path_of = {id(entry): path for path, entry in entries.items()}
-    relinked = False
+    changed = bool(moved)
     plans: list[PagePlan] = []
     for path in reach.articles:
         linked = manifest.articles[path]
@@ -100,7 +121,7 @@ def patch_plans(
             related = tuple(path_of[id(entry)] for entry in ranked)
             if related != linked.related:
                 linked = manifest.articles[path] = linked._replace(related=related)
-                relinked = True
+                changed = True
         plans.append(_article_plan(entries, linked, entries[path]))
     front = front_key(catalog)
     for url in reach.lists:
@@ -108,9 +129,10 @@ def patch_plans(
     for base in reach.feeds:
         source = manifest.feeds[base]
         term = catalog.term(*source.term) if source.term else None
-        members = [entries[p] for p in source.paths]
-        plans.extend(plan_feeds(base, source.title, members, term))
-    return Patch(theme, plans, relinked)
+        shown = [entries[p] for p in source.paths]
+        plans.extend(plan_feeds(base, source.title, shown, term))
+    plans.extend(terms_plan(manifest.indexes[url]) for url in reach.indexes)
+    return Patch(theme, plans, changed)
 
 
 @dataclass
@@ -122,6 +144,7 @@ class _Reach:
     reranked: set[str]
     lists: list[str]
     feeds: list[str]
+    indexes: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, manifest: Manifest, shown: list[str], cards: set[str]) -> "_Reach":
@@ -151,6 +174,15 @@ class _Reach:
         ]
         return cls(list(articles), reranked, lists, feeds)
 
+    def add(self, refound: set[str], regrouped: Regrouped) -> None:
+        """Articles whose related candidates were found again, and the lists, feeds
+        and indexes of terms whose articles changed."""
+        self.articles.extend(sorted(refound.difference(self.articles)))
+        self.reranked.update(refound)
+        self.lists.extend(url for url in regrouped.lists if url not in self.lists)
+        self.feeds.extend(base for base in regrouped.feeds if base not in self.feeds)
+        self.indexes.extend(regrouped.indexes)
+
     def needed(self, manifest: Manifest) -> set[str]:
         """The articles these pages show."""
         needed = set(self.articles)
@@ -170,8 +202,8 @@ class _Reach:
 
 
 def _change(old: Compiled | None, new: Compiled) -> Change | None:
-    """What an edit changed, when no list's order or membership, no heading and no
-    site-wide finding changed (None otherwise)."""
+    """What an edit changed, when the article kept its place in the site's order,
+    its headings' findings and the site-wide checks' findings (None otherwise)."""
     if old is None or old.entry is None or new.entry is None:
         return None
     if old.outcome.diagnostics != new.outcome.diagnostics:
@@ -182,7 +214,11 @@ def _change(old: Compiled | None, new: Compiled) -> Change | None:
     # A summary the author gave may be one many articles share (a site-wide check).
     if before.summary_given and before.summary != after.summary:
         return None
-    return Change.CARD if _outside_card(before) == _outside_card(after) else None
+    if _outside_card(before) == _outside_card(after):
+        return Change.CARD
+    if _outside_terms(before) == _outside_terms(after):
+        return Change.TERMS
+    return None
 
 
 def _outside_body(article: Article) -> Article:
@@ -199,6 +235,38 @@ def _outside_card(article: Article) -> Article:
         read_minutes=0,
         toc=(),
     )
+
+
+def _outside_terms(article: Article) -> Article:
+    return replace(_outside_card(article), category=None, tags=(), authors=())
+
+
+def _find_candidates(
+    manifest: Manifest,
+    members: TermMembers,
+    regrouped: Regrouped,
+    edited: dict[str, Compiled],
+    keys: dict[str, str],
+    cache: BuildCache,
+) -> set[str]:
+    """The articles whose related candidates change as tags gained or lost articles
+    (those published nearest them under such a tag), their candidates found again
+    and recorded in the manifest; returns their paths."""
+    moved = set(edited)
+    near_moved: set[str] = set()
+    for before, after in regrouped.tags.values():
+        near_moved |= near(moved, before, RELATED_WINDOW) | near(moved, after, RELATED_WINDOW)
+    found = near_moved & manifest.candidates.keys()
+    loaded = cache.get_many([keys[p] for p in found if p not in edited])
+    for path in found:
+        compiled = edited[path] if path in edited else loaded.get(keys[path])
+        if compiled is None or compiled.entry is None:
+            continue
+        tags = compiled.entry.article.tags
+        manifest.candidates[path] = tuple(
+            shared_tags(path, tags, members.tag, members.tag_position)
+        )
+    return found
 
 
 def _entries(

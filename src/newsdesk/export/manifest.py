@@ -12,7 +12,7 @@ from newsdesk.content.sitewide import SiteChecks
 from newsdesk.publish.compile import Compiled
 from newsdesk.publish.settle import Settled
 from newsdesk.site.catalog import Catalog, Entry, Term
-from newsdesk.site.kinds import FEEDS, ArticlePage, ListPage
+from newsdesk.site.kinds import FEEDS, ArticlePage, ListPage, TermsIndex
 from newsdesk.site.pages import PagePlan, Pagination
 from newsdesk.site.theme import Theme
 
@@ -59,6 +59,9 @@ class Manifest:
     articles: dict[str, Linked] = field(default_factory=dict)
     feeds: dict[str, FeedSource] = field(default_factory=dict)  # by the list's URL
     lists: dict[str, ListSource] = field(default_factory=dict)  # by the page's URL
+    indexes: dict[str, TermsIndex] = field(default_factory=dict)  # by the page's URL
+    page_size: int = 0
+    feed_items: int = 0
     # Each listed article's place in the site's order, and the articles that may be
     # related to it with how many tags each shares (Catalog.candidates).
     positions: dict[str, int] = field(default_factory=dict)
@@ -99,8 +102,11 @@ def record(
     settled: Settled,
     catalog: Catalog,
     plans: list[PagePlan],
+    page_size: int,
+    feed_items: int,
 ) -> Manifest:
-    """The manifest of a whole build (`compiled` is in the order of `files`)."""
+    """The manifest of a whole build (`compiled` is in the order of `files`), whose
+    lists hold `page_size` articles a page and feeds `feed_items`."""
     # Articles are known by the path they were read from; pages show them by the
     # path as typed, which depends on the working folder.
     file_of = {c.outcome.path: str(path) for path, c in zip(files, compiled, strict=True)}
@@ -113,6 +119,7 @@ def record(
 
     manifest = Manifest(setup, theme.key, statics, settled.next_due, settled.checks)
     manifest.article_count = len(catalog.entries)
+    manifest.page_size, manifest.feed_items = page_size, feed_items
     manifest.diagnostics = {
         o.path: o.diagnostics for o in settled.outcomes(compiled) if o.diagnostics
     }
@@ -133,6 +140,8 @@ def record(
             manifest.lists[plan.url] = ListSource(
                 kind, plan.title, term, plan.pagination, paths(plan.entries)
             )
+        elif isinstance(kind, TermsIndex):
+            manifest.indexes[plan.url] = kind
         # A list's feeds hold the same articles in every format: one records them.
         elif kind is FEEDS[0]:
             named = (plan.term.kind, plan.term.name) if plan.term else None

@@ -2,9 +2,10 @@
 hot, neighbours and related articles. The static build and the server share it."""
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from newsdesk.content.model import Article, TocEntry
 from newsdesk.text.digest import digest
@@ -13,7 +14,17 @@ from newsdesk.text.slug import slugify
 RELATED_COUNT = 5
 # Related candidates come from the articles published closest in time under each
 # shared tag: a bounded window keeps the work linear in the number of articles.
-_RELATED_WINDOW = 8
+RELATED_WINDOW = 8
+
+
+def term_names(kind: str, article: Article) -> list[str]:
+    """The names of the article's terms of one taxonomy ("categories", "tags",
+    "authors")."""
+    if kind == "categories":
+        return [article.category] if article.category else []
+    if kind == "tags":
+        return list(article.tags)
+    return [author.name for author in article.authors]
 
 
 def card_base(a: Article) -> str:
@@ -118,9 +129,9 @@ class Catalog:
             key=lambda e: (-e.article.sticky_weight, -e.article.published.timestamp()),
         )
         self.hot = self._rank_hot(hot_count, hot_scores)
-        self.categories = self._group("categories", lambda a: [a.category] if a.category else [])
-        self.tags = self._group("tags", lambda a: list(a.tags))
-        self.authors = self._group("authors", lambda a: [x.name for x in a.authors])
+        self.categories = self._group("categories")
+        self.tags = self._group("tags")
+        self.authors = self._group("authors")
         # By kind, as term URLs and templates name them.
         self.groups = {"categories": self.categories, "tags": self.tags, "authors": self.authors}
         self.months = self._group_months()
@@ -146,11 +157,11 @@ class Catalog:
             entry.hot = True
         return hot
 
-    def _group(self, kind: str, names_of: Callable[[Article], list[str]]) -> dict[str, Term]:
+    def _group(self, kind: str) -> dict[str, Term]:
         terms: dict[str, Term] = {}
         used: set[str] = set()
         for entry in self.listed:
-            for name in names_of(entry.article):
+            for name in term_names(kind, entry.article):
                 term = terms.get(name)
                 if term is None:
                     slug = self._settled.get((kind, name))
@@ -194,20 +205,43 @@ class Catalog:
         each shares with it (within a window of the nearest in time under each tag),
         most first; kept, as the build records them."""
         found = self._candidates.get(id(entry))
-        if found is not None:
-            return found
-        shared: Counter[Entry] = Counter()
-        for name in entry.article.tags:
-            term = self.tags.get(name)
-            if term is None:
-                continue
-            position = self._term_positions[(term.kind, term.slug)].get(id(entry), 0)
-            start = max(0, position - _RELATED_WINDOW)
-            shared.update(term.entries[start : position + _RELATED_WINDOW + 1])
-        shared.pop(entry, None)
-        # Only the best few by shared tags get the costlier comparisons.
-        found = self._candidates[id(entry)] = shared.most_common(RELATED_COUNT * 2)
+        if found is None:
+            found = self._candidates[id(entry)] = shared_tags(
+                entry, entry.article.tags, self._tag_members, self._tag_position
+            )
         return found
+
+    def _tag_members(self, name: str) -> list[Entry]:
+        term = self.tags.get(name)
+        return term.entries if term else []
+
+    def _tag_position(self, name: str, entry: Entry) -> int:
+        term = self.tags[name]
+        return self._term_positions[(term.kind, term.slug)].get(id(entry), 0)
+
+
+Item = TypeVar("Item", bound=Hashable)
+
+
+def shared_tags(
+    item: Item,
+    tags: Iterable[str],
+    members: Callable[[str], Sequence[Item]],
+    position: Callable[[str, Item], int],
+) -> list[tuple[Item, int]]:
+    """The items that may be related to `item`: those published nearest to it under
+    each of its `tags` (`members` of a tag, newest first; `position` of an item
+    there), with how many of its tags each shares with it, most first."""
+    shared: Counter[Item] = Counter()
+    for name in tags:
+        listed = members(name)
+        if not listed:
+            continue
+        at = position(name, item)
+        shared.update(listed[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])
+    shared.pop(item, None)
+    # Only the best few by shared tags get the costlier comparisons.
+    return shared.most_common(RELATED_COUNT * 2)
 
 
 def rank_related(

@@ -85,7 +85,7 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
         taxonomy = next(iter(group.values())).kind if group else ""
         if taxonomy:
             counts = tuple((t.name, t.slug, len(t.entries)) for t in group.values())
-            plans.append(PagePlan(f"/{taxonomy}/", TermsIndex(taxonomy), digest(counts)))
+            plans.append(terms_plan(TermsIndex(taxonomy, counts)))
     for term in catalog.months.values():
         plans.extend(_lists(MonthList(), term.url, term.slug, term.entries, page_size, (), term))
     months = tuple((y, m, len(t.entries)) for (y, m), t in catalog.months.items())
@@ -147,6 +147,10 @@ def front_key(catalog: Catalog) -> tuple[Any, ...]:
         tuple(e.card_key for e in catalog.sticky),
         tuple((e.link_key, e.article.views) for e in catalog.hot),
     )
+
+
+def terms_plan(kind: TermsIndex) -> PagePlan:
+    return PagePlan(f"/{kind.taxonomy}/", kind, digest(kind.terms))
 
 
 def plan_feeds(
