@@ -2,6 +2,7 @@
 that show an edited body, or the whole site), the output folder ends up byte for
 byte what a build from scratch writes."""
 
+import json
 import re
 import sqlite3
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from bench.corpus import TAGS, write_corpus
 
 from newsdesk.content.loader import discover, load_all
 from newsdesk.export.cache import CACHE_NAME
@@ -208,3 +210,34 @@ def test_body_edits_leave_one_compiled_version_per_file(tmp_path: Path) -> None:
     with sqlite3.connect(site / ".newsdesk" / CACHE_NAME) as cache:
         kept = cache.execute("SELECT count(*) FROM compiled").fetchone()[0]
     assert kept == len(discover(site / "content"))
+
+
+def test_edits_on_a_larger_site_equal_a_build_from_scratch(tmp_path: Path) -> None:
+    """Under tags with more articles than related articles are looked for among,
+    moving an article between tags changes the related articles of its neighbours
+    under them; a title edit then ranks them again."""
+    site = tmp_path / "site"
+    write_corpus(site, 240)
+    # One page per list: joining a tag never adds a page (which takes a whole build).
+    (site / "newsdesk.toml").write_text("[site]\npage_size = 1000\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(site, out)
+    moved = site / "content" / "cms-00105.md"
+    text = moved.read_text(encoding="utf-8")
+    tags = json.loads(re.search(r"^tags: (.*)$", text, flags=re.M).group(1))  # type: ignore[union-attr]
+    swapped = [tags[0], tags[1], next(t for t in TAGS if t not in tags)]
+    moved.write_text(
+        text.replace(json.dumps(tags, ensure_ascii=False), json.dumps(swapped, ensure_ascii=False)),
+        encoding="utf-8",
+    )
+    assert build(site, out).patched
+    # The title, and the heading repeating it, to one like its neighbours' titles.
+    retitled = site / "content" / "cms-00115.md"
+    text = retitled.read_text(encoding="utf-8")
+    title = re.search(r'^title: "(.*)"$', text, flags=re.M).group(1)  # type: ignore[union-attr]
+    retitled.write_text(text.replace(title, "第105篇：向量检索正在成为数据库的标准能力"), "utf-8")
+    assert build(site, out).patched
+    build(copy_site(site, tmp_path / "fresh"), tmp_path / "fresh-out")
+    expected, after = tree(tmp_path / "fresh-out"), tree(out)
+    assert after.keys() == expected.keys()
+    assert [p for p in expected if after[p] != expected[p]] == []
