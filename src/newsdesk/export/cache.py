@@ -14,10 +14,10 @@ from newsdesk.store.batch import batches
 from newsdesk.store.state import state_folder
 
 if TYPE_CHECKING:
-    from newsdesk.export.incremental import Manifest
+    from newsdesk.export.manifest import Manifest
 
 CACHE_NAME = "build-cache.sqlite"
-_SCHEMA_VERSION = 6
+_SCHEMA_VERSION = 7
 
 
 class BuildCache:
@@ -83,7 +83,7 @@ class BuildCache:
 
     def manifest(self, folder: Path) -> "Manifest | None":
         """The manifest of the last whole build into folder."""
-        from newsdesk.export.incremental import Manifest
+        from newsdesk.export.manifest import Manifest
 
         row = self.db.execute("SELECT data FROM manifests WHERE folder = ?", (str(folder),))
         found = row.fetchone()
@@ -100,11 +100,16 @@ class BuildCache:
         return self._rows("sources", folder)
 
     def save_manifest(self, folder: Path, manifest: "Manifest", sources: dict[str, str]) -> None:
+        with self.db:
+            self.update_manifest(folder, manifest)
+            self.db.execute("DELETE FROM sources WHERE folder = ?", (str(folder),))
+        self.update_sources(folder, sources)
+
+    def update_manifest(self, folder: Path, manifest: "Manifest") -> None:
+        """The manifest as a build that patched folder left it."""
         data = pickle.dumps(manifest, pickle.HIGHEST_PROTOCOL)
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (str(folder), data))
-            self.db.execute("DELETE FROM sources WHERE folder = ?", (str(folder),))
-        self.update_sources(folder, sources)
 
     def update_sources(self, folder: Path, changed: dict[str, str]) -> None:
         """The keys of source files compiled again since the manifest."""

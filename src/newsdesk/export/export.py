@@ -11,13 +11,8 @@ from newsdesk.content.loader import discover
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
-from newsdesk.export.incremental import (
-    PATCH_LIMIT,
-    compile_edits,
-    file_paths,
-    patch_plans,
-    record,
-)
+from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans
+from newsdesk.export.manifest import file_paths, record
 from newsdesk.export.search_outputs import (
     SearchOutputs,
     edited_outputs,
@@ -50,7 +45,7 @@ class BuildReport:
     pages: int
     written: int
     removed: int
-    patched: bool = False  # only pages showing edited bodies were rendered again
+    patched: bool = False  # only the pages showing what the edits changed were rendered
 
 
 @dataclass
@@ -155,8 +150,9 @@ def _begin(
 
 
 def _patch(build: _Build) -> BuildReport | None:
-    """When only articles' bodies changed since the last whole build, the pages that
-    show them rendered again; None when a whole build is needed."""
+    """When the edits since the last whole build leave the site's lists as they were,
+    the pages that show what changed rendered again; None when a whole build is
+    needed."""
     if build.missing:  # files gone from the folder: a whole build writes them again
         return None
     manifest = build.cache.manifest(build.folder)
@@ -187,6 +183,8 @@ def _patch(build: _Build) -> BuildReport | None:
         _remove(build.folder, removed)
     build.cache.update_outputs(build.folder, {path: redone[path] for path in stale}, removed)
     build.cache.update_sources(build.folder, {path: build.keys[path] for path in edits})
+    if patch.manifest_changed:
+        build.cache.update_manifest(build.folder, manifest)
     return BuildReport(
         manifest.outcomes(), len(edits), manifest.article_count,
         len(build.previous), len(stale), 0, patched=True,
@@ -259,9 +257,10 @@ def _record(build: _Build, site: _Site) -> None:
     """What a later build needs to patch this one, and the cache pruned of what this
     build did not use."""
     with paused_gc():
+        site_options = build.config.site
         manifest = record(
             build.setup, site.theme, build.statics, build.files, site.compiled, site.settled,
-            site.catalog, site.plans,
+            site.catalog, site.plans, site_options.page_size, site_options.feed_items,
         )  # fmt: skip
     build.cache.save_manifest(build.folder, manifest, build.keys)
     if site.fresh:

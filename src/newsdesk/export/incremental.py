@@ -1,28 +1,34 @@
-"""Rebuilding after edits to articles' bodies only, the most common edit: the pages
-that show those bodies (the articles' own pages and the feeds holding them) are
-rendered again from what the last whole build recorded, without reading or
-planning the rest of the site. Any other change is left to a whole build."""
+"""Rebuilding after edits to a few articles that leave the site's order and lists as
+they were: a body, a title, a summary, a cover, headings. The pages that show what
+changed (the articles' own pages, the pages linking to them as neighbours or related,
+the lists and feeds holding them) are planned again from what the last whole build
+recorded, without reading or planning the rest of the site. Any other change (a
+date, slug, tag, category, author, sticky or hot flag, a draft published) is left to
+a whole build."""
 
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
 
-from newsdesk.content.article import Outcome
-from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import map_files
-from newsdesk.content.sitewide import SiteChecks
 from newsdesk.export.cache import BuildCache
+from newsdesk.export.manifest import Linked, ListSource, Manifest
+from newsdesk.export.regroup import Regrouped, TermMembers, near, regroup
 from newsdesk.publish.compile import Compiled, compile_packed, term_slugs
-from newsdesk.publish.settle import Settled
 from newsdesk.render.options import RenderOptions
-from newsdesk.site.catalog import Catalog, Entry
-from newsdesk.site.kinds import FEEDS, ArticlePage
-from newsdesk.site.pages import PagePlan, article_plan, plan_feeds
+from newsdesk.site.catalog import RELATED_WINDOW, Catalog, Entry, rank_related, shared_tags
+from newsdesk.site.pages import (
+    PagePlan,
+    article_plan,
+    front_key,
+    list_plan,
+    plan_feeds,
+    terms_plan,
+)
 from newsdesk.site.search_index import SearchDoc, search_doc
 from newsdesk.site.theme import Theme
 
@@ -30,115 +36,17 @@ from newsdesk.site.theme import Theme
 PATCH_LIMIT = 50
 
 
-class Linked(NamedTuple):
-    """What a whole build showed on one public article's page: whether it is hot, and
-    the articles the page links to (by file path)."""
-
-    hot: bool
-    newer: str | None
-    older: str | None
-    related: tuple[str, ...]
-
-
-class FeedSource(NamedTuple):
-    """One list's feeds: its title, its term (kind, name) and its articles' paths."""
-
-    title: str
-    term: tuple[str, str] | None
-    paths: tuple[str, ...]
-
-
-@dataclass
-class Manifest:
-    """The last whole build of a site into one folder, as a body edit needs it."""
-
-    setup: str  # configuration, theme and compile options
-    theme_key: str
-    statics: dict[str, str]
-    public_until: datetime | None  # when the next scheduled article appears
-    checks: SiteChecks  # what the site-wide checks decided
-    articles: dict[str, Linked] = field(default_factory=dict)
-    feeds: dict[str, FeedSource] = field(default_factory=dict)  # by the list's URL
-    slugs: dict[tuple[str, str], str] = field(default_factory=dict)
-    diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    article_count: int = 0
-
-    def changed_files(
-        self,
-        setup: str,
-        keys: dict[str, str],
-        sources: dict[str, str],
-        statics: dict[str, str],
-        moment: datetime,
-    ) -> list[str] | None:
-        """The files edited since (`sources`: each file's key as last built), or None
-        when anything else changed too."""
-        if setup != self.setup or statics != self.statics or keys.keys() != sources.keys():
-            return None
-        if self.public_until is not None and moment >= self.public_until:
-            return None
-        return [path for path, key in keys.items() if sources[path] != key]
-
-    def outcomes(self) -> list[Outcome]:
-        """Each file's diagnostics, as the whole build reported them."""
-        return [Outcome(path, diagnostics=list(found)) for path, found in self.diagnostics.items()]
-
-
-def file_paths(files: list[Path], compiled: list[Compiled]) -> dict[str, str]:
-    """Each article's source path by the path its pages show (`compiled` is in the
-    order of `files`)."""
-    # Articles are known by the path they were read from; pages show them by the
-    # path as typed, which depends on the working folder.
-    return {c.outcome.path: str(path) for path, c in zip(files, compiled, strict=True)}
-
-
-def record(
-    setup: str,
-    theme: Theme,
-    statics: dict[str, str],
-    files: list[Path],
-    compiled: list[Compiled],
-    settled: Settled,
-    catalog: Catalog,
-    plans: list[PagePlan],
-) -> Manifest:
-    """The manifest of a whole build (`compiled` is in the order of `files`)."""
-    file_of = file_paths(files, compiled)
-
-    def path_of(entry: Entry | None) -> str | None:
-        return file_of[entry.article.path] if entry else None
-
-    manifest = Manifest(setup, theme.key, statics, settled.next_due, settled.checks)
-    manifest.article_count = len(catalog.entries)
-    manifest.diagnostics = {
-        o.path: o.diagnostics for o in settled.outcomes(compiled) if o.diagnostics
-    }
-    for plan in plans:
-        kind = plan.kind
-        if isinstance(kind, ArticlePage):
-            entry = plan.entries[0]
-            manifest.articles[file_of[entry.article.path]] = Linked(
-                entry.hot,
-                path_of(kind.newer),
-                path_of(kind.older),
-                tuple(file_of[e.article.path] for e in kind.related),
-            )
-        # A list's feeds hold the same articles in every format: one records them.
-        elif kind is FEEDS[0]:
-            named = (plan.term.kind, plan.term.name) if plan.term else None
-            paths = tuple(file_of[e.article.path] for e in plan.entries)
-            base = plan.term.url if plan.term else "/"
-            manifest.feeds[base] = FeedSource(plan.title, named, paths)
-    for group in catalog.groups.values():
-        for term in group.values():
-            manifest.slugs[(term.kind, term.name)] = term.slug
-    return manifest
+class Change(Enum):
+    BODY = "body"  # what only the article's own page and its feeds show
+    CARD = "card"  # also what lists and links to it show: title, summary, cover
+    TERMS = "terms"  # also which categories, tags and authors it is listed under
 
 
 @dataclass
 class Patch:
     theme: Theme
     plans: list[PagePlan]
+    manifest_changed: bool  # lists or related articles changed: the manifest was updated
     # The edited articles as the static search would hold them, by source path.
     search: dict[str, SearchDoc]
 
@@ -174,57 +82,196 @@ def patch_plans(
     make_theme: Callable[[Catalog], Theme],
 ) -> Patch | None:
     """The pages to render again after these edits, or None when an edit changed
-    more than a body (a whole build then redoes the site)."""
+    more than they show (a whole build then redoes the site)."""
     edited: dict[str, Compiled] = {}
+    cards: set[str] = set()
+    moved: dict[str, tuple[Article, Article]] = {}
     for path, (previous, compiled) in edits.items():
-        if previous is None or not _same_but_body(previous, compiled):
+        change = _change(previous, compiled)
+        if change is None:
             return None
         edited[path] = compiled
-    shown = [path for path in edited if path in manifest.articles]
-    feeds = {
-        base: source
-        for base, source in manifest.feeds.items()
-        if any(path in source.paths for path in shown)
-    }
-    needed = set(shown)
-    for path in shown:
-        linked = manifest.articles[path]
-        needed.update(p for p in (linked.newer, linked.older, *linked.related) if p)
-    for source in feeds.values():
-        needed.update(source.paths)
-    entries = _entries(manifest, needed, edited, keys, cache)
+        if change is not Change.BODY and path in manifest.articles:
+            cards.add(path)
+        if change is Change.TERMS and previous and previous.entry and compiled.entry:
+            moved[path] = (previous.entry.article, compiled.entry.article)
+    regrouped, refound = Regrouped(), set[str]()
+    if moved:
+        members = TermMembers(manifest)
+        found = regroup(manifest, members, moved)
+        if found is None:
+            return None
+        regrouped = found
+        refound = _find_candidates(manifest, members, regrouped, edited, keys, cache)
+    shown = [p for p in edited if p in manifest.articles]
+    reach = _Reach.of(manifest, shown, cards)
+    reach.add(refound, regrouped)
+    entries = _entries(manifest, reach.needed(manifest), edited, keys, cache)
     if entries is None:
         return None
-    catalog = Catalog(entries.values(), 0, slugs=manifest.slugs)
-    for path, entry in entries.items():
-        entry.hot = manifest.articles[path].hot
+    catalog = _catalog(manifest, entries)
     theme = make_theme(catalog)
     if theme.key != manifest.theme_key:
         return None
-    plans = [_article_plan(entries, manifest.articles[path], entries[path]) for path in shown]
-    for base, source in feeds.items():
+    positions = {id(entries[p]): n for p, n in manifest.positions.items() if p in entries}
+    path_of = {id(entry): path for path, entry in entries.items()}
+    changed = bool(moved)
+    plans: list[PagePlan] = []
+    for path in reach.articles:
+        linked = manifest.articles[path]
+        if path in reach.reranked and path in manifest.candidates:
+            candidates = [(entries[p], n) for p, n in manifest.candidates[path]]
+            ranked = rank_related(entries[path], candidates, positions)
+            related = tuple(path_of[id(entry)] for entry in ranked)
+            if related != linked.related:
+                linked = manifest.articles[path] = linked._replace(related=related)
+                changed = True
+        plans.append(_article_plan(entries, linked, entries[path]))
+    front = front_key(catalog)
+    for url in reach.lists:
+        plans.append(_list_plan(url, manifest.lists[url], entries, front))
+    for base in reach.feeds:
+        source = manifest.feeds[base]
         term = catalog.term(*source.term) if source.term else None
-        members = [entries[p] for p in source.paths]
-        plans.extend(plan_feeds(base, source.title, members, term))
+        in_feed = [entries[p] for p in source.paths]
+        plans.extend(plan_feeds(base, source.title, in_feed, term))
+    plans.extend(terms_plan(manifest.indexes[url]) for url in reach.indexes)
     search = {path: search_doc(entries[path], theme.base_path) for path in shown}
-    return Patch(theme, plans, search)
+    return Patch(theme, plans, changed, search)
 
 
-def _same_but_body(old: Compiled, new: Compiled) -> bool:
-    """Whether the edit changed nothing a list, a heading or the site-wide checks
-    see: the same fields but for the body's own counts (the card's fields and term
-    names among them), the same headings and the same findings."""
-    if old.entry is None or new.entry is None:
-        return False
-    return (
-        _outside_body(old.entry.article) == _outside_body(new.entry.article)
-        and old.outcome.diagnostics == new.outcome.diagnostics
-        and old.entry.toc_key == new.entry.toc_key
-    )
+@dataclass
+class _Reach:
+    """The pages an edit reaches: articles' own pages by path (`reranked`: those whose
+    related articles are ranked again), list pages by URL, feeds by their list's URL."""
+
+    articles: list[str]
+    reranked: set[str]
+    lists: list[str]
+    feeds: list[str]
+    indexes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, manifest: Manifest, shown: list[str], cards: set[str]) -> "_Reach":
+        articles = dict.fromkeys(shown)
+        reranked = set(cards)
+        if cards:
+            for path in cards:
+                linked = manifest.articles[path]
+                articles.update(dict.fromkeys(p for p in (linked.newer, linked.older) if p))
+            # An edited card may change the related articles of any article it is a
+            # candidate of, and shows on the pages of those it is related to (a subset).
+            for path, candidates in manifest.candidates.items():
+                if any(other in cards for other, _ in candidates):
+                    articles[path] = None
+                    reranked.add(path)
+        fronted = bool(cards.intersection(manifest.sticky) or cards.intersection(manifest.hot))
+        lists = [
+            url
+            for url, source in manifest.lists.items()
+            if cards.intersection(source.paths)
+            or (fronted and source.kind.front and source.pagination.page == 1)
+        ]
+        feeds = [
+            base
+            for base, source in manifest.feeds.items()
+            if any(path in source.paths for path in shown)
+        ]
+        return cls(list(articles), reranked, lists, feeds)
+
+    def add(self, refound: set[str], regrouped: Regrouped) -> None:
+        """Articles whose related candidates were found again, and the lists, feeds
+        and indexes of terms whose articles changed."""
+        self.articles.extend(sorted(refound.difference(self.articles)))
+        self.reranked.update(refound)
+        self.lists.extend(url for url in regrouped.lists if url not in self.lists)
+        self.feeds.extend(base for base in regrouped.feeds if base not in self.feeds)
+        self.indexes.extend(regrouped.indexes)
+
+    def needed(self, manifest: Manifest) -> set[str]:
+        """The articles these pages show."""
+        needed = set(self.articles)
+        for path in self.articles:
+            linked = manifest.articles[path]
+            needed.update(p for p in (linked.newer, linked.older, *linked.related) if p)
+            if path in self.reranked:
+                needed.update(p for p, _ in manifest.candidates.get(path, ()))
+        for url in self.lists:
+            needed.update(manifest.lists[url].paths)
+        if self.lists:  # the front page's sticky and hot articles, and their order
+            needed.update(manifest.sticky)
+            needed.update(manifest.hot)
+        for base in self.feeds:
+            needed.update(manifest.feeds[base].paths)
+        return needed
+
+
+def _change(old: Compiled | None, new: Compiled) -> Change | None:
+    """What an edit changed, when the article kept its place in the site's order,
+    its headings' findings and the site-wide checks' findings (None otherwise)."""
+    if old is None or old.entry is None or new.entry is None:
+        return None
+    if old.outcome.diagnostics != new.outcome.diagnostics:
+        return None
+    before, after = old.entry.article, new.entry.article
+    if _outside_body(before) == _outside_body(after) and old.entry.toc_key == new.entry.toc_key:
+        return Change.BODY
+    # A summary the author gave may be one many articles share (a site-wide check).
+    if before.summary_given and before.summary != after.summary:
+        return None
+    if _outside_card(before) == _outside_card(after):
+        return Change.CARD
+    if _outside_terms(before) == _outside_terms(after):
+        return Change.TERMS
+    return None
 
 
 def _outside_body(article: Article) -> Article:
     return replace(article, cjk_chars=0, latin_words=0, code_lines=0)
+
+
+def _outside_card(article: Article) -> Article:
+    return replace(
+        _outside_body(article),
+        title="",
+        summary="",
+        derived_summary="",
+        cover_image=None,
+        read_minutes=0,
+        toc=(),
+    )
+
+
+def _outside_terms(article: Article) -> Article:
+    return replace(_outside_card(article), category=None, tags=(), authors=())
+
+
+def _find_candidates(
+    manifest: Manifest,
+    members: TermMembers,
+    regrouped: Regrouped,
+    edited: dict[str, Compiled],
+    keys: dict[str, str],
+    cache: BuildCache,
+) -> set[str]:
+    """The articles whose related candidates change as tags gained or lost articles
+    (those published nearest them under such a tag), their candidates found again
+    and recorded in the manifest; returns their paths."""
+    moved = set(edited)
+    near_moved: set[str] = set()
+    for before, after in regrouped.tags.values():
+        near_moved |= near(moved, before, RELATED_WINDOW) | near(moved, after, RELATED_WINDOW)
+    found = near_moved & manifest.candidates.keys()
+    loaded = cache.get_many([keys[p] for p in found if p not in edited])
+    for path in found:
+        compiled = edited[path] if path in edited else loaded.get(keys[path])
+        if compiled is None or compiled.entry is None:
+            continue
+        tags = compiled.entry.article.tags
+        manifest.candidates[path] = tuple(
+            shared_tags(path, tags, members.tag, members.tag_position)
+        )
+    return found
 
 
 def _entries(
@@ -246,7 +293,28 @@ def _entries(
     return entries
 
 
+def _catalog(manifest: Manifest, entries: dict[str, Entry]) -> Catalog:
+    """The articles as the whole site showed them: each hot as it was, the hot list in
+    its order (when its articles are among them)."""
+    ranks = {
+        entries[path].article.slug: float(len(manifest.hot) - n)
+        for n, path in enumerate(manifest.hot)
+        if path in entries
+    }
+    catalog = Catalog(entries.values(), len(manifest.hot), ranks, slugs=manifest.slugs)
+    for path, entry in entries.items():
+        entry.hot = manifest.articles[path].hot
+    return catalog
+
+
 def _article_plan(entries: dict[str, Entry], linked: Linked, entry: Entry) -> PagePlan:
     newer = entries[linked.newer] if linked.newer else None
     older = entries[linked.older] if linked.older else None
     return article_plan(entry, newer, older, [entries[p] for p in linked.related])
+
+
+def _list_plan(
+    url: str, source: ListSource, entries: dict[str, Entry], front: tuple[object, ...]
+) -> PagePlan:
+    members = [entries[p] for p in source.paths]
+    return list_plan(url, source.kind, source.title, members, source.pagination, front, source.term)

@@ -44,10 +44,13 @@ def compile_options_key(content: ContentOptions, render: RenderOptions) -> str:
     return digest(__version__, COMPILED_FORMAT, content, render)
 
 
-def file_key(path: Path, options_key: str) -> str:
-    """Changes whenever the file, the options or newsdesk itself change."""
-    stat = os.stat(path)
-    identity = f"{options_key}|{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
+def file_key(path: Path, options_key: str, cwd: str) -> str:
+    """Changes whenever the file, the options or newsdesk itself change (`cwd`: the
+    working folder, asked for once for many files)."""
+    text = os.fspath(path)
+    stat = os.stat(text)
+    absolute = os.path.normpath(os.path.join(cwd, text))
+    identity = f"{options_key}|{absolute}|{stat.st_size}|{stat.st_mtime_ns}"
     return bytes_digest(identity.encode(), 16)
 
 
@@ -107,9 +110,10 @@ def file_keys(paths: Iterable[Path], options_key: str) -> dict[str, str]:
     """Each file's cache key by its path ("" when it cannot be read: loading it
     reports why)."""
     keys: dict[str, str] = {}
+    cwd = os.getcwd()
     for path in paths:
         try:
-            keys[str(path)] = file_key(path, options_key)
+            keys[str(path)] = file_key(path, options_key, cwd)
         except OSError:
             keys[str(path)] = ""
     return keys

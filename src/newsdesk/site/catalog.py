@@ -2,9 +2,10 @@
 hot, neighbours and related articles. The static build and the server share it."""
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from newsdesk.content.model import Article, TocEntry
 from newsdesk.text.digest import digest
@@ -13,7 +14,17 @@ from newsdesk.text.slug import slugify
 RELATED_COUNT = 5
 # Related candidates come from the articles published closest in time under each
 # shared tag: a bounded window keeps the work linear in the number of articles.
-_RELATED_WINDOW = 8
+RELATED_WINDOW = 8
+
+
+def term_names(kind: str, article: Article) -> list[str]:
+    """The names of the article's terms of one taxonomy ("categories", "tags",
+    "authors")."""
+    if kind == "categories":
+        return [article.category] if article.category else []
+    if kind == "tags":
+        return list(article.tags)
+    return [author.name for author in article.authors]
 
 
 def card_base(a: Article) -> str:
@@ -64,6 +75,13 @@ class Entry:
         return digest(self.card_base or card_base(a), a.slug, a.url, a.summary, a.views, self.hot)
 
     @cached_property
+    def link_key(self) -> str:
+        """Changes when anything a link to this article shows changes (an article's
+        page links to its neighbours and related articles by title and date)."""
+        a = self.article
+        return digest(a.title, a.url, a.published)
+
+    @cached_property
     def key(self) -> str:
         """Changes when anything its own page shows changes."""
         return digest(self.card_key, self.body_key)
@@ -108,13 +126,14 @@ class Catalog:
             key=lambda e: (-e.article.sticky_weight, -e.article.published.timestamp()),
         )
         self.hot = self._rank_hot(hot_count, hot_scores)
-        self.categories = self._group("categories", lambda a: [a.category] if a.category else [])
-        self.tags = self._group("tags", lambda a: list(a.tags))
-        self.authors = self._group("authors", lambda a: [x.name for x in a.authors])
+        self.categories = self._group("categories")
+        self.tags = self._group("tags")
+        self.authors = self._group("authors")
         # By kind, as term URLs and templates name them.
         self.groups = {"categories": self.categories, "tags": self.tags, "authors": self.authors}
         self.months = self._group_months()
         self._position = {id(e): n for n, e in enumerate(self.listed)}
+        self._candidates: dict[int, list[tuple[Entry, int]]] = {}
         self._term_positions = {
             (term.kind, term.slug): {id(e): n for n, e in enumerate(term.entries)}
             for term in self.tags.values()
@@ -135,11 +154,11 @@ class Catalog:
             entry.hot = True
         return hot
 
-    def _group(self, kind: str, names_of: Callable[[Article], list[str]]) -> dict[str, Term]:
+    def _group(self, kind: str) -> dict[str, Term]:
         terms: dict[str, Term] = {}
         used: set[str] = set()
         for entry in self.listed:
-            for name in names_of(entry.article):
+            for name in term_names(kind, entry.article):
                 term = terms.get(name)
                 if term is None:
                     slug = self._settled.get((kind, name))
@@ -176,28 +195,68 @@ class Catalog:
     def related(self, entry: Entry) -> list[Entry]:
         """Articles sharing the most tags, then the category and the most similar
         title, the nearest in time first on ties."""
-        article = entry.article
-        shared: Counter[Entry] = Counter()
-        for name in article.tags:
-            term = self.tags.get(name)
-            if term is None:
-                continue
-            position = self._term_positions[(term.kind, term.slug)].get(id(entry), 0)
-            start = max(0, position - _RELATED_WINDOW)
-            shared.update(term.entries[start : position + _RELATED_WINDOW + 1])
-        shared.pop(entry, None)
-        # Only the best few by shared tags get the costlier comparisons.
-        scored = []
-        for other, count in shared.most_common(RELATED_COUNT * 2):
-            same = article.category is not None and other.article.category == article.category
-            bigrams = other.title_bigrams
-            union = len(entry.title_bigrams | bigrams) or 1
-            similar = len(entry.title_bigrams & bigrams) / union
-            position = self._position.get(id(other), 0)
-            scored.append(
-                (-(count + 0.5 * same + 2 * similar), position, other.article.slug, other)
+        return rank_related(entry, self.candidates(entry), self._position)
+
+    def candidates(self, entry: Entry) -> list[tuple[Entry, int]]:
+        """The articles that may be related to `entry`, with how many of its tags
+        each shares with it (within a window of the nearest in time under each tag),
+        most first; kept, as the build records them."""
+        found = self._candidates.get(id(entry))
+        if found is None:
+            found = self._candidates[id(entry)] = shared_tags(
+                entry, entry.article.tags, self._tag_members, self._tag_position
             )
-        return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
+        return found
+
+    def _tag_members(self, name: str) -> list[Entry]:
+        term = self.tags.get(name)
+        return term.entries if term else []
+
+    def _tag_position(self, name: str, entry: Entry) -> int:
+        term = self.tags[name]
+        return self._term_positions[(term.kind, term.slug)].get(id(entry), 0)
+
+
+Item = TypeVar("Item", bound=Hashable)
+
+
+def shared_tags(
+    item: Item,
+    tags: Iterable[str],
+    members: Callable[[str], Sequence[Item]],
+    position: Callable[[str, Item], int],
+) -> list[tuple[Item, int]]:
+    """The items that may be related to `item`: those published nearest to it under
+    each of its `tags` (`members` of a tag, newest first; `position` of an item
+    there), with how many of its tags each shares with it, most first."""
+    shared: Counter[Item] = Counter()
+    for name in tags:
+        listed = members(name)
+        if not listed:
+            continue
+        at = position(name, item)
+        shared.update(listed[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])
+    shared.pop(item, None)
+    # Only the best few by shared tags get the costlier comparisons.
+    return shared.most_common(RELATED_COUNT * 2)
+
+
+def rank_related(
+    entry: Entry, candidates: list[tuple[Entry, int]], positions: Mapping[int, int]
+) -> list[Entry]:
+    """The related articles among `candidates` (each with its count of shared tags):
+    by shared tags, then the same category and the most similar title, then the
+    nearest in time (`positions`: each listed entry's place by id)."""
+    article = entry.article
+    scored = []
+    for other, count in candidates:
+        same = article.category is not None and other.article.category == article.category
+        bigrams = other.title_bigrams
+        union = len(entry.title_bigrams | bigrams) or 1
+        similar = len(entry.title_bigrams & bigrams) / union
+        position = positions.get(id(other), 0)
+        scored.append((-(count + 0.5 * same + 2 * similar), position, other.article.slug, other))
+    return [other for *_, other in sorted(scored)[:RELATED_COUNT]]
 
 
 def _unique_slug(name: str, used: set[str], base: str | None) -> str:

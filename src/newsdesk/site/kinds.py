@@ -99,13 +99,14 @@ class MonthList(ListPage):
 
 @dataclass(frozen=True)
 class TermsIndex(HtmlPage):
-    """Every term of one taxonomy, with its article count."""
+    """Every term of one taxonomy: (name, slug, article count), most articles first."""
 
     taxonomy: str
+    terms: tuple[tuple[str, str, int], ...]
     template = "terms.html"
 
     def context(self, theme: "Theme", plan: "PagePlan") -> dict[str, Any]:
-        return {"taxonomy": self.taxonomy}
+        return {"taxonomy": self.taxonomy, "terms": self.terms}
 
 
 @dataclass(frozen=True)
@@ -211,8 +212,9 @@ class Sitemap(PageKind):
         for entry in catalog.listed:
             modified = entry.article.updated or entry.article.published
             urls.append((entry.article.url, modified.date().isoformat()))
-        for group in catalog.groups.values():
-            urls.extend((term.url, None) for term in group.values())
+        # By URL, not by size: a term's count changing leaves the sitemap as it is.
+        terms = (term.url for group in catalog.groups.values() for term in group.values())
+        urls.extend((url, None) for url in sorted(terms))
         return seo.sitemap(urls, theme.absolute).encode()
 
 

@@ -1,7 +1,7 @@
 """Every page of the site as a plan (its URL, what it shows and a key that changes
 whenever its output would), and the models the templates render."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ class Pagination:
     pages: int
     newer_url: str | None
     older_url: str | None
+    items: int  # in the whole list
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,7 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     plans: list[PagePlan] = []
     sticky_ids = {id(e) for e in catalog.sticky}
     latest = [e for e in catalog.listed if id(e) not in sticky_ids]
-    front = (tuple(e.card_key for e in catalog.sticky), tuple(e.card_key for e in catalog.hot))
-    plans.extend(_lists(Home(), "/", "", latest, page_size, front))
+    plans.extend(_lists(Home(), "/", "", latest, page_size, front_key(catalog)))
     plans.extend(plan_feeds("/", "", catalog.listed[:feed_items]))
     for group in catalog.groups.values():
         for term in group.values():
@@ -84,16 +84,15 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
         taxonomy = next(iter(group.values())).kind if group else ""
         if taxonomy:
             counts = tuple((t.name, t.slug, len(t.entries)) for t in group.values())
-            plans.append(PagePlan(f"/{taxonomy}/", TermsIndex(taxonomy), digest(counts)))
+            plans.append(terms_plan(TermsIndex(taxonomy, counts)))
     for term in catalog.months.values():
         plans.extend(_lists(MonthList(), term.url, term.slug, term.entries, page_size, (), term))
     months = tuple((y, m, len(t.entries)) for (y, m), t in catalog.months.items())
     plans.append(PagePlan("/archives/", ArchivesIndex(), digest(months)))
-    cards = tuple(e.card_key for e in catalog.listed)
     plans.append(PagePlan("/search/", Search(), ""))
     plans.append(PagePlan("/404.html", NotFound(), ""))
-    # Article URLs are part of their cards.
-    plans.append(PagePlan("/sitemap.xml", Sitemap(), digest(cards, tuple(p.url for p in plans))))
+    dated = tuple((e.article.url, e.article.updated or e.article.published) for e in catalog.listed)
+    plans.append(PagePlan("/sitemap.xml", Sitemap(), digest(dated, tuple(p.url for p in plans))))
     plans.append(PagePlan("/robots.txt", Robots(), ""))
     return plans
 
@@ -110,16 +109,45 @@ def _lists(
     for chunk, page, pages in paginate(entries, size):
         newer = page_url(base, page - 1) if page > 1 else None
         older = page_url(base, page + 1) if page < pages else None
-        cards = tuple(e.card_key for e in chunk)
-        yield PagePlan(
-            page_url(base, page),
-            kind,
-            digest(kind.name, title, page, pages, cards, front if page == 1 else ()),
-            title=title,
-            entries=tuple(chunk),
-            term=term,
-            pagination=Pagination(page, pages, newer, older),
-        )
+        pagination = Pagination(page, pages, newer, older, len(entries))
+        yield list_plan(page_url(base, page), kind, title, chunk, pagination, front, term)
+
+
+def list_plan(
+    url: str,
+    kind: ListPage,
+    title: str,
+    entries: Sequence[Entry],
+    pagination: Pagination,
+    front: tuple[Any, ...],
+    term: Term | None,
+) -> PagePlan:
+    """One page of a list; `front`: what the site's front page shows beside it (only
+    its first page shows it)."""
+    page, pages = pagination.page, pagination.pages
+    cards = tuple(e.card_key for e in entries)
+    return PagePlan(
+        url,
+        kind,
+        digest(kind.name, title, page, pages, pagination.items, cards, front if page == 1 else ()),
+        title=title,
+        entries=tuple(entries),
+        term=term,
+        pagination=pagination,
+    )
+
+
+def front_key(catalog: Catalog) -> tuple[Any, ...]:
+    """What the front page shows beside its latest articles: the sticky articles'
+    cards, and the hot ones' links and views."""
+    return (
+        tuple(e.card_key for e in catalog.sticky),
+        tuple((e.link_key, e.article.views) for e in catalog.hot),
+    )
+
+
+def terms_plan(kind: TermsIndex) -> PagePlan:
+    return PagePlan(f"/{kind.taxonomy}/", kind, digest(kind.terms))
 
 
 def plan_feeds(
@@ -147,7 +175,7 @@ def article_plan(
     entry: Entry, newer: Entry | None, older: Entry | None, related: list[Entry]
 ) -> PagePlan:
     """An article's page, beside the articles it links to."""
-    neighbours = tuple(e.card_key if e else None for e in (newer, older, *related))
+    neighbours = tuple(e.link_key if e else None for e in (newer, older, *related))
     return PagePlan(
         entry.article.url,
         ArticlePage(newer, older, tuple(related)),
