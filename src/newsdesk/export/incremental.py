@@ -316,5 +316,10 @@ def _article_plan(entries: dict[str, Entry], linked: Linked, entry: Entry) -> Pa
 def _list_plan(
     url: str, source: ListSource, entries: dict[str, Entry], front: tuple[object, ...]
 ) -> PagePlan:
+    """`front`: what the site's front page shows beside its list (other lists show
+    nothing beside theirs)."""
     members = [entries[p] for p in source.paths]
-    return list_plan(url, source.kind, source.title, members, source.pagination, front, source.term)
+    beside = front if source.kind.front else ()
+    return list_plan(
+        url, source.kind, source.title, members, source.pagination, beside, source.term
+    )
