@@ -484,11 +484,10 @@ def test_a_restarted_postgresql_is_used_again_without_restarting_newsdesk(
                 with server.client() as client:
                     assert client.get("/").status_code == 200
                     assert unavailable(client.get("/api/v1/articles/pgvector-intro/views")) is None
-                    page = client.get("/search/", params={"q": "向量", "offset": "7777"})
-                    assert unavailable(page) is None
-                    assert '<html lang="en"' in page.text
-                    message = page.text.split("</h1>", 1)[1].split("</p>", 1)[0]
-                    assert message.isascii(), message
+                    # Search is in each server's memory: it answers without the database.
+                    page = client.get("/search/", params={"q": "向量"})
+                    assert page.status_code == 200 and '<html lang="en"' in page.text
+                    assert "/posts/pgvector-intro/" in page.text
                 private_postgres.start()
                 recovered = eventually(lambda: beacon_counts(server, readers.slugs[0]), within=15)
                 readers.more(200, 50, within=20)
