@@ -1,14 +1,15 @@
 """Benchmark: a cold `newsdesk build` of N generated articles beside a full Hugo build of
 the same articles (the site in bench/hugo/), then newsdesk's rebuild after one article
-is edited (a paragraph added, the usual edit; then its title, which changes every list
-that shows it) and after no change, all in the same run.
+is edited (a paragraph added, the usual edit; then its title and the heading repeating
+it, which every list showing it shows; then one of its tags swapped for another the site
+has) and after no change, all in the same run.
 
     python bench/build.py [--count 10000] [--runs 1] [--only newsdesk|hugo] [--keep]
 
 Prints wall and CPU time, peak memory (whole process tree), the HTML pages and all
 files each tool wrote, pages/second, and PASS/FAIL against the targets: a cold build
-no slower than Hugo's, a one-article rebuild under 5% of Hugo's full build, and peak
-memory under 1 GB. Hugo's page count includes the `page/1/` redirects it writes for
+no slower than Hugo's, each one-article rebuild (of any field) under 2% of Hugo's full
+build, and peak memory under 1 GB. Hugo's page count includes the `page/1/` redirects it writes for
 every paginated list.
 """
 
@@ -23,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus, write_hugo_copy
+from corpus import TAGS, write_corpus, write_hugo_copy
 from ingest import median_run
 from measure import BenchFailed, Run, in_scratch_folder, run
 
 HUGO_SKELETON = Path(__file__).resolve().parent / "hugo"
 NEWSDESK_CONFIG = '[site]\ntitle = "基准"\nbase_url = "http://127.0.0.1:8000"\n'
-INCREMENTAL_SHARE = 0.05  # a one-article rebuild takes under 5% of Hugo's full build
+INCREMENTAL_SHARE = 0.02  # a one-article rebuild takes under 2% of Hugo's full build
 PEAK_LIMIT_MB = 1024
 
 
@@ -123,9 +124,9 @@ def edited_article(site: Path) -> Path:
     return articles[len(articles) // 2]
 
 
-def rebuilds(build: list[str], out: Path, article: Path, runs: int) -> tuple[Row, Row]:
+def rebuilds(build: list[str], out: Path, article: Path, runs: int) -> tuple[Row, ...]:
     """newsdesk's rebuild after a paragraph is appended to `article`, after no change,
-    and after its title is changed."""
+    after its title is changed, and after one of its tags is swapped."""
     edits = iter(range(1, runs + 1))
 
     def edit() -> None:
@@ -139,37 +140,48 @@ def rebuilds(build: list[str], out: Path, article: Path, runs: int) -> tuple[Row
     titles = iter(range(1, runs + 1))
 
     def retitle() -> None:
+        # The title line and the heading that repeats it, as an author retitles.
         text = article.read_text(encoding="utf-8")
-        head, _, rest = text.partition("title: ")
-        _, _, tail = rest.partition("\n")
-        article.write_text(f"{head}title: 修订标题 {next(titles)}\n{tail}", encoding="utf-8")
+        title = text.partition("title: ")[2].partition("\n")[0].strip('"')
+        article.write_text(text.replace(title, f"修订标题 {next(titles)}"), encoding="utf-8")
 
     retitled = measured("newsdesk rebuild (title edited)", build, runs, retitle, out)
     print_row(retitled, full=False)
-    return edited, unchanged
+    swaps = iter(range(runs))
+
+    def retag() -> None:
+        text = article.read_text(encoding="utf-8")
+        line = text.partition("tags: ")[2].partition("\n")[0]
+        tags = [t.strip(' "') for t in line.strip("[]").split(",")]
+        spare = [t for t in TAGS if t not in tags][next(swaps) % 5]
+        swapped = "[" + ", ".join(f'"{t}"' for t in [*tags[:-1], spare]) + "]"
+        article.write_text(text.replace(line, swapped, 1), encoding="utf-8")
+
+    retagged = measured("newsdesk rebuild (tag swapped)", build, runs, retag, out)
+    print_row(retagged, full=False)
+    return edited, unchanged, retitled, retagged
 
 
-def print_targets(cold: Row, edited: Row, unchanged: Row, peer: Row | None, article: str) -> None:
-    print(f"\none edited: a paragraph appended to {article}")
+def print_targets(cold: Row, rows: tuple[Row, ...], peer: Row | None, article: str) -> None:
+    edited, _, retitled, retagged = rows
+    print(f"\none edited: {article}")
     verdicts = []
     if peer is None:
         print("Hugo not measured: no ratios")
     else:
         ratio = cold.result.wall / peer.result.wall
-        share = edited.result.wall / peer.result.wall
         print(
             f"newsdesk/hugo: wall {ratio:.2f}, CPU {cold.result.cpu / peer.result.cpu:.2f}, "
             f"peak memory {cold.result.peak_mb / peer.result.peak_mb:.2f}"
         )
-        print(f"one-article rebuild: {edited.result.wall:.2f} s, {share:.1%} of Hugo's full build")
-        verdicts += [
-            (ratio <= 1.0, f"cold build wall ratio newsdesk/hugo {ratio:.2f} ≤ 1.00"),
-            (
-                share < INCREMENTAL_SHARE,
-                f"one-article rebuild {share:.1%} of Hugo's full build < {INCREMENTAL_SHARE:.0%}",
-            ),
-        ]
-    peak = max(row.result.peak_mb for row in (cold, edited, unchanged))
+        verdicts.append((ratio <= 1.0, f"cold build wall ratio newsdesk/hugo {ratio:.2f} ≤ 1.00"))
+        for row in (edited, retitled, retagged):
+            share = row.result.wall / peer.result.wall
+            print(f"{row.name}: {row.result.wall:.2f} s, {share:.1%} of Hugo's full build")
+            verdicts.append(
+                (share < INCREMENTAL_SHARE, f"{row.name} {share:.1%} < {INCREMENTAL_SHARE:.0%}")
+            )
+    peak = max(row.result.peak_mb for row in (cold, *rows))
     verdicts.append((peak < PEAK_LIMIT_MB, f"newsdesk peak memory {peak:,.0f} MB < 1 GB"))
     print("targets:")
     for passed, text in verdicts:
@@ -202,8 +214,7 @@ def bench(root: Path, count: int, runs: int, only: str | None) -> None:
         print_row(peer)
     if cold is not None:
         article = edited_article(site)
-        edited, unchanged = rebuilds(build, out, article, runs)
-        print_targets(cold, edited, unchanged, peer, article.name)
+        print_targets(cold, rebuilds(build, out, article, runs), peer, article.name)
 
 
 def main() -> None:
