@@ -1,6 +1,7 @@
 """View beacons sent as a reader's browser sends them: with the proof of a page view
 that the article's page carries (or the counting server gives)."""
 
+import time
 from pathlib import Path
 
 import httpx
@@ -39,3 +40,13 @@ def trust_local_proxy(site: Path) -> None:
 def reader_address(number: int) -> str:
     """The address of reader `number` (up to 2²⁴ of them), in 10.0.0.0/8."""
     return f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+
+
+def in_one_counting_period(window_minutes: int = 30, margin: float = 60.0) -> None:
+    """Waits, when the current period of the per-address cap ends within `margin`
+    seconds, until the next begins: the cap holds per period, so beacons sent across
+    the boundary may count up to twice the cap."""
+    period = window_minutes * 60
+    left = period - time.time() % period
+    if left < margin:
+        time.sleep(left + 0.5)

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.beacons import send_beacon, view_token
+from tests.beacons import in_one_counting_period, send_beacon, view_token
 from tests.conftest import BACKENDS, DEMO_SITE, copy_site
 from tests.server import (
     Server,
@@ -115,6 +115,7 @@ def test_several_workers_serve_and_count_together(tmp_path: Path, database_url: 
             reader = {"user-agent": f"Mozilla/5.0 worker-{n}", "x-forwarded-for": f"192.0.2.{n}"}
             response = send_beacon(client, "pgvector-intro", reader, token)
             assert response.json()["counted"] is True
+        in_one_counting_period()
         rotating = [
             send_beacon(
                 client,
