@@ -2,15 +2,14 @@
 all than its file descriptors allow, so that a flood of idle or slow clients is
 refused at the door instead of exhausting the descriptors every request needs."""
 
-import ipaddress
 import logging
 import resource
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+
+from newsdesk.web.forwarded import Proxies
 
 log = logging.getLogger("newsdesk")
-
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # Descriptors a worker keeps for what is not a connection: its listening socket, the
 # database pool, the content watcher, logs, and files read for answers.
@@ -52,10 +51,10 @@ class Connections:
     longest for a request (idle, or still sending its headers): under a flood of slow
     clients the server keeps serving those that send their requests promptly."""
 
-    def __init__(self, per_address: int, budget: int, exempt: Sequence[Network] = ()):
+    def __init__(self, per_address: int, budget: int, exempt: Proxies):
         self.per_address = per_address
         self.budget = budget
-        self._exempt = tuple(exempt)
+        self._exempt = exempt
         self._by_address: dict[str, int] = {}
         self.open = 0
         # The connections waiting for a request and how to close each, oldest first.
@@ -66,7 +65,7 @@ class Connections:
 
     def admit(self, address: str) -> bool:
         held = self._by_address.get(address, 0)
-        if self.per_address and held >= self.per_address and not self._is_exempt(address):
+        if self.per_address and held >= self.per_address and address not in self._exempt:
             self._refused += 1
             self._report()
             return False
@@ -115,27 +114,3 @@ class Connections:
             self.per_address or "any number",
         )
         self._refused = self._closed = 0
-
-    def _is_exempt(self, address: str) -> bool:
-        try:
-            parsed = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(parsed in network for network in self._exempt)
-
-
-def networks(addresses: str | Sequence[str]) -> list[Network]:
-    """The networks in a list of addresses and networks (text, comma-separated or as a
-    list, as uvicorn's forwarded_allow_ips); `*` is every address; a name that is no
-    address (a Unix socket's path) is left out."""
-    entries = addresses.split(",") if isinstance(addresses, str) else addresses
-    found: list[Network] = []
-    for entry in (e.strip() for e in entries):
-        if entry == "*":
-            found += [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
-            continue
-        try:
-            found.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError:
-            continue
-    return found

@@ -12,7 +12,23 @@ from collections.abc import Sequence
 
 log = logging.getLogger("newsdesk")
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+class Proxies:
+    """The proxies in front of the server (`[server] forwarded_allow_ips`: addresses or
+    networks): whose forwarded headers are believed, and whose connections carry
+    every reader's requests."""
+
+    def __init__(self, trusted: Sequence[str]):
+        self._networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+
+    def __contains__(self, address: str) -> bool:
+        if not self._networks:
+            return False
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed in network for network in self._networks)
 
 
 class ClientAddress:
@@ -21,14 +37,14 @@ class ClientAddress:
     addresses; then the nearest address in that chain that is not a trusted proxy."""
 
     def __init__(self, trusted: Sequence[str]):
-        self._trusted: list[Network] = [ipaddress.ip_network(t, strict=False) for t in trusted]
+        self._trusted = Proxies(trusted)
         self._warned = False
 
     def of(self, peer: str, headers: dict[str, str]) -> str:
         forwarded = headers.get("x-forwarded-for")
         if forwarded is None:
             return peer
-        if not self._is_trusted(peer):
+        if peer not in self._trusted:
             self._warn_once(peer)
             return peer
         entries = forwarded.split(",")
@@ -37,7 +53,7 @@ class ClientAddress:
             return peer
         # Each proxy appends the address it was sent from: read from the nearest one.
         for address in reversed(chain):
-            if not self._is_trusted(address):
+            if address not in self._trusted:
                 return address
         # Every hop is a trusted proxy: the first is the client.
         return chain[0]
@@ -46,18 +62,9 @@ class ClientAddress:
         """The scheme the client used: the one a trusted proxy forwards (it ends TLS
         for the server), else the connection's own."""
         forwarded = headers.get("x-forwarded-proto", "").strip().lower()
-        if forwarded in ("http", "https") and self._is_trusted(peer):
+        if forwarded in ("http", "https") and peer in self._trusted:
             return forwarded
         return scheme
-
-    def _is_trusted(self, address: str) -> bool:
-        if not self._trusted:
-            return False
-        try:
-            parsed = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(parsed in network for network in self._trusted)
 
     def _warn_once(self, peer: str) -> None:
         """A proxy on this machine forwarding addresses that are not believed makes

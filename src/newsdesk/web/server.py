@@ -20,9 +20,9 @@ from newsdesk.web.app import App
 from newsdesk.web.connections import (
     Connections,
     connection_budget,
-    networks,
     raise_descriptor_limit,
 )
+from newsdesk.web.forwarded import Proxies
 from newsdesk.web.protocol import ClientLimits, busy_answer, limited_protocol
 
 log = logging.getLogger("newsdesk")
@@ -141,7 +141,7 @@ def _client_limits(live: LiveSite, descriptors: int) -> ClientLimits:
     server = live.config.server
     budget = connection_budget(descriptors, server.connections_per_worker)
     # A proxy's connections carry every reader's requests: no per-address cap for them.
-    exempt = networks(server.forwarded_allow_ips)
+    exempt = Proxies(server.forwarded_allow_ips)
     connections = Connections(server.connections_per_address, budget, exempt)
     busy = busy_answer(Locale(live.config.site.language).text("server_busy"))
     return ClientLimits(server.header_timeout, server.body_timeout, connections, busy)
