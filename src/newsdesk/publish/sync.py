@@ -136,7 +136,7 @@ class ContentIndex:
         # Another worker of this node may have stored a newer version than the one
         # held here (it compiled the change first): that one is read, not ours kept.
         stale = [k for k in unchanged if self._hashes.get(k) != rows[k].content_hash]
-        fresh = self._read(stale, rows)
+        fresh = self._read(stale)
         self.compiled.update(fresh)
         self._hashes.update((k, rows[k].content_hash) for k in fresh)
         # A compiled form dropped by another node at the moment this one took it up:
@@ -216,7 +216,7 @@ class ContentIndex:
         longer parses); the records to store."""
         results: list[Compiled] = [pickle.loads(data) for data in packed]
         failed = [t.key for t, c in zip(todo, results, strict=True) if c.entry is None]
-        stored = self._read([k for k in failed if k in rows and k not in self.compiled], rows)
+        stored = self._read([k for k in failed if k in rows and k not in self.compiled])
         records: list[documents.FileRecord] = []
         for item, data, compiled in zip(todo, packed, results, strict=True):
             key = item.key
@@ -241,17 +241,14 @@ class ContentIndex:
             )
         return records
 
-    def _read(self, keys: list[str], rows: dict[str, documents.StoredFile]) -> dict[str, Compiled]:
+    def _read(self, keys: list[str]) -> dict[str, Compiled]:
         """The stored compiled form of each of these files that has one."""
         found: dict[str, Compiled] = {}
         if not keys:
             return found
         with self.engine.connect() as connection:
-            stored = documents.compiled_data(connection, {rows[k].compiled_key for k in keys})
-        for key in keys:
-            data = stored.get(rows[key].compiled_key)
-            if data is None:
-                continue
+            stored = documents.compiled_data(connection, self.node, keys)
+        for key, data in stored.items():
             try:
                 found[key] = pickle.loads(data)
             except Exception:  # written by another version: compiled again

@@ -9,16 +9,14 @@ node's version of a file never replaces another's.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, select, update
 
-from newsdesk.store.batch import SQLITE_PARAMETERS, batches
+from newsdesk.store.batch import batches
 from newsdesk.store.schema import compiled_files, node_files
 from newsdesk.store.upsert import insert, upsert
 
 # What a compiled form is stored under: (content_hash, options_key).
 CompiledKey = tuple[str, str]
-# Keys are pairs: two bound values each.
-_PAIRS = SQLITE_PARAMETERS // 2
 
 
 @dataclass(frozen=True)
@@ -64,15 +62,19 @@ def stored_files(
     return {r.path: StoredFile(r.size, r.mtime_ns, r.content_hash, r.options_key) for r in rows}
 
 
-def compiled_data(connection: Connection, keys: Iterable[CompiledKey]) -> dict[CompiledKey, bytes]:
-    """The stored compiled form of each of these (content hash, options) that has one."""
-    found: dict[CompiledKey, bytes] = {}
-    columns = compiled_files.c
-    for batch in batches(keys, _PAIRS):
-        query = select(columns.content_hash, columns.options_key, columns.data).where(
-            tuple_(columns.content_hash, columns.options_key).in_(batch)
-        )
-        found.update(((h, o), data) for h, o, data in connection.execute(query))
+def compiled_data(connection: Connection, node: str, paths: Iterable[str]) -> dict[str, bytes]:
+    """The stored compiled form of each of the node's files among `paths` that has
+    one, by path."""
+    files, forms = node_files.c, compiled_files.c
+    query = select(files.path, forms.data).join_from(
+        node_files,
+        compiled_files,
+        and_(files.content_hash == forms.content_hash, files.options_key == forms.options_key),
+    )
+    found: dict[str, bytes] = {}
+    for batch in batches(paths):
+        selected = query.where(files.node == node, files.path.in_(batch))
+        found.update((path, data) for path, data in connection.execute(selected))
     return found
 
 
@@ -130,16 +132,15 @@ def forget_files(connection: Connection, node: str, paths: Iterable[str]) -> Non
 
 
 def _prune(connection: Connection, keys: set[CompiledKey]) -> None:
-    """Drops the compiled forms among `keys` that no node's file stands for."""
+    """Drops the compiled forms among `keys` that no node's file stands for (one key
+    at a time: each is a primary key lookup, where a list of pairs scans the table)."""
     if not keys:
         return
     forms, files = compiled_files.c, node_files.c
     used = exists().where(
         and_(files.content_hash == forms.content_hash, files.options_key == forms.options_key)
     )
-    for batch in batches(sorted(keys), _PAIRS):
-        connection.execute(
-            delete(compiled_files).where(
-                tuple_(forms.content_hash, forms.options_key).in_(batch), ~used
-            )
-        )
+    statement = delete(compiled_files).where(
+        forms.content_hash == bindparam("hash"), forms.options_key == bindparam("options"), ~used
+    )
+    connection.execute(statement, [{"hash": h, "options": o} for h, o in sorted(keys)])
