@@ -9,6 +9,7 @@ and `-5`."""
 
 from sqlalchemy import Connection, text
 
+from fts_grams import index_grams, query_grams, trigrams
 from fts_rows import (
     DOCUMENT_COLUMNS,
     DOCUMENT_VALUES,
@@ -18,7 +19,7 @@ from fts_rows import (
     title_points,
 )
 from newsdesk.store.search import IndexRow
-from newsdesk.text.grams import MAX_WORD, index_grams, normalize, segments, trigrams
+from newsdesk.text.grams import MAX_WORD, normalize, segments
 from newsdesk.text.query import QueryTerm
 
 _INDEX_LOCK = 0x6E657773_696E6478  # an arbitrary key: "newsindx"
@@ -59,7 +60,9 @@ def analyze_after(connection: Connection, indexed: int) -> None:
 
 
 def rank_plan(terms: list[QueryTerm], words: list[str], params: dict[str, object]) -> RankPlan:
-    lexemes = [_ts_lexeme(g.token) + (":*" if g.prefix else "") for t in terms for g in t.grams]
+    lexemes = [
+        _ts_lexeme(g.token) + (":*" if g.prefix else "") for t in terms for g in query_grams(t.text)
+    ]
     lexemes += [_ts_lexeme(trigram) for term in terms for trigram in trigrams(term.text)]
     params["grams"] = " & ".join(dict.fromkeys(lexemes))
     checks = "".join(
@@ -83,7 +86,7 @@ def _settled(term: QueryTerm) -> bool:
     """Whether the term's lexemes alone (grams, without positions) find exactly the
     documents it occurs in: one gram, or a three-character run by its trigram."""
     parts = segments(term.text)
-    return len(term.grams) == 1 or (len(parts) == 1 and len(parts[0][0]) == 3)
+    return len(query_grams(term.text)) == 1 or (len(parts) == 1 and len(parts[0][0]) == 3)
 
 
 def insert_rows(connection: Connection, rows: list[IndexRow]) -> None:

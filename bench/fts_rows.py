@@ -4,10 +4,10 @@ by (newsdesk.store.search runs it)."""
 
 from dataclasses import dataclass
 
+from fts_segment import segment
 from newsdesk.store.search import IndexRow
 from newsdesk.text.grams import normalize
 from newsdesk.text.query import QueryTerm
-from newsdesk.text.segment import segment
 
 DOCUMENT_COLUMNS = "slug, key, published, category, title_norm"
 DOCUMENT_VALUES = ":slug, :key, :published, :category, :title_norm"

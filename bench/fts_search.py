@@ -6,7 +6,7 @@ Finding and ranking are kept apart, because Chinese readers expect containment:
 
 - The gram index finds. Every whitespace-separated query term must occur somewhere
   in the title, the labels (tags, category, authors), the summary or the body, as
-  a phrase of character bigrams (newsdesk.text.grams). SQLite holds the grams in an
+  a phrase of character bigrams (fts_grams.py). SQLite holds the grams in an
   FTS5 table and matches the phrase there, exactly and without limits.
   PostgreSQL's phrase operator has limits (positions stop at 16,383, a lexeme keeps
   256 of them) and must read every candidate's positions, so there a GIN-indexed
@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Row, bindparam, text
 import fts_postgres
 import fts_sqlite
 from fts_rows import DOCUMENT_ID
+from fts_segment import segment
 from newsdesk.store.batch import batches
 from newsdesk.store.search import (
     SearchDocument,
@@ -46,7 +47,6 @@ from newsdesk.store.search import (
     stored_name,
 )
 from newsdesk.text.query import query_terms
-from newsdesk.text.segment import segment
 
 # Documents indexed per round: their rows, words and grams are held in memory at
 # once, and each table takes one executemany of them.

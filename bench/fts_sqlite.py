@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, text
 
+from fts_grams import index_grams, query_grams
 from fts_rows import (
     DOCUMENT_COLUMNS,
     DOCUMENT_ID,
@@ -16,7 +17,6 @@ from fts_rows import (
     title_points,
 )
 from newsdesk.store.search import IndexRow
-from newsdesk.text.grams import index_grams
 from newsdesk.text.query import QueryTerm
 
 _FTS_TABLES = ("search_words", "search_grams")
@@ -25,7 +25,11 @@ _FTS_COLUMNS = ("title", "labels", "summary", "body")
 
 def rank_plan(terms: list[QueryTerm], words: list[str], params: dict[str, object]) -> RankPlan:
     params["grams"] = " AND ".join(
-        "(" + " + ".join(_fts_string(g.token) + ("*" if g.prefix else "") for g in term.grams) + ")"
+        "("
+        + " + ".join(
+            _fts_string(g.token) + ("*" if g.prefix else "") for g in query_grams(term.text)
+        )
+        + ")"
         for term in terms
     )
     # MATERIALIZED: each FTS5 query runs once, not once per row of the join.

@@ -1,5 +1,5 @@
 """tantivy as a peer of the in-memory search index in bench/search.py: each field's
-character grams (newsdesk.text.grams, the n-grams the old FTS5 index held: a CJK
+character grams (fts_grams.py, the n-grams the old FTS5 index held: a CJK
 run's overlapping bigrams and its last character, each Latin word whole) indexed
 with their positions, a query term matched as a phrase of its grams (the last one as
 a prefix), every term in some field. Found like the gram index: every document
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import tantivy
 
+from fts_grams import Gram, index_grams, query_grams
 from newsdesk.store.search import SearchDocument, index_row
-from newsdesk.text.grams import Gram, index_grams
 from newsdesk.text.query import query_terms
 
 FIELDS = ("title", "labels", "summary", "body")
@@ -54,7 +54,8 @@ class TantivyPeer:
             return 0, []
         musts = []
         for term in terms:
-            fields = [(tantivy.Occur.Should, self._boosted(f, term.grams)) for f in range(4)]
+            grams = query_grams(term.text)
+            fields = [(tantivy.Occur.Should, self._boosted(f, grams)) for f in range(4)]
             musts.append((tantivy.Occur.Must, tantivy.Query.boolean_query(fields)))
         result = self.searcher.search(tantivy.Query.boolean_query(musts), limit, count=True)
         slugs = [self.searcher.doc(address)["slug"][0] for _, address in result.hits]

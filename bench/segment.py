@@ -9,7 +9,7 @@ articles (bench/corpus.py).
 
 Quality: word-level precision, recall and F1, and whole sentences right, against
 GOLD, tech-news sentences segmented by hand. Each library is scored as it ships and
-with newsdesk's dictionary of tech terms (newsdesk.text.segment.TECH_WORDS) added;
+with newsdesk's dictionary of tech terms (fts_segment.TECH_WORDS) added;
 that dictionary was written for such sentences, so its gain is an upper bound.
 Tokens are compared after the same normalization as newsdesk's (NFKC, lowercase,
 punctuation dropped). jieba comes from the `bench` extra.
@@ -31,12 +31,12 @@ import rjieba
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import body
+from fts_segment import TECH_WORDS, keep_words, prepare
 from newsdesk.content.loader import load_file
 from newsdesk.content.options import ContentOptions
 from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
-from newsdesk.text.segment import TECH_WORDS, keep_words, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = ROOT / "examples" / "site" / "content"

@@ -1,20 +1,15 @@
-"""Units of search's text side: character grams, word segmentation, HTML to text."""
+"""Units of search's text side: its normalized form, HTML to text, and the database
+search peers' character grams and word segmentation (bench/fts_grams.py,
+bench/fts_segment.py)."""
 
 import pytest
+from bench.fts_grams import Gram, index_grams, query_grams, trigrams
+from bench.fts_segment import segment
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.render.html_text import html_to_text
-from newsdesk.text.grams import (
-    MAX_WORD,
-    Gram,
-    index_grams,
-    normalize,
-    query_grams,
-    query_pattern,
-    trigrams,
-)
-from newsdesk.text.segment import segment
+from newsdesk.text.grams import MAX_WORD, normalize, query_pattern
 
 
 @pytest.mark.parametrize(

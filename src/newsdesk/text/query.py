@@ -3,7 +3,7 @@ results mark in titles and snippets, read the same way by both."""
 
 from dataclasses import dataclass
 
-from newsdesk.text.grams import Gram, query_grams, query_pattern
+from newsdesk.text.grams import query_pattern
 
 # A query is cut to this many terms of this many characters: enough for any real
 # query, and a pasted page cannot become a huge statement.
@@ -14,7 +14,6 @@ MAX_TERM_CHARS = 32
 @dataclass(frozen=True)
 class QueryTerm:
     text: str  # as typed, cut to MAX_TERM_CHARS
-    grams: list[Gram]  # query_grams(text)
     pattern: str  # query_pattern(text)
 
 
@@ -26,7 +25,7 @@ def query_terms(query: str) -> list[QueryTerm]:
         clipped = part[:MAX_TERM_CHARS]
         pattern = query_pattern(clipped)
         if pattern and pattern not in terms:
-            terms[pattern] = QueryTerm(clipped, query_grams(clipped), pattern)
+            terms[pattern] = QueryTerm(clipped, pattern)
             if len(terms) == MAX_TERMS:
                 break
     return list(terms.values())

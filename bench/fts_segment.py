@@ -1,4 +1,5 @@
-"""Chinese word segmentation for ranking search results.
+"""Chinese word segmentation, which the database search peers rank results by (the
+server searched this way until its in-memory index, which ranks by field and date).
 
 rjieba (jieba's dictionary and algorithm, in Rust) was chosen over Python jieba by
 measurement (bench/segment.py, figures in bench/README.md): much faster, and at least
