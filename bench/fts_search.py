@@ -27,6 +27,7 @@ summary and body (kept apart from the narrow rows that thousands of matches are
 ranked by), for the site to highlight (newsdesk.site.search_hits).
 """
 
+import importlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,73 +53,15 @@ from newsdesk.text.query import query_terms
 # once, and each table takes one executemany of them.
 ROW_BATCH = 500
 
-# What every match is ranked and filtered by. The texts shown for the hits are kept
-# apart (search_texts), so that ranking thousands of matches reads narrow rows.
-_DOCUMENT_COLUMNS = """
-    slug TEXT NOT NULL UNIQUE,
-    key TEXT NOT NULL,
-    published BIGINT NOT NULL,
-    category TEXT,
-    title_norm TEXT NOT NULL
-"""
-
-
-def _shared(id_type: str) -> list[str]:
-    """Tables and indexes both databases have; `id_type` is how each spells a 64-bit
-    key (on SQLite only INTEGER PRIMARY KEY is the rowid itself)."""
-    return [
-        "CREATE INDEX search_documents_by_published ON search_documents (published)",
-        "CREATE INDEX search_documents_by_category ON search_documents (category, published)",
-        f"""CREATE TABLE search_texts (
-            document_id {id_type} PRIMARY KEY
-                REFERENCES search_documents (id) ON DELETE CASCADE,
-            title TEXT NOT NULL,
-            summary TEXT NOT NULL,
-            body TEXT NOT NULL
-        )""",
-        """CREATE TABLE search_tags (
-            document_id BIGINT NOT NULL REFERENCES search_documents (id) ON DELETE CASCADE,
-            tag TEXT NOT NULL,
-            PRIMARY KEY (tag, document_id)
-        )""",
-        "CREATE INDEX search_tags_by_document ON search_tags (document_id)",
-    ]
-
-
-_SQLITE = [
-    f"CREATE TABLE search_documents (id INTEGER PRIMARY KEY, {_DOCUMENT_COLUMNS})",
-    *_shared("INTEGER"),
-    # remove_diacritics 0: tokens arrive folded already, and café must not find cafe
-    # here when it does not on PostgreSQL.
-    """CREATE VIRTUAL TABLE search_words USING fts5(
-        title, labels, summary, body, tokenize = 'unicode61 remove_diacritics 0'
-    )""",
-    # No bm25 over grams, so no column sizes to keep.
-    """CREATE VIRTUAL TABLE search_grams USING fts5(
-        title, labels, summary, body,
-        tokenize = 'unicode61 remove_diacritics 0', columnsize = 0
-    )""",
-]
-
-_POSTGRESQL = [
-    f"""CREATE TABLE search_documents (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        {_DOCUMENT_COLUMNS},
-        norm TEXT NOT NULL,
-        words TSVECTOR NOT NULL,
-        grams TSVECTOR NOT NULL
-    )""",
-    *_shared("BIGINT"),
-    # Only the grams find documents; the words only rank what the grams found, so an
-    # index on them would cost every write and serve no query.
-    "CREATE INDEX search_documents_grams ON search_documents USING gin (grams)",
-]
+# The search tables as the server's schema had them: the statements of the migration
+# that made them (a later one dropped them).
+_MIGRATION = importlib.import_module("newsdesk.store.migrations.versions.0002_search")
 
 
 def create_tables(connection: Connection) -> None:
     """The search tables, as the server's schema had them."""
-    statements = _SQLITE if connection.dialect.name == "sqlite" else _POSTGRESQL
-    for statement in statements:
+    sqlite = connection.dialect.name == "sqlite"
+    for statement in _MIGRATION._SQLITE if sqlite else _MIGRATION._POSTGRESQL:
         connection.execute(text(statement))
 
 
