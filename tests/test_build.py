@@ -279,3 +279,15 @@ def test_build_reports_bad_articles_and_publishes_the_rest(tmp_path: Path) -> No
     assert result.returncode == 1
     assert re.search(r"broken\.md:2:\d+: error", result.stderr), result.stderr
     assert len(article_pages(tmp_path / "out")) == 28
+
+
+def test_menu_links_resolve_on_a_site_without_terms(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "newsdesk.toml").write_text('[site]\ntitle = "无分类"\n', encoding="utf-8")
+    (site / "content" / "note.md").write_text("# 一篇笔记\n\n正文。\n", encoding="utf-8")
+    build(site, tmp_path / "out")
+    for url in [a["href"] for a in page(tmp_path / "out", "/").select(".menu a")]:
+        listed = page(tmp_path / "out", str(url))
+        assert listed.h1 is not None, url
+    assert page(tmp_path / "out", "/tags/").select_one("main .terms li").get_text() == "暂无。"

@@ -54,6 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip": "跳到正文",
         "menu": "导航",
         "no_articles": "还没有文章。",
+        "no_terms": "暂无。",
         "powered": "由 newsdesk 生成",
     },
     "en": {
@@ -106,6 +107,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip": "Skip to content",
         "menu": "Navigation",
         "no_articles": "No articles yet.",
+        "no_terms": "None yet.",
         "powered": "Built with newsdesk",
     },
 }

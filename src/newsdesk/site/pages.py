@@ -76,15 +76,14 @@ def plan_lists(catalog: Catalog, page_size: int, feed_items: int) -> list[PagePl
     latest = [e for e in catalog.listed if id(e) not in sticky_ids]
     plans.extend(_lists(Home(), "/", "", latest, page_size, front_key(catalog)))
     plans.extend(plan_feeds("/", "", catalog.listed[:feed_items]))
-    for group in catalog.groups.values():
+    for taxonomy, group in catalog.groups.items():
         for term in group.values():
             listed = TermList(term.kind)
             plans.extend(_lists(listed, term.url, term.name, term.entries, page_size, (), term))
             plans.extend(plan_feeds(term.url, term.name, term.entries[:feed_items], term))
-        taxonomy = next(iter(group.values())).kind if group else ""
-        if taxonomy:
-            counts = tuple((t.name, t.slug, len(t.entries)) for t in group.values())
-            plans.append(terms_plan(TermsIndex(taxonomy, counts)))
+        # The menu links to every taxonomy's index, so it exists even with no terms.
+        counts = tuple((t.name, t.slug, len(t.entries)) for t in group.values())
+        plans.append(terms_plan(TermsIndex(taxonomy, counts)))
     for term in catalog.months.values():
         plans.extend(_lists(MonthList(), term.url, term.slug, term.entries, page_size, (), term))
     months = tuple((y, m, len(t.entries)) for (y, m), t in catalog.months.items())
