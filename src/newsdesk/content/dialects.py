@@ -18,12 +18,19 @@ from newsdesk.content.model import Author
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "标题", "题目", "文章标题"),
     "published": (
+        # The original date of a reposted article comes before the repost's own.
+        "originalpublishdate",
         "publishdate",
         "pubdate",
         "publishedat",
+        "pubdatetime",
         "date",
         "published",
         "created",
+        "createdat",
+        "createdate",
+        "createtime",
+        "creationdate",
         "发布日期",
         "发布时间",
         "发表日期",
@@ -37,8 +44,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "updateddate",
         "updated",
         "lastmod",
+        "lastmodifiedat",
+        "lastmodified",
         "modified",
+        "modifieddate",
+        "moddatetime",
         "updatedat",
+        "updatetime",
+        "changedate",
         "更新日期",
         "更新时间",
         "修改日期",
@@ -304,6 +317,11 @@ _CAMEL_CASE = {
         "viewCount",
         "isDraft",
         "lastmod",
+        "originalPublishDate",
+        "pubDatetime",
+        "modDatetime",
+        "createDate",
+        "changeDate",
     ]
 }
 
