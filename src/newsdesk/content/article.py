@@ -35,6 +35,9 @@ class Outcome:
     source: SourceText | None = None
     repaired_text: str | None = None
     summary_position: tuple[int, int] | None = None
+    # Front matter keys nobody is known to use, with their positions: the site-wide
+    # checks report each key once.
+    unknown_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
     # The repairs themselves, with the text each removed and added (only `fix` and
     # the tests read them).
     applied: list[repair.Repair] = field(default_factory=list)
@@ -125,6 +128,7 @@ def read_article(
         return _finish(outcome, lines, repairs)
     fields, body = read.fields, read.body
     outcome.summary_position = fields.positions.get("summary")
+    outcome.unknown_keys = fields.unknown
     body_lines = [line.text for line in lines[body:]]
     file = PurePath(path)
     stem = file.parent.name if file.stem.lower() in _INDEX_NAMES else file.stem

@@ -22,6 +22,7 @@ CODES: dict[str, Severity] = {
     "reply-without-article": "error",
     "duplicate-key": "warning",
     "unknown-field": "warning",
+    "unknown-field-summary": "info",
     "invalid-value": "warning",
     "invalid-date": "warning",
     "date-from-mtime": "warning",

@@ -1,5 +1,6 @@
-"""The checks that need every article of a site at once: unique slugs, and summaries
-that a pipeline repeated across articles. They decide; applying is separate, so that
+"""The checks that need every article of a site at once: unique slugs, summaries
+that a pipeline repeated across articles, and front matter keys nobody knows, each
+reported once for the whole site. They decide; applying is separate, so that
 a whole build or index decides once and a later partial one replays the decision."""
 
 from collections import Counter
@@ -8,11 +9,13 @@ from dataclasses import dataclass, field, replace
 
 from newsdesk.content.article import Outcome, article_url
 from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.dialects import normalize_key
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 
 SLUG_COLLISION = "slug-collision"
 SUMMARY_BOILERPLATE = "summary-boilerplate"
+UNKNOWN_FIELD_SUMMARY = "unknown-field-summary"
 
 
 @dataclass
@@ -49,6 +52,7 @@ def check_site(outcomes: Iterable[Outcome], options: ContentOptions) -> SiteChec
     checks = SiteChecks()
     _resolve_slugs(read, options, checks)
     _replace_boilerplate(read, options, checks)
+    _count_unknown_keys(read, checks)
     return checks
 
 
@@ -97,5 +101,27 @@ def _replace_boilerplate(
                 "using the article's opening text instead",
                 *(outcome.summary_position or (1, 1)),
                 fix="write a summary for this article, or remove the field",
+            )
+        )
+
+
+def _count_unknown_keys(outcomes: list[Outcome], checks: SiteChecks) -> None:
+    """One finding per unknown key (keys compared as front matter keys are), at its
+    first use by path, with how many files use it: a migrated blog's theme keys would
+    otherwise repeat in every file."""
+    users: dict[str, list[tuple[Outcome, str]]] = {}
+    for outcome in outcomes:
+        for key in outcome.unknown_keys:
+            users.setdefault(normalize_key(key), []).append((outcome, key))
+    for found in users.values():
+        first, key = found[0]
+        others = f"{len(found)} files use it, this one first" if len(found) > 1 else "one file"
+        checks.findings.setdefault(first.path, []).append(
+            Diagnostic(
+                UNKNOWN_FIELD_SUMMARY,
+                f"field '{key}' is not one newsdesk or a known generator uses ({others}); "
+                "its value is kept among the article's extra fields",
+                *first.unknown_keys[key],
+                fix="remove it where nothing reads it, or rename it to a known field",
             )
         )
