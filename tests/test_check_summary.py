@@ -6,7 +6,7 @@ from pathlib import Path
 from .conftest import run_newsdesk
 
 GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
-BROKEN = "---\ntitle: 坏文章\ndate: 2024-01-01\ntags: [a\n---\n\n正文\n"
+BROKEN = "---\ntitle: 坏文章\ndate: 2024-01-01\nslug: [a\n---\n\n正文\n"
 TYPO = "---\ntitle: 文\ndate: 2024-01-01\ncommens: true\n---\n\n正文\n"
 THEME = "---\ntitle: 文\ndate: 2024-01-01\ncate1: 后端\n---\n\n正文\n"
 

@@ -13,6 +13,8 @@ from newsdesk.content.dialects import Fields, map_fields
 from newsdesk.content.document import Line, join_lines, split_lines
 from newsdesk.content.encoding import SourceText
 from newsdesk.content.frontmatter import Parsed, Span, locate, parse
+from newsdesk.content.frontmatter_close import close_front_matter
+from newsdesk.content.frontmatter_salvage import salvage
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.pickling import reduce_by_fields
@@ -278,6 +280,7 @@ def _read_fields(
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
     repairs.apply(frontmatter_repair.unfence_front_matter(lines))
     repairs.apply(repair.drop_leading_blanks(lines))
+    repairs.apply(close_front_matter(lines))
     repairs.apply(repair.dedent_frontmatter(lines))
     return locate(lines)
 
@@ -288,6 +291,8 @@ def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs)
     if span.kind == "yaml":
         repairs.apply(frontmatter_repair.normalize_tags(lines, span.start, span.end))
     parsed = parse(lines, span)
+    if parsed.failed and span.kind == "toml":
+        return salvage(lines[span.start : span.end], span.kind) or parsed
     if parsed.failed and span.kind == "yaml":
         backup = [Line(line.no, line.text, line.shift) for line in lines]
         attempted = _Repairs()
@@ -298,7 +303,7 @@ def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs)
         retried = parse(lines, span) if attempted.done else parsed
         if retried.failed:
             lines[:] = backup
-            return parsed
+            return salvage(lines[span.start : span.end], span.kind) or parsed
         repairs.done.extend(attempted.done)
         parsed = retried
     if repairs.apply(repair.provenance_to_source(lines, span.start, span.end)):
