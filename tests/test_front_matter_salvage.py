@@ -27,7 +27,7 @@ def test_fields_that_parse_are_kept_and_each_broken_one_is_reported(tmp_path: Pa
         "date: 2024-01-02\n"
         "top_img: {{ page.cover }}\n"
         "tags: [a, b\n"
-        "summary: \"摘要\n"
+        'summary: "摘要\n'
         "keywords: [k]\n"
         "categories:\n"
         "  - 后端\n"
@@ -108,7 +108,9 @@ def test_a_toml_block_closed_by_four_pluses(tmp_path: Path) -> None:
 
 
 def test_a_block_never_closed_ends_at_its_first_line_that_is_no_field(tmp_path: Path) -> None:
-    text = "---\ntitle: 好\ndate: 2024-01-02\nsummary: 一段\n  摘要\ntags:\n- a\n- b\n## 小节\n正文\n"
+    text = (
+        "---\ntitle: 好\ndate: 2024-01-02\nsummary: 一段\n  摘要\ntags:\n- a\n- b\n## 小节\n正文\n"
+    )
     outcome = load(tmp_path, text)
     article = outcome.article
     assert article is not None and article.tags == ("a", "b")

@@ -33,7 +33,9 @@ def load_one(tmp_path: Path, name: str, text: str) -> Outcome:
     ],
 )
 def test_published_keys(tmp_path: Path, key: str) -> None:
-    outcome = load_one(tmp_path, "post.md", f"---\ntitle: 文\n{key}: 2021-05-06 07:08\n---\n\n正文\n")
+    outcome = load_one(
+        tmp_path, "post.md", f"---\ntitle: 文\n{key}: 2021-05-06 07:08\n---\n\n正文\n"
+    )
     assert outcome.article is not None
     assert outcome.article.published.isoformat() == "2021-05-06T07:08:00+08:00"
     assert [d.code for d in outcome.diagnostics] == []

@@ -112,9 +112,7 @@ def check(path: Path | None, fmt: str, quiet: bool, summary: bool) -> None:
     sys.exit(1 if any(has_errors(o.diagnostics) for o in outcomes) else 0)
 
 
-def _print_tally(
-    outcomes: list[Outcome], findings: list[tuple[str, Diagnostic]], fmt: str
-) -> None:
+def _print_tally(outcomes: list[Outcome], findings: list[tuple[str, Diagnostic]], fmt: str) -> None:
     tallies = tally(findings, SUMMARY_EXAMPLES)
     if fmt == "json":
         severities = Counter(d.severity for _, d in findings)

@@ -27,6 +27,7 @@ CODES: dict[str, Severity] = {
     "invalid-value": "warning",
     "invalid-date": "warning",
     "date-from-mtime": "warning",
+    "date-from-git": "info",
     "title-missing": "warning",
     "slug-collision": "error",
     "summary-boilerplate": "info",
