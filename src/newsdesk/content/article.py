@@ -155,7 +155,7 @@ def read_article(
         outcome.diagnostics.append(
             Diagnostic(
                 "date-from-mtime",
-                "no date in the front matter, the file name or its source; "
+                "no date in the front matter, the file name, its source or a git history; "
                 "using the file's modification time",
                 fix="add a 'date: YYYY-MM-DD' field",
             )
