@@ -37,6 +37,9 @@ class SiteChecks:
     undated: tuple[str, ...] = ()
     history_key: str = ""
 
+    def report(self, path: str, diagnostic: Diagnostic) -> None:
+        self.findings.setdefault(path, []).append(diagnostic)
+
     def article(self, article: Article) -> Article:
         """The article as these decisions leave it."""
         dated = self.dated.get(article.path)
@@ -99,8 +102,9 @@ def _date_from_history(
         message += " is the date published" + (
             f", last commit {last:%Y-%m-%d} the date updated" if last != first else ""
         )
-        checks.findings.setdefault(outcome.path, []).append(
-            Diagnostic(DATE_FROM_GIT, message, fix="add a 'date: YYYY-MM-DD' field to fix it")
+        checks.report(
+            outcome.path,
+            Diagnostic(DATE_FROM_GIT, message, fix="add a 'date: YYYY-MM-DD' field to fix it"),
         )
 
 
@@ -117,13 +121,14 @@ def _resolve_slugs(outcomes: list[Outcome], options: ContentOptions, checks: Sit
             new_slug = f"{slug}-{number}"
             url = article_url(options, new_slug, article.published, article.category)
             checks.renamed[outcome.path] = (new_slug, url)
-            checks.findings.setdefault(outcome.path, []).append(
+            checks.report(
+                outcome.path,
                 Diagnostic(
                     SLUG_COLLISION,
                     f"slug '{slug}' is also used by {owners[slug]}; "
                     f"this article is published as '{new_slug}'",
                     fix="give one of the two articles its own 'slug:'",
-                )
+                ),
             )
             slug = new_slug
         owners[slug] = outcome.path
@@ -142,14 +147,15 @@ def _replace_boilerplate(
         if repeats < options.boilerplate_summary_repeats:
             continue
         checks.boilerplate.add(outcome.path)
-        checks.findings.setdefault(outcome.path, []).append(
+        checks.report(
+            outcome.path,
             Diagnostic(
                 SUMMARY_BOILERPLATE,
                 f"the same summary is used by {repeats} articles; "
                 "using the article's opening text instead",
                 *(outcome.summary_position or (1, 1)),
                 fix="write a summary for this article, or remove the field",
-            )
+            ),
         )
 
 
@@ -164,12 +170,13 @@ def _count_unknown_keys(outcomes: list[Outcome], checks: SiteChecks) -> None:
     for found in users.values():
         first, key = found[0]
         others = f"{len(found)} files use it, this one first" if len(found) > 1 else "one file"
-        checks.findings.setdefault(first.path, []).append(
+        checks.report(
+            first.path,
             Diagnostic(
                 UNKNOWN_FIELD_SUMMARY,
                 f"field '{key}' is not one newsdesk or a known generator uses ({others}); "
                 "its value is kept among the article's extra fields",
                 *first.unknown_keys[key],
                 fix="remove it where nothing reads it, or rename it to a known field",
-            )
+            ),
         )
