@@ -12,7 +12,9 @@ from newsdesk.content.history import commit_dates
 from newsdesk.content.loader import load_all
 from newsdesk.content.options import ContentOptions
 
+from .asgi import serving
 from .conftest import run_newsdesk
+from .server import database_on, eventually
 
 UNDATED = "---\ntitle: 无日期的文章\n---\n\n正文。\n"
 DATED = "---\ntitle: 有日期的文章\ndate: 2020-02-02\n---\n\n正文。\n"
@@ -117,3 +119,26 @@ def test_a_new_commit_changes_the_dates_of_the_next_build(site: Path) -> None:
     assert '<time datetime="2021-03-04T10:00:00+08:00">' in html
     index = (site / "public" / "index.html").read_text(encoding="utf-8")
     assert '<time datetime="2021-03-04T10:00:00+08:00">' in index
+
+
+def test_the_server_sees_a_commit_that_touches_no_file(site: Path, tmp_path: Path) -> None:
+    def updated() -> str:
+        snapshot = served.live.snapshot
+        assert snapshot is not None
+        stamp = snapshot.by_slug["undated"].article.updated
+        return stamp.isoformat() if stamp else ""
+
+    # Files older than the index: only the commit can move the dates.
+    for path in (site / "content").iterdir():
+        os.utime(path, (path.stat().st_atime - 3600, path.stat().st_mtime - 3600))
+    for url in database_on("sqlite", tmp_path / "store.sqlite"):
+        with serving(site, url, lifespan=True) as served:
+            assert updated() == "2022-05-06T12:30:00+08:00"
+            amended = "2024-07-08T09:00:00+08:00"
+            git(site, "commit", "-q", "--amend", "--no-edit", f"--date={amended}", when=amended)
+            eventually(lambda: updated() == "2024-07-08T09:00:00+08:00", within=10)
+            # A commit that leaves these dates alone republishes nothing.
+            version = served.live.snapshot.version if served.live.snapshot else 0
+            git(site, "commit", "-q", "--allow-empty", "-m", "other", when="2025-01-01T00:00:00Z")
+            assert not served.live.recheck_history()
+            assert served.live.snapshot and served.live.snapshot.version == version

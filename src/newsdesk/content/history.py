@@ -5,6 +5,7 @@ import os
 import subprocess
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from newsdesk.text.digest import digest
 
@@ -49,3 +50,22 @@ def commit_dates(paths: Sequence[str], zone: tzinfo) -> dict[str, tuple[datetime
 def history_key(dates: dict[str, tuple[datetime, datetime]]) -> str:
     """A fingerprint of commit dates: a commit touching one of their paths changes it."""
     return digest(sorted(dates.items()))
+
+
+def head_log(folder: Path) -> Path | None:
+    """The file git appends to at every commit, checkout or pull of the repository
+    holding `folder` (its `logs/HEAD`), when there is one: watching it shows that
+    the history moved."""
+    for place in (folder.resolve(), *folder.resolve().parents):
+        marker = place / ".git"
+        if marker.is_dir():
+            log = marker / "logs" / "HEAD"
+        elif marker.is_file():  # a worktree's or submodule's pointer: `gitdir: <path>`
+            text = marker.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            log = (place / text.removeprefix("gitdir:").strip()) / "logs" / "HEAD"
+        else:
+            continue
+        return log if log.is_file() else None
+    return None
