@@ -52,6 +52,7 @@ def test_published_keys(tmp_path: Path, key: str) -> None:
         "update_time",
         "modDatetime",
         "modifiedDate",
+        "last_updated",
     ],
 )
 def test_updated_keys(tmp_path: Path, key: str) -> None:

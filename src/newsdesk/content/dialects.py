@@ -53,6 +53,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "updatedat",
         "updatetime",
         "changedate",
+        # Jekyll documentation themes' date; VitePress's switch of the same name.
+        "lastupdated",
         "更新日期",
         "更新时间",
         "修改日期",
@@ -285,7 +287,7 @@ def _set_published(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
 
 
 def _set_updated(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
-    if v is not None:
+    if v is not None and not isinstance(v, bool):  # `lastUpdated: false` is a switch
         f.updated = parse_date(v, zone)
 
 

@@ -16,13 +16,14 @@ _HEXO = [
     # Hexo itself, then the NexT, Butterfly, Fluid, Matery and AnZhiYu themes.
     "disablenunjucks", "photos", "link", "abbrlink", "reward", "donate",
     "topimg", "aside", "tocnumber", "tocstylesimple", "highlightshrink", "swiperindex",
-    "topgroupindex", "aplayer", "noticeoutdate", "maincolor",
+    "topgroupindex", "aplayer", "noticeoutdate", "maincolor", "autoopen", "copyrightauthor",
+    "copyrightauthorhref", "copyrighturl", "copyrightinfo", "catalog", "headerimg",
     "background", "ai", "bannerimg", "archive", "excerptlink",
     "coverimg", "reprintpolicy", "quicklinks", "clickbait", "encrypt", "expire",
 ]  # fmt: skip
 _HUGO = [
     # Hugo itself, then the PaperMod, LoveIt/DoIt, Hextra and Docsy themes.
-    "expirydate", "output", "outputs", "markup", "build", "cascade", "params",
+    "expirydate", "unpublishdate", "output", "outputs", "markup", "build", "cascade", "params",
     "resources", "headless", "iscjklanguage", "linktitle", "translationkey", "lastmodifier",
     "showtoc", "tocopen", "hidemeta", "searchhidden", "disableshare", "hidesummary",
     "showbreadcrumbs", "showreadingtime", "showwordcount", "showpostnavlinks",
@@ -42,7 +43,7 @@ _JEKYLL = [
 ]  # fmt: skip
 _VITEPRESS = [
     # VitePress, VuePress and vuepress-theme-hope.
-    "hero", "features", "titletemplate", "head", "navbar", "outline", "lastupdated",
+    "hero", "features", "titletemplate", "head", "navbar", "outline", "breadcrumbexclude",
     "editlink", "pageclass", "ishome", "home", "herotext", "tagline", "actiontext",
     "actionlink", "sidebardepth", "search", "star", "article", "timeline", "isoriginal",
     "dir", "index", "breadcrumb", "breadcrumbicon", "pageinfo", "contributors", "copy",
