@@ -35,10 +35,8 @@ GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "file-binary"),
         (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 20, "file-binary"),
         (b"\xff\xfe\xff\xfe title", "encoding-invalid"),
-        (
-            b"---\ntitle: x\ndate: 2024-01-01\n\nbody without a closing line\n",
-            "frontmatter-unclosed",
-        ),
+        # No field follows the opening line, so no block can be taken as meant.
+        (b"---\n\nbody without a closing line\n", "frontmatter-unclosed"),
         (b"---\n- a list\n- not fields\n---\n\nbody\n", "frontmatter-not-mapping"),
     ],
 )
@@ -63,7 +61,7 @@ def test_huge_file_is_refused_with_the_limit_named(tmp_path: Path) -> None:
 
 
 def test_yaml_error_is_reported_at_the_line_of_the_file(tmp_path: Path) -> None:
-    text = "---\ntitle: 好\ndate: 2024-01-01\nsummary: x\n  bad: indent\n---\n\n正文\n"
+    text = "---\ntitle: 好\ndate: 2024-01-01\nslug: x\n  bad: indent\n---\n\n正文\n"
     (outcome,) = load(tmp_path, {"a.md": text})
     assert outcome.article is None
     (diagnostic,) = outcome.diagnostics
@@ -72,14 +70,14 @@ def test_yaml_error_is_reported_at_the_line_of_the_file(tmp_path: Path) -> None:
 
 
 def test_yaml_error_in_indented_block_maps_to_the_column_on_disk(tmp_path: Path) -> None:
-    text = "---\n    title: 好\n    date: 2024-01-01\n    summary: x\n      bad: indent\n    ---\n"
+    text = "---\n    title: 好\n    date: 2024-01-01\n    slug: x\n      bad: indent\n    ---\n"
     (outcome,) = load(tmp_path, {"a.md": text})
     error = next(d for d in outcome.diagnostics if d.code == "frontmatter-syntax")
     assert (error.line, error.col) == (5, 10)
 
 
 def test_toml_and_json_errors_have_lines(tmp_path: Path) -> None:
-    toml_text = '+++\ntitle = "好"\ndate = 2024-01-01\ntags = ["a", \n+++\n\n正文\n'
+    toml_text = '+++\ntitle = "好"\ndate = 2024-01-01\nslug = ["a", \n+++\n\n正文\n'
     json_text = '{\n  "title": "好",\n  "date": "2024-01-01",\n  "tags": [1, 2,]\n}\n\n正文\n'
     toml, js = load(tmp_path, {"a.md": toml_text, "b.md": json_text})
     assert toml.diagnostics[0].code == "frontmatter-syntax"

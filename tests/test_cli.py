@@ -20,7 +20,8 @@ def make_site(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
-BROKEN = "---\ntitle: 坏文章\ndate: 2024-01-01\ntags: [a\n---\n\n正文\n"
+# A slug that cannot be read: the article is not published (see test_front_matter_salvage).
+BROKEN = "---\ntitle: 坏文章\ndate: 2024-01-01\nslug: [a\n---\n\n正文\n"
 
 
 def test_check_text_lines_and_exit_status(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
 from newsdesk.content.parallel import Progress as ProgressCallback
+from newsdesk.content.tally import SEVERITY_ORDER, tally
 from newsdesk.errors import ConfigError, InputError, NewsdeskError
 from newsdesk.export.export import build_site
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
@@ -34,10 +35,12 @@ from newsdesk.site.scaffold import create_article, create_site
 if TYPE_CHECKING:
     from newsdesk.publish.live import LiveSite
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+out = Console(highlight=False, emoji=False)
 # Below this many files a progress bar would only flicker.
 PROGRESS_MIN_FILES = 50
+# Locations `check --summary` shows of each code.
+SUMMARY_EXAMPLES = 3
 
 
 def progress_factory(total: int, label: str, minimum: int = PROGRESS_MIN_FILES) -> ProgressCallback:
@@ -84,13 +87,22 @@ def cli() -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="Show errors and warnings only.")
-def check(path: Path | None, fmt: str, quiet: bool) -> None:
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="One line per diagnostic code: severity, count, files and the first "
+    f"{SUMMARY_EXAMPLES} locations; with --format json, an object "
+    "{files, articles, severities, codes: [{code, severity, count, files, examples}]}.",
+)
+def check(path: Path | None, fmt: str, quiet: bool, summary: bool) -> None:
     """Check articles; exit 1 when any has an error."""
     outcomes = _load(open_inputs([path] if path else []))
     findings = [
         (o.path, d) for o in outcomes for d in o.diagnostics if not (quiet and d.severity == "info")
     ]
-    if fmt == "json":
+    if summary:
+        _print_tally(outcomes, findings, fmt)
+    elif fmt == "json":
         data = [{"path": where, **d.to_json()} for where, d in findings]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -98,6 +110,34 @@ def check(path: Path | None, fmt: str, quiet: bool) -> None:
             _print_diagnostic(out, where, d)
         _summary(outcomes)
     sys.exit(1 if any(has_errors(o.diagnostics) for o in outcomes) else 0)
+
+
+def _print_tally(outcomes: list[Outcome], findings: list[tuple[str, Diagnostic]], fmt: str) -> None:
+    tallies = tally(findings, SUMMARY_EXAMPLES)
+    if fmt == "json":
+        severities = Counter(d.severity for _, d in findings)
+        data = {
+            "files": len(outcomes),
+            "articles": sum(1 for o in outcomes if o.article is not None),
+            "severities": {name: severities[name] for name in SEVERITY_ORDER},
+            "codes": [t.to_json() for t in tallies],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    code_width = max((len(t.code) for t in tallies), default=0)
+    count_width = max((len(str(t.count)) for t in tallies), default=0)
+    for t in tallies:
+        style = {"error": "red", "warning": "yellow"}.get(t.severity, "dim")
+        places = ", ".join(f"{path}:{d.line}:{d.col}" for path, d in t.examples)
+        more = t.count - len(t.examples)
+        out.print(
+            f"[{style}]{t.severity:<7}[/] {escape(t.code):<{code_width}} "
+            f"{t.count:>{count_width}} in {len(t.files)} files: {escape(places)}"
+            + (f" (+{more} more)" if more else ""),
+            markup=True,
+            soft_wrap=True,
+        )
+    _summary(outcomes)
 
 
 def _print_diagnostic(console: Console, path: str, d: Diagnostic) -> None:

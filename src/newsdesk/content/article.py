@@ -13,6 +13,8 @@ from newsdesk.content.dialects import Fields, map_fields
 from newsdesk.content.document import Line, join_lines, split_lines
 from newsdesk.content.encoding import SourceText
 from newsdesk.content.frontmatter import Parsed, Span, locate, parse
+from newsdesk.content.frontmatter_close import close_front_matter
+from newsdesk.content.frontmatter_salvage import salvage
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.pickling import reduce_by_fields
@@ -35,6 +37,9 @@ class Outcome:
     source: SourceText | None = None
     repaired_text: str | None = None
     summary_position: tuple[int, int] | None = None
+    # Front matter keys nobody is known to use, with their positions: the site-wide
+    # checks report each key once.
+    unknown_keys: dict[str, tuple[int, int]] = field(default_factory=dict)
     # The repairs themselves, with the text each removed and added (only `fix` and
     # the tests read them).
     applied: list[repair.Repair] = field(default_factory=list)
@@ -125,6 +130,7 @@ def read_article(
         return _finish(outcome, lines, repairs)
     fields, body = read.fields, read.body
     outcome.summary_position = fields.positions.get("summary")
+    outcome.unknown_keys = fields.unknown
     body_lines = [line.text for line in lines[body:]]
     file = PurePath(path)
     stem = file.parent.name if file.stem.lower() in _INDEX_NAMES else file.stem
@@ -149,7 +155,7 @@ def read_article(
         outcome.diagnostics.append(
             Diagnostic(
                 "date-from-mtime",
-                "no date in the front matter, the file name or its source; "
+                "no date in the front matter, the file name, its source or a git history; "
                 "using the file's modification time",
                 fix="add a 'date: YYYY-MM-DD' field",
             )
@@ -274,6 +280,7 @@ def _read_fields(
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
     repairs.apply(frontmatter_repair.unfence_front_matter(lines))
     repairs.apply(repair.drop_leading_blanks(lines))
+    repairs.apply(close_front_matter(lines))
     repairs.apply(repair.dedent_frontmatter(lines))
     return locate(lines)
 
@@ -284,6 +291,8 @@ def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs)
     if span.kind == "yaml":
         repairs.apply(frontmatter_repair.normalize_tags(lines, span.start, span.end))
     parsed = parse(lines, span)
+    if parsed.failed and span.kind == "toml":
+        return salvage(lines[span.start : span.end], span.kind) or parsed
     if parsed.failed and span.kind == "yaml":
         backup = [Line(line.no, line.text, line.shift) for line in lines]
         attempted = _Repairs()
@@ -294,7 +303,7 @@ def _parse_front_matter(lines: list[Line], span: Span | None, repairs: _Repairs)
         retried = parse(lines, span) if attempted.done else parsed
         if retried.failed:
             lines[:] = backup
-            return parsed
+            return salvage(lines[span.start : span.end], span.kind) or parsed
         repairs.done.extend(attempted.done)
         parsed = retried
     if repairs.apply(repair.provenance_to_source(lines, span.start, span.end)):

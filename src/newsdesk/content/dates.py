@@ -45,7 +45,11 @@ _DAY_FIRST = re.compile(
     r"^(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$",
     re.IGNORECASE,
 )
-_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# `2023-01-15` or `20230115`, not inside a longer number; a compact one only with a
+# plausible year, since eight digits are often an id.
+_DATE_IN_NAME = re.compile(
+    r"(?<!\d)(?:(\d{4})-(\d{2})-(\d{2})|((?:19[7-9]|20\d)\d)(\d{2})(\d{2}))(?!\d)"
+)
 
 
 def parse_date(value: object, zone: tzinfo) -> datetime:
@@ -78,15 +82,15 @@ def _from_timestamp(value: float, zone: tzinfo) -> datetime:
 
 
 def date_in_name(name: str, zone: tzinfo) -> datetime | None:
-    """The first `YYYY-MM-DD` in a file or folder name, as midnight in zone."""
-    match = _DATE_IN_NAME.search(name)
-    if match is None:
-        return None
-    try:
-        year, month, day = (int(part) for part in match.groups())
-        return datetime(year, month, day, tzinfo=zone)
-    except ValueError:
-        return None
+    """The first valid `YYYY-MM-DD` or `YYYYMMDD` in a file or folder name, as
+    midnight in zone."""
+    for match in _DATE_IN_NAME.finditer(name):
+        year, month, day = (int(part) for part in match.groups() if part is not None)
+        try:
+            return datetime(year, month, day, tzinfo=zone)
+        except ValueError:
+            continue
+    return None
 
 
 def _localize(value: datetime, zone: tzinfo) -> datetime:

@@ -11,6 +11,7 @@ from typing import Any
 from newsdesk.content import coerce
 from newsdesk.content.dates import parse_date
 from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.known_keys import RECOGNIZED
 from newsdesk.content.model import Author
 
 # Field name -> accepted keys, in priority order. Keys are compared after
@@ -18,12 +19,19 @@ from newsdesk.content.model import Author
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "标题", "题目", "文章标题"),
     "published": (
+        # The original date of a reposted article comes before the repost's own.
+        "originalpublishdate",
         "publishdate",
         "pubdate",
         "publishedat",
+        "pubdatetime",
         "date",
         "published",
         "created",
+        "createdat",
+        "createdate",
+        "createtime",
+        "creationdate",
         "发布日期",
         "发布时间",
         "发表日期",
@@ -37,8 +45,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "updateddate",
         "updated",
         "lastmod",
+        "lastmodifiedat",
+        "lastmodified",
         "modified",
+        "modifieddate",
+        "moddatetime",
         "updatedat",
+        "updatetime",
+        "changedate",
+        # Jekyll documentation themes' date; VitePress's switch of the same name.
+        "lastupdated",
         "更新日期",
         "更新时间",
         "修改日期",
@@ -74,13 +90,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "featureimage",
         "images",
         "ogimage",
+        "indeximg",
+        "featuredimagepreview",
+        "img",
         "封面",
         "封面图",
         "封面图片",
         "头图",
         "题图",
     ),
-    "sticky": ("issticky", "sticky", "top", "pinned", "pin", "置顶"),
+    "sticky": ("issticky", "sticky", "top", "topmost", "pinned", "pin", "置顶"),
     "hot": ("ishot", "hot", "trending", "热门", "热点"),
     "views": ("views", "viewcount", "pageviews", "pv", "阅读量", "浏览量", "阅读数"),
     "read_minutes": (
@@ -96,82 +115,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "slug": ("slug",),
     "draft": ("draft", "isdraft", "草稿"),
     "publish": ("publish", "published"),
-    "hidden": ("hidden", "unlisted", "隐藏"),
+    "hidden": ("hidden", "unlisted", "hide", "隐藏"),
     "status": ("status",),
     "source": ("source", "来源", "出处"),
 }
-
-# Keys that generators and themes use and that the model has no field for: read
-# without a warning.
-RECOGNIZED = frozenset(
-    [
-        "layout",
-        "comments",
-        "permalink",
-        "toc",
-        "mathjax",
-        "katex",
-        "math",
-        "mermaid",
-        "lang",
-        "language",
-        "type",
-        "series",
-        "weight",
-        "aliases",
-        "url",
-        "showtoc",
-        "tocopen",
-        "disablenunjucks",
-        "photos",
-        "sidebar",
-        "copyright",
-        "license",
-        "reward",
-        "donate",
-        "sitemap",
-        "robots",
-        "canonicalurl",
-        "hidemeta",
-        "searchhidden",
-        "expirydate",
-        "private",
-        "password",
-        "abbrlink",
-        "id",
-        "uuid",
-        "share",
-        "related",
-        "featured",
-        "audio",
-        "video",
-        "location",
-        "output",
-        "outputs",
-        "menu",
-        "markup",
-        "build",
-        "cascade",
-        "params",
-        "resources",
-        "headless",
-        "iscjklanguage",
-        "linktitle",
-        "translationkey",
-        "subtitle",
-        "js",
-        "css",
-        "lastmodifier",
-        "ogdescription",
-        "header",
-        "comment",
-        # The provenance `newsdesk draft` records.
-        "model",
-        "drafted",
-        "fingerprint",
-        "副标题",
-    ]
-)
 
 _KEY_TO_FIELD = {key: name for name, keys in ALIASES.items() for key in keys}
 # `published` is a date in most dialects and Jekyll's visibility flag when boolean.
@@ -221,6 +168,9 @@ class Fields:
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
+    # Keys no generator is known to use and that resemble no known key: the site-wide
+    # checks count them once for the whole site.
+    unknown: dict[str, Position] = field(default_factory=dict)
 
 
 def map_fields(
@@ -249,7 +199,11 @@ def map_fields(
         if name is None:
             fields.extra[key_text] = value
             if normalized not in RECOGNIZED:
-                diagnostics.append(_unknown(key_text, positions.get(key_text, (1, 1))))
+                where = positions.get(key_text, (1, 1))
+                if typo := _typo_of(normalized):
+                    diagnostics.append(_typo(key_text, typo, where))
+                else:
+                    fields.unknown[key_text] = where
             continue
         rank = ALIASES[name].index(normalized)
         if name not in chosen or rank < chosen[name][0]:
@@ -276,14 +230,19 @@ def map_fields(
     return fields, diagnostics
 
 
-def _unknown(key: str, where: Position) -> Diagnostic:
-    close = difflib.get_close_matches(normalize_key(key), _KNOWN_KEYS, n=1, cutoff=0.75)
-    hint = f"; did you mean '{_display_key(close[0])}'?" if close else ""
+def _typo_of(normalized: str) -> str | None:
+    """The known key an unknown one is probably a misspelling of."""
+    close = difflib.get_close_matches(normalized, _KNOWN_KEYS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _typo(key: str, known: str, where: Position) -> Diagnostic:
+    shown = _display_key(known)
     return Diagnostic(
         "unknown-field",
-        f"unknown field '{key}'{hint}",
+        f"unknown field '{key}'; did you mean '{shown}'?",
         *where,
-        fix=f"rename it to '{_display_key(close[0])}'" if close else "remove it if it is unused",
+        fix=f"rename it to '{shown}'",
     )
 
 
@@ -304,6 +263,11 @@ _CAMEL_CASE = {
         "viewCount",
         "isDraft",
         "lastmod",
+        "originalPublishDate",
+        "pubDatetime",
+        "modDatetime",
+        "createDate",
+        "changeDate",
     ]
 }
 
@@ -323,7 +287,7 @@ def _set_published(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
 
 
 def _set_updated(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
-    if v is not None:
+    if v is not None and not isinstance(v, bool):  # `lastUpdated: false` is a switch
         f.updated = parse_date(v, zone)
 
 
@@ -370,6 +334,8 @@ def _set_views(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
 
 
 def _set_read_minutes(f: Fields, v: Any, key: str, zone: tzinfo) -> None:
+    if isinstance(v, bool):  # Minimal Mistakes' switch to show the reading time
+        return
     minutes = coerce.to_count(v)
     f.read_minutes = minutes if minutes > 0 else None
 

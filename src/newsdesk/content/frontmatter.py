@@ -122,7 +122,7 @@ def parse(lines: list[Line], span: Span) -> Parsed:
     if span.kind == "yaml":
         return parse_yaml(block)
     if span.kind == "toml":
-        return _parse_toml(block)
+        return parse_toml(block)
     if span.kind == "json":
         return _parse_json(block)
     return _parse_pelican(block)
@@ -205,7 +205,7 @@ def parse_yaml(block: list[Line]) -> Parsed:
     return result
 
 
-def _parse_toml(block: list[Line]) -> Parsed:
+def parse_toml(block: list[Line]) -> Parsed:
     result = Parsed()
     try:
         result.meta = tomllib.loads(join_lines(block))

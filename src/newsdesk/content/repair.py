@@ -27,6 +27,8 @@ REPAIR_CODES = (
     "frontmatter-fence-unwrapped",
     "leading-blank-lines",
     "frontmatter-indent",
+    "frontmatter-closer",
+    "frontmatter-closed",
     "frontmatter-tabs",
     "frontmatter-value-quoted",
     "frontmatter-fullwidth",

@@ -1,18 +1,26 @@
-"""The checks that need every article of a site at once: unique slugs, and summaries
-that a pipeline repeated across articles. They decide; applying is separate, so that
+"""The checks that need every article of a site at once: dates from the git history
+of articles with none of their own (one `git log` for all), unique slugs, summaries
+that a pipeline repeated across articles, and front matter keys nobody knows, each
+reported once for the whole site. They decide; applying is separate, so that
 a whole build or index decides once and a later partial one replays the decision."""
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from newsdesk.content.article import Outcome, article_url
 from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.dialects import normalize_key
+from newsdesk.content.history import commit_dates, history_key
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 
 SLUG_COLLISION = "slug-collision"
 SUMMARY_BOILERPLATE = "summary-boilerplate"
+UNKNOWN_FIELD_SUMMARY = "unknown-field-summary"
+DATE_FROM_MTIME = "date-from-mtime"
+DATE_FROM_GIT = "date-from-git"
 
 
 @dataclass
@@ -22,9 +30,24 @@ class SiteChecks:
     renamed: dict[str, tuple[str, str]] = field(default_factory=dict)  # (slug, url)
     boilerplate: set[str] = field(default_factory=set)  # summary replaced by opening text
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Articles dated by their git history: (published, updated, url).
+    dated: dict[str, tuple[datetime, datetime | None, str]] = field(default_factory=dict)
+    # The articles with no date of their own, and a fingerprint of their history as
+    # these checks read it: an incremental build compares it to see a new commit.
+    undated: tuple[str, ...] = ()
+    history_key: str = ""
+
+    def report(self, path: str, diagnostic: Diagnostic) -> None:
+        self.findings.setdefault(path, []).append(diagnostic)
 
     def article(self, article: Article) -> Article:
         """The article as these decisions leave it."""
+        dated = self.dated.get(article.path)
+        if dated is not None:
+            published, updated, url = dated
+            article = replace(
+                article, published=published, updated=article.updated or updated, url=url
+            )
         renamed = self.renamed.get(article.path)
         if renamed is not None:
             article = replace(article, slug=renamed[0], url=renamed[1])
@@ -38,7 +61,10 @@ class SiteChecks:
         found = self.findings.get(outcome.path)
         if not found or outcome.article is None:
             return outcome
-        diagnostics = sorted([*outcome.diagnostics, *found], key=lambda d: (d.line, d.col))
+        own = outcome.diagnostics
+        if outcome.path in self.dated:
+            own = [d for d in own if d.code != DATE_FROM_MTIME]
+        diagnostics = sorted([*own, *found], key=lambda d: (d.line, d.col))
         return replace(outcome, article=self.article(outcome.article), diagnostics=diagnostics)
 
 
@@ -47,16 +73,46 @@ def check_site(outcomes: Iterable[Outcome], options: ContentOptions) -> SiteChec
     and a summary many articles share is replaced by each one's opening text."""
     read = sorted((o for o in outcomes if o.article is not None), key=lambda o: o.path)
     checks = SiteChecks()
+    _date_from_history(read, options, checks)
     _resolve_slugs(read, options, checks)
     _replace_boilerplate(read, options, checks)
+    _count_unknown_keys(read, checks)
     return checks
+
+
+def _date_from_history(
+    outcomes: list[Outcome], options: ContentOptions, checks: SiteChecks
+) -> None:
+    """Articles dated by their file's modification time take their git history's
+    dates instead, when the file has one."""
+    undated = [o for o in outcomes if any(d.code == DATE_FROM_MTIME for d in o.diagnostics)]
+    if not undated:
+        return
+    checks.undated = tuple(o.path for o in undated)
+    found = commit_dates(checks.undated, options.zone)
+    checks.history_key = history_key(found)
+    for outcome in undated:
+        if outcome.path not in found or outcome.article is None:
+            continue
+        first, last = found[outcome.path]
+        article = outcome.article
+        url = article_url(options, article.slug, first, article.category)
+        checks.dated[outcome.path] = (first, last if last != first else None, url)
+        message = f"no date in the front matter or the file name; first commit {first:%Y-%m-%d}"
+        message += " is the date published" + (
+            f", last commit {last:%Y-%m-%d} the date updated" if last != first else ""
+        )
+        checks.report(
+            outcome.path,
+            Diagnostic(DATE_FROM_GIT, message, fix="add a 'date: YYYY-MM-DD' field to fix it"),
+        )
 
 
 def _resolve_slugs(outcomes: list[Outcome], options: ContentOptions, checks: SiteChecks) -> None:
     owners: dict[str, str] = {}
     for outcome in outcomes:
-        article = outcome.article
-        assert article is not None
+        assert outcome.article is not None
+        article = checks.article(outcome.article)
         slug = article.slug
         if slug in owners:
             number = 2
@@ -65,13 +121,14 @@ def _resolve_slugs(outcomes: list[Outcome], options: ContentOptions, checks: Sit
             new_slug = f"{slug}-{number}"
             url = article_url(options, new_slug, article.published, article.category)
             checks.renamed[outcome.path] = (new_slug, url)
-            checks.findings.setdefault(outcome.path, []).append(
+            checks.report(
+                outcome.path,
                 Diagnostic(
                     SLUG_COLLISION,
                     f"slug '{slug}' is also used by {owners[slug]}; "
                     f"this article is published as '{new_slug}'",
                     fix="give one of the two articles its own 'slug:'",
-                )
+                ),
             )
             slug = new_slug
         owners[slug] = outcome.path
@@ -90,12 +147,36 @@ def _replace_boilerplate(
         if repeats < options.boilerplate_summary_repeats:
             continue
         checks.boilerplate.add(outcome.path)
-        checks.findings.setdefault(outcome.path, []).append(
+        checks.report(
+            outcome.path,
             Diagnostic(
                 SUMMARY_BOILERPLATE,
                 f"the same summary is used by {repeats} articles; "
                 "using the article's opening text instead",
                 *(outcome.summary_position or (1, 1)),
                 fix="write a summary for this article, or remove the field",
-            )
+            ),
+        )
+
+
+def _count_unknown_keys(outcomes: list[Outcome], checks: SiteChecks) -> None:
+    """One finding per unknown key (keys compared as front matter keys are), at its
+    first use by path, with how many files use it: a migrated blog's theme keys would
+    otherwise repeat in every file."""
+    users: dict[str, list[tuple[Outcome, str]]] = {}
+    for outcome in outcomes:
+        for key in outcome.unknown_keys:
+            users.setdefault(normalize_key(key), []).append((outcome, key))
+    for found in users.values():
+        first, key = found[0]
+        others = f"{len(found)} files use it, this one first" if len(found) > 1 else "one file"
+        checks.report(
+            first.path,
+            Diagnostic(
+                UNKNOWN_FIELD_SUMMARY,
+                f"field '{key}' is not one newsdesk or a known generator uses ({others}); "
+                "its value is kept among the article's extra fields",
+                *first.unknown_keys[key],
+                fix="remove it where nothing reads it, or rename it to a known field",
+            ),
         )

@@ -21,7 +21,7 @@ from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled does, so old entries are not read.
-COMPILED_FORMAT = 6
+COMPILED_FORMAT = 7
 
 
 @dataclass

@@ -57,13 +57,18 @@ class Entry:
     def settled(self, article: Article) -> "Entry":
         """This entry showing `article` (its final slug, summary and views), for a new
         catalog: nothing worked out for another catalog is carried over."""
+        # The site-wide checks may date an article by its history: its card changes.
+        moved = (article.published, article.updated) != (
+            self.article.published,
+            self.article.updated,
+        )
         return Entry(
             article,
             self.html,
             self.toc,
             self.body_key,
             self.term_slugs,
-            self.card_base,
+            card_base(article) if moved else self.card_base,
             self.toc_key,
             self.text,
         )

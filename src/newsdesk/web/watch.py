@@ -5,8 +5,9 @@ import logging
 from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 
-from watchfiles import Change, awatch
+from watchfiles import Change, DefaultFilter, awatch
 
+from newsdesk.content.history import head_log
 from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.errors import first_line
 from newsdesk.publish.live import LiveSite
@@ -24,13 +25,33 @@ async def start_watching(live: LiveSite, changed: Callable[[], None]) -> asyncio
     """The watching task, returned once the folder is watched: a change made after
     this returns is seen. Changes made since the site was indexed are caught up."""
     live.folder.mkdir(parents=True, exist_ok=True)
-    changes = awatch(live.folder, debounce=_DEBOUNCE_MS, step=_STEP_MS, recursive=True)
+    history = head_log(live.folder)
+    watched = [live.folder, *([history] if history else [])]
+    changes = awatch(
+        *watched,
+        debounce=_DEBOUNCE_MS,
+        step=_STEP_MS,
+        recursive=True,
+        watch_filter=_Filter(history),
+    )
     first = asyncio.ensure_future(anext(changes))
     # awatch registers its watches in the first step of its first iteration, before it
     # waits for events; two turns of the loop run that step.
     await asyncio.sleep(0)
     await asyncio.sleep(0)
     return asyncio.create_task(_follow(live, changed, first, changes))
+
+
+class _Filter(DefaultFilter):
+    """The default filter (which leaves out what is under `.git`), letting the
+    repository's history log through."""
+
+    def __init__(self, history: Path | None) -> None:
+        super().__init__()
+        self.history = str(history) if history else None
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return path == self.history or super().__call__(change, path)
 
 
 async def _follow(
@@ -57,6 +78,19 @@ async def _apply(
     paths = {Path(p) for _, p in batch if p.lower().endswith(MARKDOWN_SUFFIXES)}
     if paths:
         await _update(live, changed, paths)
+    elif any(Path(p).name == "HEAD" for _, p in batch):  # the repository's history moved
+        await _recheck_history(live, changed)
+
+
+async def _recheck_history(live: LiveSite, changed: Callable[[], None]) -> None:
+    try:
+        moved = await asyncio.to_thread(live.recheck_history)
+    except Exception as error:  # the database away: the next commit or edit tries again
+        log.warning("reading the dates of the git history failed (%s)", first_line(error))
+        return
+    if moved:
+        log.info("a commit moved the dates of articles dated by the git history")
+        changed()
 
 
 async def _update(live: LiveSite, changed: Callable[[], None], paths: set[Path]) -> None:
