@@ -12,10 +12,15 @@ HOST_HEADERS_FILE = "_headers"
 
 
 def content_security_policy(beacon_origin: str = "") -> str:
-    """Scripts and styles only from the site's own files (the pages have no inline
+    """Scripts and style sheets only from the site's own files (the pages have no inline
     script, style or event handler: keep it so), images and media from anywhere (covers
     and bodies link to other hosts), frames only of the video players a body may embed,
-    never framed by another site. `beacon_origin`: the
+    never framed by another site.
+
+    Styles inside the SVG that a page's scripts draw (mermaid's diagrams: a `<style>`
+    element and `style` attributes of its own, unique to each diagram) are allowed:
+    the sanitizer removes both from bodies, so only the site's scripts make them, and
+    scripts stay limited to the site's own files. `beacon_origin`: the
     origin of the server that counts views, when it is not the page's own."""
     connect = " ".join(filter(None, ("'self'", beacon_origin)))
     return "; ".join(
@@ -23,6 +28,8 @@ def content_security_policy(beacon_origin: str = "") -> str:
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
+            "style-src-elem 'self' 'unsafe-inline'",
+            "style-src-attr 'unsafe-inline'",
             "img-src * data:",
             "media-src *",
             f"connect-src {connect}",
