@@ -32,6 +32,7 @@ _FORMULA = re.compile(
     r"|\\\((?P<parens>[^`\n]+?)\\\)"
     r"|(?<![\\$A-Za-z0-9])\$(?P<inline>[^\s$`](?:[^$`\n]*?[^\s\\$`])?)\$(?![A-Za-z0-9$])"
 )
+_DELIMITER = re.compile(r"[$\\]")
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}")
 # What math-core writes: presentation MathML. Its `style` attributes go (the site's
@@ -62,14 +63,21 @@ def extract_math(markdown: str) -> tuple[str, list[Formula]]:
     if "$" not in markdown and "\\(" not in markdown and "\\[" not in markdown:
         return markdown, []
     formulas: list[Formula] = []
-
-    def placeholder(match: re.Match[str]) -> str:
+    parts: list[str] = []
+    position = copied = 0
+    # The whole pattern is tried only where a delimiter is: searching for it at every
+    # character costs more than the rest of the render.
+    while (start := _DELIMITER.search(markdown, position)) is not None:
+        match = _FORMULA.match(markdown, start.start())
+        if match is None:
+            position = start.end()
+            continue
         inline = match.group("inline") or match.group("parens")
         tex = inline or match.group("dollars") or match.group("brackets")
         formulas.append(Formula(match.group(0), tex.strip(), display=inline is None))
-        return f"{_OPEN}{len(formulas) - 1}{_CLOSE}"
-
-    return _FORMULA.sub(placeholder, markdown), formulas
+        parts += [markdown[copied : match.start()], f"{_OPEN}{len(formulas) - 1}{_CLOSE}"]
+        position = copied = match.end()
+    return "".join(parts) + markdown[copied:], formulas
 
 
 def restore_math(html: str, formulas: list[Formula]) -> str:
