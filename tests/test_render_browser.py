@@ -104,3 +104,48 @@ def test_callouts_details_and_formulas_are_visible(built: Path, browser: Browser
         # Without script a diagram's source stays readable as code.
         assert page.locator(".highlight[data-lang='mermaid'] code").is_visible()
         assert page.locator(".diagram").count() == 0
+
+
+# The colours of a callout's title and text and of its background, as sRGB 0–1
+# (a computed `color-mix()` reads `color(srgb r g b)`, other colours `rgb(R, G, B)`).
+CALLOUT_COLOURS = r"""
+() => [...document.querySelectorAll(".callout")].map((callout) => {
+  const channels = (value) => {
+    const numbers = value.match(/[\d.]+/g).slice(0, 3).map(Number);
+    return value.startsWith("color(") ? numbers : numbers.map((n) => n / 255);
+  };
+  const title = callout.querySelector(".callout-title");
+  const body = callout.querySelector("p:not(.callout-title)") || title;
+  return {
+    kind: callout.className,
+    background: channels(getComputedStyle(callout).backgroundColor),
+    title: channels(getComputedStyle(title).color),
+    text: channels(getComputedStyle(body).color),
+  };
+})
+"""
+
+
+def _luminance(rgb: list[float]) -> float:
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: list[float], other: list[float]) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_callouts_keep_a_readable_contrast(built: Path, browser: Browser, scheme: str) -> None:
+    with serve_folder(built) as url, watched_page(browser, color_scheme=scheme) as watched:
+        page = watched.page
+        page.route(_remote, _empty)
+        page.goto(url + ARTICLE)
+        callouts = page.evaluate(CALLOUT_COLOURS)
+        assert len(callouts) == 3
+        backgrounds = {tuple(c["background"]) for c in callouts}
+        assert len(backgrounds) == 3  # each kind has its own tint
+        for callout in callouts:
+            assert _contrast(callout["title"], callout["background"]) >= 4.5, callout
+            assert _contrast(callout["text"], callout["background"]) >= 4.5, callout
