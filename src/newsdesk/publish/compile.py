@@ -20,8 +20,9 @@ from newsdesk.site.catalog import Entry, card_base
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
-# Part of every cache key: changes whenever Compiled does, so old entries are not read.
-COMPILED_FORMAT = 6
+# Part of every cache key: changes whenever Compiled or the HTML of a body does, so
+# old entries are not read.
+COMPILED_FORMAT = 7
 
 
 @dataclass
