@@ -1,11 +1,16 @@
 """The portable forms rendered as their author meant: callouts, collapsible blocks,
 figures, video players, the [TOC] marker, math, emoji; each literal inside code."""
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup, Tag
 
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
+from newsdesk.site.config import load_config
+
+from .conftest import DEMO_SITE, copy_site, set_language
 
 SAFE = RenderOptions(site_host="news.example.com")
 ENGLISH = RenderOptions(language="en")
@@ -42,6 +47,13 @@ def test_alerts_become_labelled_callouts(
         assert one(callout, ".callout-title").get_text() == word
         assert one(callout, "strong").get_text() == "加粗"
         assert "[!" not in callout.get_text()
+
+
+def test_callouts_speak_the_sites_language(tmp_path: Path) -> None:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    set_language(site, "en")
+    options = load_config(site / "newsdesk.toml").render_options()
+    assert one(soup("> [!CAUTION]\n> x\n", options), ".callout-title").get_text() == "Caution"
 
 
 def test_a_callout_title_is_the_authors_and_its_body_keeps_its_blocks() -> None:
