@@ -249,3 +249,9 @@ def test_an_article_without_these_forms_renders_as_before() -> None:
     page = soup(markdown)
     assert page.find(["aside", "math", "nav", "iframe"]) is None
     assert one(page, "blockquote p").get_text() == "引用"
+
+
+def test_text_like_a_formula_placeholder_is_left_alone() -> None:
+    page = soup("私用区 \ue0007\ue001 与 $x$\n")
+    assert page.find("math") is None
+    assert "\ue0007\ue001" in page.get_text() and "$x$" in page.get_text()

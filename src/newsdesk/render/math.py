@@ -17,7 +17,7 @@ and writes MathML Core, the part of MathML that browsers implement.
 import html as htmllib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import math_core
 import nh3
@@ -62,6 +62,8 @@ def extract_math(markdown: str) -> tuple[str, list[Formula]]:
     """The Markdown with each formula replaced by a placeholder, and the formulas."""
     if "$" not in markdown and "\\(" not in markdown and "\\[" not in markdown:
         return markdown, []
+    if _OPEN in markdown or _CLOSE in markdown:
+        return markdown, []  # text that could pass for a placeholder: its math stays TeX
     formulas: list[Formula] = []
     parts: list[str] = []
     position = copied = 0
@@ -97,7 +99,7 @@ def restore_math(html: str, formulas: list[Formula]) -> str:
     return _PLACEHOLDER.sub(source, in_prose)
 
 
-@cache
+@lru_cache(maxsize=4096)
 def formula_html(tex: str, display: bool, source: str) -> str:
     """The formula's MathML; one that does not convert stays readable as its source."""
     try:
