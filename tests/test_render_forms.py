@@ -109,7 +109,7 @@ def test_players_of_video_hosts_are_kept_sandboxed(src: str, kept: str | None) -
     frame = one(
         soup(
             f'<iframe src="{src}" title="视频" allowfullscreen sandbox="allow-top-navigation"'
-            ' onload="alert(1)" srcdoc="x" loading="eager"></iframe>\n'
+            ' onload="alert(1)" srcdoc="x" loading="eager" allow="camera"></iframe>\n'
         ),
         "iframe",
     )
@@ -123,6 +123,7 @@ def test_players_of_video_hosts_are_kept_sandboxed(src: str, kept: str | None) -
         "allow-popups",
     ]
     assert frame["loading"] == "lazy"
+    assert frame["allow"] == "encrypted-media; fullscreen; picture-in-picture"
     assert not frame.has_attr("onload") and not frame.has_attr("srcdoc")
 
 

@@ -15,6 +15,8 @@ VIDEO_HOSTS = (
 # A player may run its own scripts in its own origin, show full screen and open its
 # host's page in a new window; it may not navigate this page or submit its forms.
 IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-presentation allow-popups"
+# The browser features a player may ask for; any other (camera, payment…) it may not.
+IFRAME_ALLOW = "encrypted-media; fullscreen; picture-in-picture"
 
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.DOTALL | re.IGNORECASE)
 _SRC = re.compile(r'\ssrc="([^"]*)"')

@@ -4,7 +4,7 @@ import re
 
 import nh3
 
-from newsdesk.render.embeds import IFRAME_SANDBOX, keep_video_iframes
+from newsdesk.render.embeds import IFRAME_ALLOW, IFRAME_SANDBOX, keep_video_iframes
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {
     "input",
@@ -40,7 +40,7 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 _ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}}}
 # Whatever the author wrote, a kept frame loads lazily in a sandbox.
-_SET_ATTRIBUTES = {"iframe": {"sandbox": IFRAME_SANDBOX, "loading": "lazy"}}
+_SET_ATTRIBUTES = {"iframe": {"sandbox": IFRAME_SANDBOX, "allow": IFRAME_ALLOW, "loading": "lazy"}}
 _CLASSES = {
     "sup": {"footnote-ref"},
     "a": {"footnote-backref"},
