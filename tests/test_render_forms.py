@@ -166,7 +166,7 @@ def test_the_toc_marker_without_headings_leaves_nothing() -> None:
 def test_math_becomes_mathml_with_its_tex_intact() -> None:
     page = soup(
         "行内 $a_1 * b_2 = c_{i}$ 与 \\(x^2\\)。\n\n$$\n\\frac{a_1}{b_2} \\\\ x\n$$\n\n"
-        "\\[ \\sum_{i=1}^{n} i \\]\n\n表格：\n\n| 式 | 值 |\n|---|---|\n| $a|b$ | 1 |\n"
+        "> \\[ \\sum_{i=1}^{n} i \\]\n\n表格：\n\n| 式 | 值 |\n|---|---|\n| $a|b$ | 1 |\n"
     )
     formulas = page.find_all("math")
     assert [f.get("display") for f in formulas] == [None, None, "block", "block", None]
@@ -188,12 +188,14 @@ def test_math_becomes_mathml_with_its_tex_intact() -> None:
         "US$5 and US$6",
         "转义 \\$a$ 不算",
         "cost $ 5 $",
+        "参考文献\\[1\\] 与 \\[注\\]",
+        "\\[注\\] 后面还有字",
     ],
 )
-def test_shell_variables_and_prices_are_not_math(text: str) -> None:
+def test_shell_variables_prices_and_escaped_brackets_are_not_math(text: str) -> None:
     page = soup(text + "\n")
     assert page.find("math") is None
-    assert "$" in page.get_text()
+    assert "$" in page.get_text() or "[" in page.get_text()
 
 
 def test_math_in_code_stays_literal() -> None:

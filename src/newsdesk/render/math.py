@@ -6,12 +6,15 @@ Formulas are taken out of the Markdown before cmark parses it (so that `_`, `*` 
 cmark made a placeholder part of code or of a tag, the formula's source goes back
 as written: code stays literal.
 
-An inline `$` follows pandoc's rule, made stricter for shell and prices: the opening
-`$` is followed by a non-space and not preceded by a letter, digit or backslash; the
-closing one is preceded by a non-space and followed by no letter or digit. So `$HOME`,
-`$PATH:$x`, `$5 和 $10` and `售价 $9.99` stay text. math-core was chosen by measurement
-(bench/README.md): it converts common formulas as well as latex2mathml, much faster,
-and writes MathML Core, the part of MathML that browsers implement.
+`\\[…\\]` is display math only on lines of its own (`参考文献\\[1\\]` is Markdown's
+escaped brackets). An inline `$` follows pandoc's rule, made stricter for shell and
+prices: the opening `$` is followed by a non-space and not preceded by a letter, digit
+or backslash; the closing one is preceded by a non-space and followed by no letter or
+digit. So `$HOME`, `$PATH:$x`, `$5 和 $10` and `售价 $9.99` stay text.
+
+math-core was chosen by measurement (bench/README.md): it converts common formulas as
+well as latex2mathml, much faster, and writes MathML Core, the part of MathML that
+browsers implement.
 """
 
 import html as htmllib
@@ -28,11 +31,12 @@ from newsdesk.render.prose import map_prose
 # code span or a block of its own that the `$` only happened to surround.
 _FORMULA = re.compile(
     r"(?<!\\)\$\$(?P<dollars>(?:(?!\n[ \t]*\n|~~~)[^`])+?)\$\$"
-    r"|\\\[(?P<brackets>(?:(?!\n[ \t]*\n|~~~)[^`])+?)\\\]"
+    r"|\\\[(?P<brackets>(?:(?!\n[ \t]*\n|~~~)[^`])+?)\\\](?=[ \t]*(?:\n|$))"
     r"|\\\((?P<parens>[^`\n]+?)\\\)"
     r"|(?<![\\$A-Za-z0-9])\$(?P<inline>[^\s$`](?:[^$`\n]*?[^\s\\$`])?)\$(?![A-Za-z0-9$])"
 )
 _DELIMITER = re.compile(r"[$\\]")
+_LINE_PREFIX = re.compile(r"[ \t>]*")
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_OPEN}([0-9]+){_CLOSE}")
 # What math-core writes: presentation MathML. Its `style` attributes go (the site's
@@ -71,7 +75,7 @@ def extract_math(markdown: str) -> tuple[str, list[Formula]]:
     # character costs more than the rest of the render.
     while (start := _DELIMITER.search(markdown, position)) is not None:
         match = _FORMULA.match(markdown, start.start())
-        if match is None:
+        if match is None or (match.group("brackets") and not _starts_line(markdown, match)):
             position = start.end()
             continue
         inline = match.group("inline") or match.group("parens")
@@ -80,6 +84,12 @@ def extract_math(markdown: str) -> tuple[str, list[Formula]]:
         parts += [markdown[copied : match.start()], f"{_OPEN}{len(formulas) - 1}{_CLOSE}"]
         position = copied = match.end()
     return "".join(parts) + markdown[copied:], formulas
+
+
+def _starts_line(markdown: str, match: re.Match[str]) -> bool:
+    """Whether only indentation or quote markers come before the match on its line."""
+    line_start = markdown.rfind("\n", 0, match.start()) + 1
+    return _LINE_PREFIX.fullmatch(markdown, line_start, match.start()) is not None
 
 
 def restore_math(html: str, formulas: list[Formula]) -> str:
