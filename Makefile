@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MERMAID := mermaid@12.3.0
+MERMAID_DIR := .cache/mermaid
+MERMAID_JS := src/newsdesk/site/static/vendor/mermaid.min.js
 # The PostgreSQL server the tests create their scratch databases on.
 export NEWSDESK_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-fast test-browser test-fuzz test-load test-faults lint format spec system-deps bench-deps bench-ingest bench-markdown bench-build bench-serve bench-static-search clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt | $(MERMAID_JS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
@@ -39,6 +42,17 @@ $(SPEC_DIR)/gfm-spec.json: Makefile
 	mv $@.tmp $@
 
 spec: $(SPECS)
+
+# Mermaid, which draws the diagrams of articles in the reader's browser: npm's package,
+# its one-file browser build put among the theme's files (an ignored folder, never
+# committed) and served from the site itself, so that no page asks another host for it.
+# The virtual environment waits for it, so every target that runs newsdesk has it.
+$(MERMAID_JS): Makefile
+	rm -rf $(MERMAID_DIR) && mkdir -p $(MERMAID_DIR) $(dir $@)
+	npm pack --silent --pack-destination $(MERMAID_DIR) $(MERMAID) > /dev/null
+	tar -xzf $(MERMAID_DIR)/$(subst @,-,$(MERMAID)).tgz -C $(MERMAID_DIR) package/dist/mermaid.min.js package/LICENSE
+	cp $(MERMAID_DIR)/package/LICENSE $(dir $@)mermaid.LICENSE
+	mv $(MERMAID_DIR)/package/dist/mermaid.min.js $@ && touch $@
 
 # The demo site on the dynamic server: indexed into examples/site/.newsdesk/ (SQLite),
 # counting views and watching its content folder.
@@ -106,4 +120,4 @@ bench-static-search: $(STAMP) system-deps
 	$(BIN)/python bench/static_search.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache $(dir $(MERMAID_JS))

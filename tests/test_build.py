@@ -211,7 +211,8 @@ def test_archives_tags_cloud_and_404(demo: Path) -> None:
 def test_assets_are_fingerprinted(demo: Path) -> None:
     names = sorted(p.name for p in (demo / "assets").iterdir())
     assert all(
-        re.fullmatch(r"(site|search|favicon)\.[0-9a-f]{12}\.(css|js|svg)", n) for n in names
+        re.fullmatch(r"(site|search|favicon|mermaid|diagrams)\.[0-9a-f]{12}\.(css|js|svg)", n)
+        for n in names
     ), names
     css = next((demo / "assets").glob("site.*.css")).read_text()
     assert ".highlight" in css and "prefers-color-scheme: dark" in css

@@ -122,6 +122,13 @@ _FRAMES = [
     '<embed src="data:text/html;base64,B64">',
     "<object data=x onerror=PWN></object>",
     "<frameset onload=PWN>",
+    # Frames are kept only for video players: a look-alike host, another host behind
+    # a user name, plain http or another scheme loses the whole frame.
+    '<iframe src="https://www.youtube.com.evil.example/embed/x" onload=PWN></iframe>',
+    '<iframe src="https://www.youtube.com@evil.example/embed/x"></iframe>',
+    '<iframe src="http://www.youtube.com/embed/x" onload=PWN></iframe>',
+    '<iframe src="javascript://www.youtube.com/%0Apwn(NUM)"></iframe>',
+    '<iframe src="//evil.example/x" srcdoc="<script>parent.pwn(NUM)</script>"></iframe>',
 ]
 
 _CSS = [

@@ -20,7 +20,8 @@ from newsdesk.site.catalog import Entry, card_base
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
-# Part of every cache key: changes whenever Compiled does, so old entries are not read.
+# Part of every cache key: changes whenever Compiled or the HTML of a body does, so
+# old entries are not read.
 COMPILED_FORMAT = 7
 
 

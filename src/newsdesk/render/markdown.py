@@ -13,10 +13,13 @@ from cmarkgfm.cmark import Options
 
 from newsdesk.content.model import TocEntry
 from newsdesk.render.autolink import trim_cjk_autolinks
+from newsdesk.render.callouts import render_callouts
+from newsdesk.render.emoji_codes import render_emoji
 from newsdesk.render.highlight import highlight_code_blocks
+from newsdesk.render.math import extract_math, restore_math
 from newsdesk.render.options import RenderOptions
 from newsdesk.render.sanitize import finish_links_and_images, sanitize, urls_pass
-from newsdesk.render.toc import add_heading_ids
+from newsdesk.render.toc import add_heading_ids, place_toc_marker
 from newsdesk.render.typography import space_cjk_latin
 
 # Raw HTML is always parsed (UNSAFE) so that it can be sanitized rather than
@@ -50,10 +53,16 @@ def markdown_to_html(markdown: str, *, keep_raw_html: bool = True) -> str:
 
 
 def render_body(markdown: str, options: RenderOptions) -> RenderedBody:
+    """Each pass after cmark first looks for its syntax and costs nothing without it."""
+    markdown, formulas = extract_math(markdown)
     html = markdown_to_html(markdown) if options.raw_html else _safe_html(markdown)
+    html = restore_math(html, formulas)
     html = trim_cjk_autolinks(html)
+    html = render_callouts(html, options.language)
     html = finish_links_and_images(html, options.site_host)
+    html = render_emoji(html)
     html, toc = add_heading_ids(html)
+    html = place_toc_marker(html, toc, options.language)
     if options.cjk_spacing:
         html = space_cjk_latin(html)
     return RenderedBody(html=highlight_code_blocks(html), toc=toc)

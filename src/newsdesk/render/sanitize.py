@@ -4,6 +4,8 @@ import re
 
 import nh3
 
+from newsdesk.render.embeds import IFRAME_ALLOW, IFRAME_SANDBOX, keep_video_iframes
+
 _TAGS = set(nh3.ALLOWED_TAGS) | {
     "input",
     "section",
@@ -18,6 +20,7 @@ _TAGS = set(nh3.ALLOWED_TAGS) | {
     "video",
     "audio",
     "source",
+    "iframe",
 }
 _ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title", "id"},
@@ -32,8 +35,12 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "audio": {"src", "controls"},
     "source": {"src", "type"},
     "abbr": {"title"},
+    "details": {"open"},
+    "iframe": {"src", "title", "width", "height", "allowfullscreen"},
 }
 _ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}}}
+# Whatever the author wrote, a kept frame loads lazily in a sandbox.
+_SET_ATTRIBUTES = {"iframe": {"sandbox": IFRAME_SANDBOX, "allow": IFRAME_ALLOW, "loading": "lazy"}}
 _CLASSES = {
     "sup": {"footnote-ref"},
     "a": {"footnote-backref"},
@@ -52,16 +59,18 @@ _EXTERNAL = re.compile(r"^(?:https?:)?//([^/?#:]+)", re.IGNORECASE)
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         tag_attribute_values=_ATTRIBUTE_VALUES,
+        set_tag_attribute_values=_SET_ATTRIBUTES,
         allowed_classes=_CLASSES,
         url_schemes=_SCHEMES,
         link_rel=None,
         strip_comments=True,
     )
+    return keep_video_iframes(cleaned)
 
 
 def urls_pass(html: str) -> bool:

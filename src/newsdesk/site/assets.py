@@ -11,6 +11,8 @@ from newsdesk.site.config import SiteConfig
 from newsdesk.text.digest import bytes_digest, digest
 
 _STATIC = resources.files("newsdesk.site") / "static"
+# Fetched by `make` (the Makefile's MERMAID_JS): without it diagrams stay code.
+_MERMAID = _STATIC / "vendor" / "mermaid.min.js"
 # The site's own files, published at the site's root under their own names.
 SITE_FILES_DIR = "static"
 # The one hidden folder a site publishes: the standard home of site-wide metadata.
@@ -41,7 +43,8 @@ class Asset:
 
 
 def build_assets(config: SiteConfig) -> dict[str, Asset]:
-    """Assets by logical name (`site.css`, `site.js`, `search.js`, `favicon.svg`)."""
+    """Assets by logical name (`site.css`, `site.js`, `search.js`, `favicon.svg`, and
+    `mermaid.js` with `diagrams.js` when the install fetched mermaid)."""
     dark = f":root {{ --accent: {config.theme.accent_dark}; }}"
     theme = (
         f":root {{ --accent: {config.theme.accent}; }}\n"
@@ -58,6 +61,9 @@ def build_assets(config: SiteConfig) -> dict[str, Asset]:
         "search.js": (_STATIC / "search.js").read_bytes(),
         "favicon.svg": _favicon(config.theme.accent).encode(),
     }
+    if _MERMAID.is_file():
+        sources["mermaid.js"] = _MERMAID.read_bytes()
+        sources["diagrams.js"] = (_STATIC / "diagrams.js").read_bytes()
     assets = {}
     for name, content in sources.items():
         stem, suffix = name.rsplit(".", 1)

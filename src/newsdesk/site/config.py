@@ -172,6 +172,7 @@ class SiteConfig:
             raw_html=self.render.raw_html,
             cjk_spacing=self.render.cjk_spacing,
             site_host=urlsplit(self.site.base_url).hostname or "",
+            language=self.site.language,
         )
 
     def with_base_url(self, base_url: str) -> "SiteConfig":

@@ -3,6 +3,8 @@ static build's `_headers` file (read by Netlify and Cloudflare Pages)."""
 
 from urllib.parse import urlsplit
 
+from newsdesk.render.embeds import VIDEO_HOSTS
+
 # Sent only over HTTPS: a browser keeps using HTTPS for the host this long. No
 # includeSubDomains: other hosts of the domain may not serve HTTPS.
 HSTS = "max-age=31536000"
@@ -10,9 +12,15 @@ HOST_HEADERS_FILE = "_headers"
 
 
 def content_security_policy(beacon_origin: str = "") -> str:
-    """Scripts and styles only from the site's own files (the pages have no inline
+    """Scripts and style sheets only from the site's own files (the pages have no inline
     script, style or event handler: keep it so), images and media from anywhere (covers
-    and bodies link to other hosts), never framed by another site. `beacon_origin`: the
+    and bodies link to other hosts), frames only of the video players a body may embed,
+    never framed by another site.
+
+    Styles inside the SVG that a page's scripts draw (mermaid's diagrams: a `<style>`
+    element and `style` attributes of its own, unique to each diagram) are allowed:
+    the sanitizer removes both from bodies, so only the site's scripts make them, and
+    scripts stay limited to the site's own files. `beacon_origin`: the
     origin of the server that counts views, when it is not the page's own."""
     connect = " ".join(filter(None, ("'self'", beacon_origin)))
     return "; ".join(
@@ -20,9 +28,12 @@ def content_security_policy(beacon_origin: str = "") -> str:
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
+            "style-src-elem 'self' 'unsafe-inline'",
+            "style-src-attr 'unsafe-inline'",
             "img-src * data:",
             "media-src *",
             f"connect-src {connect}",
+            "frame-src " + " ".join(f"https://{host}" for host in VIDEO_HOSTS),
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from newsdesk.render.diagrams import has_diagram
 from newsdesk.site import feeds
 from newsdesk.site.assets import Asset, build_assets
 from newsdesk.site.catalog import Catalog, Entry
@@ -25,13 +26,15 @@ VIEW_TOKEN_SLOT = "view-token-slot"
 
 
 def theme_version() -> str:
-    """Changes when any template or static file changes."""
+    """Changes when any template or static file changes (a fetched library, in a
+    folder of its own, changes the URL of its asset instead)."""
     root = resources.files("newsdesk.site")
     return bytes_digest(
         b"".join(
             item.name.encode() + item.read_bytes()
             for folder in ("templates", "static")
             for item in sorted((root / folder).iterdir(), key=lambda i: i.name)
+            if item.is_file()
         )
     )
 
@@ -76,6 +79,7 @@ class Theme:
         env.globals["site"] = config.site
         env.globals["menu"] = config.menu
         env.globals["asset"] = lambda name: self.href(self.assets[name].url)
+        env.globals["draws_diagrams"] = self.draws_diagrams
         env.globals["absolute"] = self.absolute
         env.globals["catalog"] = catalog
         env.globals["term_url"] = self.term_url
@@ -99,6 +103,10 @@ class Theme:
         if found is None:
             found = self._cards[key] = self._card_macro(entry, level)
         return found
+
+    def draws_diagrams(self, body: str) -> bool:
+        """Whether a page with this body loads the diagram scripts."""
+        return "diagrams.js" in self.assets and has_diagram(body)
 
     def beacon_url(self, slug: str) -> str:
         if self.beacon is None:
