@@ -25,6 +25,8 @@ from newsdesk.content.loader import load_all
 from newsdesk.content.parallel import Progress as ProgressCallback
 from newsdesk.errors import ConfigError, InputError, NewsdeskError
 from newsdesk.export.export import build_site
+from newsdesk.publish.compile import compile_all
+from newsdesk.publish.settle import settle
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
 from newsdesk.site.inputs import Inputs, find_config, open_inputs
 from newsdesk.site.scaffold import create_article, create_site
@@ -74,6 +76,23 @@ def _load(inputs: Inputs, keep_source: bool = False) -> list[Outcome]:
     return load_all(inputs.files, options, advance, keep_source)
 
 
+def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
+    """Each file's outcome with what the site-wide checks found, the local references
+    of the public articles among it (finding those renders the bodies)."""
+    config = inputs.config
+    options = config.content_options()
+    folder = path if path.is_dir() else path.parent
+    root = inputs.root or folder
+    content = root / config.content.dir if inputs.root else folder
+    keys = {str(file): "" for file in inputs.files}
+    advance = progress_factory(len(inputs.files), "读取文章")
+    compiled, _ = compile_all(
+        inputs.files, keys, options, config.render_options(), progress=advance
+    )
+    settled = settle(compiled, options, datetime.now(options.zone), root, content)
+    return settled.outcomes(compiled)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsdesk")
 def cli() -> None:
@@ -86,7 +105,7 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Show errors and warnings only.")
 def check(path: Path | None, fmt: str, quiet: bool) -> None:
     """Check articles; exit 1 when any has an error."""
-    outcomes = _load(open_inputs([path] if path else []))
+    outcomes = _checked(open_inputs([path] if path else []), path or Path.cwd())
     findings = [
         (o.path, d) for o in outcomes for d in o.diagnostics if not (quiet and d.severity == "info")
     ]

@@ -17,11 +17,12 @@ from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Entry, card_base
+from newsdesk.site.local_refs import find_refs
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled does, so old entries are not read.
-COMPILED_FORMAT = 6
+COMPILED_FORMAT = 7
 
 
 @dataclass
@@ -65,6 +66,7 @@ def compile_file(
     outcome = load_file(path, content)
     article = outcome.article
     markdown = outcome.body or ""
+    source = outcome.source.text if outcome.source else ""
     outcome.drop_text()
     if article is None:
         return Compiled(outcome)
@@ -82,6 +84,7 @@ def compile_file(
         card_base(article),
         digest(rendered.toc),
         html_to_text(rendered.html),
+        find_refs(rendered.html, source),
     )
     return Compiled(outcome, entry)
 

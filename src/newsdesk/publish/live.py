@@ -132,10 +132,12 @@ class LiveSite:
         counts = counts or self._counts()
         self._counts_key = counts.key
         if content or self._settled is None:
-            self._settled = settle(self.files.in_order(), self.content, self._now())
+            self._settled = settle(
+                self.files.in_order(), self.content, self._now(), self.root, self.folder
+            )
         self._version += 1
         snapshot = make_snapshot(
-            self._settled.public, counts, self.config, self.root, self.live_reload, self._version
+            self._settled, counts, self.config, self.root, self.live_reload, self._version
         )
         # The index first: a search never sees a snapshot newer than the index.
         # (What it holds does not depend on the counts.)

@@ -5,29 +5,42 @@ manifest and the server keeps it; neither runs the checks again to learn it."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.sitewide import SiteChecks, check_site
 from newsdesk.publish.compile import Compiled
 from newsdesk.site.catalog import Entry
+from newsdesk.site.local_files import LocalFiles, resolve_local
+from newsdesk.site.redirects import Redirects, find_redirects
 
 
 @dataclass
 class Settled:
     """Public entries (before counted views), in the order of the compiled files;
-    what the checks decided; and when the next scheduled article is due."""
+    what the checks decided; when the next scheduled article is due; the files beside
+    articles that the site publishes; and the old URLs that lead to articles."""
 
     public: list[Entry]
     checks: SiteChecks
     next_due: datetime | None
+    local: LocalFiles
+    redirects: Redirects
 
     def outcomes(self, compiled: Sequence[Compiled]) -> list[Outcome]:
         """Each file's outcome with what the site-wide checks found in it."""
         return [self.checks.outcome(c.outcome) for c in compiled]
 
 
-def settle(compiled: Sequence[Compiled], options: ContentOptions, moment: datetime) -> Settled:
+def settle(
+    compiled: Sequence[Compiled],
+    options: ContentOptions,
+    moment: datetime,
+    root: Path,
+    content: Path,
+) -> Settled:
+    """`root`: the site's folder; `content`: its content folder."""
     checks = check_site((c.outcome for c in compiled), options)
     public: list[Entry] = []
     next_due: datetime | None = None
@@ -40,4 +53,10 @@ def settle(compiled: Sequence[Compiled], options: ContentOptions, moment: dateti
                 next_due = min(next_due or article.published, article.published)
             continue
         public.append(item.entry.settled(article))
-    return Settled(public, checks, next_due)
+    local = resolve_local(root, content, public)
+    redirects = find_redirects(public)
+    for found in (local.findings, redirects.findings):
+        for path, diagnostics in found.items():
+            checks.findings.setdefault(path, []).extend(diagnostics)
+    public = [local.entry(entry) for entry in public]
+    return Settled(public, checks, next_due, local, redirects)

@@ -3,11 +3,12 @@ hot, neighbours and related articles. The static build and the server share it."
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeVar
 
 from newsdesk.content.model import Article, TocEntry
+from newsdesk.site.local_refs import LocalRef
 from newsdesk.text.digest import digest
 from newsdesk.text.slug import slugify
 
@@ -52,6 +53,9 @@ class Entry:
     card_base: str = ""  # card_base(article), when worked out at compile time
     toc_key: str = ""  # digest(toc), when worked out at compile time
     text: str = ""  # the body's visible text, which the static search holds
+    # Paths to files and articles in the body, resolved for the site as a whole
+    # (site/local_files.py): the HTML above still holds them as written.
+    local_refs: tuple[LocalRef, ...] = ()
     hot: bool = False
 
     def settled(self, article: Article) -> "Entry":
@@ -66,7 +70,12 @@ class Entry:
             self.card_base,
             self.toc_key,
             self.text,
+            self.local_refs,
         )
+
+    def with_html(self, html: str) -> "Entry":
+        """This entry showing another body (its local references resolved)."""
+        return replace(self, html=html, body_key=digest(self.body_key, html), local_refs=())
 
     @cached_property
     def card_key(self) -> str:

@@ -155,8 +155,12 @@ class App:
         body = self.pages.page(snapshot, path) or self.pages.asset(snapshot, path)
         if body is None and not path.endswith("/") and snapshot.plan(path + "/") is not None:
             return 301, [(b"location", _with_query(snapshot.theme.href(path + "/"), request))], b""
+        if body is None and (target := snapshot.redirects.get(path)) is not None:
+            return 301, [(b"location", _with_query(snapshot.theme.href(target), request))], b""
         if body is None:
-            found = self.static.get(path)
+            beside = snapshot.files.get(path)
+            found = self.static.serve(beside.source, path) if beside and beside.source else None
+            found = found or self.static.get(path)
             if isinstance(found, LargeFile):
                 return large_file_reply(request, found)
             body = found
