@@ -26,7 +26,10 @@ CODES: dict[str, Severity] = {
     "invalid-date": "warning",
     "date-from-mtime": "warning",
     "title-missing": "warning",
-    "slug-collision": "error",
+    "slug-collision": "warning",
+    "missing-local-file": "warning",
+    "missing-article-link": "warning",
+    "redirect-clash": "warning",
     "summary-boilerplate": "info",
     # Repairs: each is also listed in the article's `repairs`.
     "reasoning-removed": "info",

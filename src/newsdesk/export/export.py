@@ -24,11 +24,11 @@ from newsdesk.publish.gc_pause import paused_gc
 from newsdesk.publish.settle import Settled, settle
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.assets import Asset, site_files
-from newsdesk.site.local_files import resolves_alone
-from newsdesk.site.redirects import REDIRECTS_FILE, names_old_urls, redirect_page, redirects_file
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
+from newsdesk.site.local_files import resolves_alone
 from newsdesk.site.pages import PagePlan, plan_site
+from newsdesk.site.redirects import REDIRECTS_FILE, names_old_urls, redirect_page, redirects_file
 from newsdesk.site.search_index import INDEX, search_doc
 from newsdesk.site.security import HOST_HEADERS_FILE, host_headers_file
 from newsdesk.site.theme import Theme, theme_version

@@ -20,6 +20,7 @@ from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from newsdesk.content.article import INDEX_NAMES
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.site.assets import SITE_FILES_DIR, Asset
@@ -149,7 +150,7 @@ def _article_link(
 def _candidates(site: _Site, article_file: Path, path: str) -> Iterator[Path]:
     if not path.startswith("/"):
         yield article_file.parent / path
-        if article_file.stem.lower() not in ("index", "readme"):
+        if article_file.stem.lower() not in INDEX_NAMES:
             yield article_file.parent / article_file.stem / path
         return
     relative = path.lstrip("/")
