@@ -297,14 +297,19 @@ def _record(build: _Build, site: _Site) -> None:
 
 def _redirect_pages(build: _Build, site: _Site, current: dict[str, str]) -> list[Asset]:
     """A page at each old URL that sends its reader to the article, where no page or
-    file of the site is, and the `_redirects` file, unless the site has its own."""
+    file of the site is (else a warning), and the `_redirects` file, unless the site
+    has its own."""
     pages: list[Asset] = []
-    targets = site.settled.redirects.targets
+    redirects = site.settled.redirects
+    targets: dict[str, str] = {}
     label = site.theme.locale.text("moved")
-    for old, new in targets.items():
+    for old, new in redirects.targets.items():
         path = old.lstrip("/") + ("index.html" if old.endswith("/") else "")
         if path in current:
+            named_by, clash = redirects.page_clash(old)
+            site.settled.checks.findings.setdefault(named_by, []).append(clash)
             continue
+        targets[old] = new
         content = redirect_page(site.theme.base_path + new.lstrip("/"), label)
         pages.append(Asset("/" + path, digest(content), content=content))
     if targets and REDIRECTS_FILE not in current:

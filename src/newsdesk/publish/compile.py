@@ -18,6 +18,7 @@ from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Entry, card_base
 from newsdesk.site.local_refs import find_refs
+from newsdesk.site.redirects import key_places, names_old_urls
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
@@ -85,6 +86,7 @@ def compile_file(
         digest(rendered.toc),
         html_to_text(rendered.html),
         find_refs(rendered.html, source),
+        key_places(source) if names_old_urls(article) else (),
     )
     return Compiled(outcome, entry)
 

@@ -56,6 +56,8 @@ class Entry:
     # Paths to files and articles in the body, resolved for the site as a whole
     # (site/local_files.py): the HTML above still holds them as written.
     local_refs: tuple[LocalRef, ...] = ()
+    # Where the front matter names the article's old URLs: (key, line, column).
+    key_places: tuple[tuple[str, int, int], ...] = ()
     hot: bool = False
 
     def settled(self, article: Article) -> "Entry":
@@ -71,6 +73,7 @@ class Entry:
             self.toc_key,
             self.text,
             self.local_refs,
+            self.key_places,
         )
 
     def with_html(self, html: str) -> "Entry":

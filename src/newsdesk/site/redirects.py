@@ -3,6 +3,7 @@
 server answers them with a permanent redirect; the static build writes a small page
 that sends the reader on (and a `_redirects` file for hosts that read one)."""
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -14,6 +15,9 @@ from newsdesk.site.catalog import Entry
 REDIRECT_CLASH = "redirect-clash"
 # The front matter keys that name an article's old URLs.
 _KEYS = ("aliases", "redirect_from", "permalink")
+_KEY_LINE = re.compile(
+    r"^[ \t]*[\"']?(aliases|redirect_from|permalink)[\"']?[ \t]*[:=]", re.MULTILINE
+)
 REDIRECTS_FILE = "_redirects"
 
 
@@ -23,6 +27,18 @@ class Redirects:
 
     targets: dict[str, str] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Who named each old URL: the article's path, the key and where the key is.
+    named: dict[str, tuple[str, str, tuple[int, int]]] = field(default_factory=dict)
+
+    def page_clash(self, old: str) -> tuple[str, Diagnostic]:
+        """The warning for an old URL that a page of the site has, and whose it is."""
+        path, key, place = self.named[old]
+        return path, Diagnostic(
+            REDIRECT_CLASH,
+            f"{key}: '{old}' is a page of this site; no redirect is made",
+            *place,
+            fix=f"remove '{old}' from '{key}'",
+        )
 
 
 def find_redirects(entries: Iterable[Entry]) -> Redirects:
@@ -34,6 +50,7 @@ def find_redirects(entries: Iterable[Entry]) -> Redirects:
     owners: dict[str, str] = {}
     for entry in ordered:
         article = entry.article
+        places = {key: (line, col) for key, line, col in entry.key_places}
         for key in _KEYS:
             for old in _urls(article.extra.get(key)):
                 if old == article.url:
@@ -44,13 +61,28 @@ def find_redirects(entries: Iterable[Entry]) -> Redirects:
                         Diagnostic(
                             REDIRECT_CLASH,
                             f"{key}: '{old}' is already the URL of {taken}; no redirect is made",
+                            *places.get(key, (1, 1)),
                             fix=f"remove '{old}' from '{key}' of one of the two articles",
                         )
                     )
                     continue
                 owners[old] = article.path
                 found.targets[old] = article.url
+                found.named[old] = (article.path, key, places.get(key, (1, 1)))
     return found
+
+
+def key_places(source: str) -> tuple[tuple[str, int, int], ...]:
+    """Where the file writes each key that names old URLs (the first time), as
+    (key, line, column): front matter comes first, so the first is the key."""
+    places: dict[str, tuple[str, int, int]] = {}
+    for match in _KEY_LINE.finditer(source):
+        key = match.group(1)
+        if key not in places:
+            line = source.count("\n", 0, match.start(1)) + 1
+            col = match.start(1) - (source.rfind("\n", 0, match.start(1)) + 1) + 1
+            places[key] = (key, line, col)
+    return tuple(places.values())
 
 
 def names_old_urls(article: Article) -> bool:

@@ -155,7 +155,7 @@ class App:
         body = self.pages.page(snapshot, path) or self.pages.asset(snapshot, path)
         if body is None and not path.endswith("/") and snapshot.plan(path + "/") is not None:
             return 301, [(b"location", _with_query(snapshot.theme.href(path + "/"), request))], b""
-        if body is None and (target := snapshot.redirects.get(path)) is not None:
+        if body is None and (target := _redirect(snapshot, path)) is not None:
             return 301, [(b"location", _with_query(snapshot.theme.href(target), request))], b""
         if body is None:
             beside = snapshot.files.get(path)
@@ -209,3 +209,12 @@ def _with_query(location: str, request: Request) -> bytes:
         return location.encode()
     query = _UNSAFE_IN_LOCATION.sub(lambda byte: b"%%%02X" % byte[0][0], request.raw_query)
     return location.encode() + b"?" + query
+
+
+def _redirect(snapshot: Snapshot, path: str) -> str | None:
+    """The canonical URL an old URL of an article leads to (written with or without
+    its closing slash)."""
+    found = snapshot.redirects.get(path)
+    if found is None and not path.endswith("/"):
+        found = snapshot.redirects.get(path + "/")
+    return found
