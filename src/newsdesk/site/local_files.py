@@ -37,8 +37,10 @@ _CONFIG_NAME = "newsdesk.toml"
 # Page URLs end in a slash or .html; a root-relative link to one is not a file.
 _PAGE_SUFFIXES = ("", ".html", ".htm")
 # Content hashes of files by (path, size, time): a live site resolves again on
-# every change and should not read every image each time.
+# every change and should not read every image each time. Emptied when it holds
+# more than this many (old versions of edited files).
 _HASHES: dict[tuple[str, int, int], str] = {}
+_HASHES_KEPT = 100_000
 
 
 @dataclass
@@ -192,6 +194,8 @@ def _asset(target: Path) -> Asset:
     identity = (str(target), stat.st_size, stat.st_mtime_ns)
     fingerprint = _HASHES.get(identity)
     if fingerprint is None:
+        if len(_HASHES) > _HASHES_KEPT:
+            _HASHES.clear()
         fingerprint = _HASHES[identity] = bytes_digest(target.read_bytes(), 8)
     url = f"{FILES_PREFIX}{fingerprint}/{target.name}"
     return Asset(url, fingerprint, source=target, immutable=True)
