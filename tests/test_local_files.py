@@ -216,3 +216,16 @@ def test_the_server_answers_the_published_files(tmp_path: Path, database_url: st
         newer = re.search(r'src="(/files/[^"]+/arch\.png)"', client.get("/posts/bundle/").text)
         assert newer is not None and newer.group(1) != image.group(1)
         assert client.get(newer.group(1)).content == PNG + b"v2"
+
+
+def test_under_a_base_path_the_pages_point_under_it(tmp_path: Path) -> None:
+    site = bundle_site(tmp_path / "site")
+    (site / "newsdesk.toml").write_text(
+        '[site]\nbase_url = "https://example.com/blog"\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    bundle = page(out, "/posts/bundle/")
+    image = re.search(r'src="/blog/(files/[0-9a-f]+/arch\.png)"', bundle)
+    assert image is not None and (out / image.group(1)).read_bytes() == PNG
+    assert '<a href="/blog/posts/hexo-post/#%E5%AE%89%E8%A3%85">Hexo 文章</a>' in bundle

@@ -29,6 +29,7 @@ from newsdesk.publish.compile import compile_all
 from newsdesk.publish.settle import settle
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
 from newsdesk.site.inputs import Inputs, find_config, open_inputs
+from newsdesk.site.local_files import SiteFolders, site_folders
 from newsdesk.site.scaffold import create_article, create_site
 
 # The server's modules (database, uvicorn, segmenter) load only for the commands that
@@ -82,14 +83,13 @@ def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
     config = inputs.config
     options = config.content_options()
     folder = path if path.is_dir() else path.parent
-    root = inputs.root or folder
-    content = root / config.content.dir if inputs.root else folder
+    folders = site_folders(inputs.root, config) if inputs.root else SiteFolders(folder, folder)
     keys = {str(file): "" for file in inputs.files}
     advance = progress_factory(len(inputs.files), "读取文章")
     compiled, _ = compile_all(
         inputs.files, keys, options, config.render_options(), progress=advance
     )
-    settled = settle(compiled, options, datetime.now(options.zone), root, content)
+    settled = settle(compiled, options, datetime.now(options.zone), folders)
     return settled.outcomes(compiled)
 
 

@@ -26,7 +26,7 @@ from newsdesk.render.options import RenderOptions
 from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
-from newsdesk.site.local_files import resolves_alone
+from newsdesk.site.local_files import resolves_alone, site_folders
 from newsdesk.site.pages import PagePlan, plan_site
 from newsdesk.site.redirects import REDIRECTS_FILE, names_old_urls, redirect_page, redirects_file
 from newsdesk.site.search_index import INDEX, search_doc
@@ -202,8 +202,8 @@ def _resolves(build: _Build, compiled: Compiled | None) -> bool:
     entry = compiled.entry if compiled else None
     if entry is None:
         return False
-    content = build.root / build.config.content.dir
-    return names_old_urls(entry.article) or resolves_alone(build.root, content, entry)
+    folders = site_folders(build.root, build.config)
+    return names_old_urls(entry.article) or resolves_alone(folders, entry)
 
 
 def _compile_and_plan(build: _Build) -> _Site:
@@ -219,13 +219,7 @@ def _compile_and_plan(build: _Build) -> _Site:
             build.cache,
             build.progress(len(build.files), "编译文章") if build.progress else None,
         )
-        settled = settle(
-            compiled,
-            build.content,
-            build.moment,
-            build.root,
-            build.root / config.content.dir,
-        )
+        settled = settle(compiled, build.content, build.moment, site_folders(build.root, config))
         catalog = Catalog(settled.public, config.site.hot_count)
         theme = _theme(config, catalog, build.root)
         plans = plan_site(catalog, config.site.page_size, config.site.feed_items)

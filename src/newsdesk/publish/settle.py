@@ -5,14 +5,13 @@ manifest and the server keeps it; neither runs the checks again to learn it."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from newsdesk.content.article import Outcome
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.sitewide import SiteChecks, check_site
 from newsdesk.publish.compile import Compiled
 from newsdesk.site.catalog import Entry
-from newsdesk.site.local_files import LocalFiles, resolve_local
+from newsdesk.site.local_files import LocalFiles, SiteFolders, resolve_local
 from newsdesk.site.redirects import Redirects, find_redirects
 
 
@@ -37,10 +36,8 @@ def settle(
     compiled: Sequence[Compiled],
     options: ContentOptions,
     moment: datetime,
-    root: Path,
-    content: Path,
+    folders: SiteFolders,
 ) -> Settled:
-    """`root`: the site's folder; `content`: its content folder."""
     checks = check_site((c.outcome for c in compiled), options)
     public: list[Entry] = []
     next_due: datetime | None = None
@@ -53,7 +50,7 @@ def settle(
                 next_due = min(next_due or article.published, article.published)
             continue
         public.append(item.entry.settled(article))
-    local = resolve_local(root, content, public)
+    local = resolve_local(folders, public)
     redirects = find_redirects(public)
     for found in (local.findings, redirects.findings):
         for path, diagnostics in found.items():

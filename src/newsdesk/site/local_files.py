@@ -25,6 +25,7 @@ from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.site.assets import SITE_FILES_DIR, Asset
 from newsdesk.site.catalog import Entry
+from newsdesk.site.config import SiteConfig
 from newsdesk.site.local_refs import LocalRef, rewrite, split_url
 from newsdesk.text.digest import bytes_digest, digest
 
@@ -60,17 +61,32 @@ class LocalFiles:
         return entry if resolved is None else entry.with_html(resolved)
 
 
+@dataclass(frozen=True)
+class SiteFolders:
+    """Where a site is: its folder, its content folder, and the path its pages are
+    published under (`/`, or `/blog/` for a base URL with a path)."""
+
+    root: Path
+    content: Path
+    base_path: str = "/"
+
+
+def site_folders(root: Path, config: SiteConfig) -> SiteFolders:
+    return SiteFolders(root, root / config.content.dir, config.site.base_path)
+
+
 class _Site:
-    def __init__(self, root: Path, content: Path, entries: Iterable[Entry]):
-        self.root = root.resolve()
+    def __init__(self, folders: SiteFolders, entries: Iterable[Entry]):
+        self.root = folders.root.resolve()
         self.own_files = self.root / SITE_FILES_DIR
-        self.bases = _bases(self.root, content.resolve())
+        self.bases = _bases(self.root, folders.content.resolve())
+        self.base_path = folders.base_path
         self.articles = {os.path.abspath(e.article.path): e for e in entries}
 
 
-def resolve_local(root: Path, content: Path, entries: list[Entry]) -> LocalFiles:
-    """Every public entry's local references resolved (`content`: the content folder)."""
-    site = _Site(root, content, entries)
+def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
+    """Every public entry's local references resolved."""
+    site = _Site(folders, entries)
     result = LocalFiles()
     for entry in entries:
         if not entry.local_refs:
@@ -92,11 +108,11 @@ def resolve_local(root: Path, content: Path, entries: list[Entry]) -> LocalFiles
     return result
 
 
-def resolves_alone(root: Path, content: Path, entry: Entry) -> bool:
+def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
     """Whether the entry's references change its HTML or warn when it is resolved on
     its own (a link to another article always does): whether its page needs the
     whole site resolved."""
-    found = resolve_local(root, content, [entry])
+    found = resolve_local(folders, [entry])
     return bool(found.files or found.html or found.findings)
 
 
@@ -119,7 +135,7 @@ def _resolve(
             return None  # the site publishes its own files at their own URLs already
         asset = _asset(target)
         result.files[asset.url] = asset
-        return quote(asset.url) + rest, ""
+        return site.base_path + quote(asset.url.lstrip("/")) + rest, ""
     if rooted and ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
         return None  # a page of this site, most likely
     return Diagnostic(
@@ -146,7 +162,7 @@ def _article_link(
             fix="correct the path to the article's Markdown file, or publish that article",
         )
     fragment = rest[rest.find("#") :] if "#" in rest else ""
-    return entry.article.url + fragment, escape(entry.article.title)
+    return site.base_path + entry.article.url.lstrip("/") + fragment, escape(entry.article.title)
 
 
 def _candidates(site: _Site, article_file: Path, path: str) -> Iterator[Path]:
