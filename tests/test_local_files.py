@@ -7,6 +7,7 @@ folder, no Markdown source, dotfile or configuration is ever published."""
 import json
 import os
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
@@ -229,3 +230,22 @@ def test_under_a_base_path_the_pages_point_under_it(tmp_path: Path) -> None:
     image = re.search(r'src="/blog/(files/[0-9a-f]+/arch\.png)"', bundle)
     assert image is not None and (out / image.group(1)).read_bytes() == PNG
     assert '<a href="/blog/posts/hexo-post/#%E5%AE%89%E8%A3%85">Hexo 文章</a>' in bundle
+
+
+def test_the_watching_server_notices_a_file_beside_an_article(
+    tmp_path: Path, database_url: str
+) -> None:
+    site = bundle_site(tmp_path / "site")
+    with serving(site, database_url, lifespan=True) as served, served.client() as client:
+        before = re.search(r'src="(/files/[^"]+/arch\.png)"', client.get("/posts/bundle/").text)
+        assert before is not None
+        (site / "content/bundle/arch.png").write_bytes(PNG + b"watched")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            html = client.get("/posts/bundle/").text
+            after = re.search(r'src="(/files/[^"]+/arch\.png)"', html)
+            if after is not None and after.group(1) != before.group(1):
+                break
+            time.sleep(0.05)
+        assert after is not None and after.group(1) != before.group(1)
+        assert client.get(after.group(1)).content == PNG + b"watched"

@@ -24,8 +24,9 @@ from newsdesk.content.fix import patches, write_atomic
 from newsdesk.content.loader import load_all
 from newsdesk.content.parallel import Progress as ProgressCallback
 from newsdesk.errors import ConfigError, InputError, NewsdeskError
+from newsdesk.export.cache import BuildCache
 from newsdesk.export.export import build_site
-from newsdesk.publish.compile import compile_all
+from newsdesk.publish.compile import compile_all, compile_options_key, file_keys
 from newsdesk.publish.settle import settle
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
 from newsdesk.site.inputs import Inputs, find_config, open_inputs
@@ -84,11 +85,17 @@ def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
     options = config.content_options()
     folder = path if path.is_dir() else path.parent
     folders = site_folders(inputs.root, config) if inputs.root else SiteFolders(folder, folder)
-    keys = {str(file): "" for file in inputs.files}
+    render = config.render_options()
     advance = progress_factory(len(inputs.files), "读取文章")
-    compiled, _ = compile_all(
-        inputs.files, keys, options, config.render_options(), progress=advance
-    )
+    # A site's files are compiled through its build cache: a check after a build (or
+    # another check) renders only what changed since.
+    cache = BuildCache.for_site(inputs.root) if inputs.root else None
+    try:
+        keys = file_keys(inputs.files, compile_options_key(options, render))
+        compiled, _ = compile_all(inputs.files, keys, options, render, cache, advance)
+    finally:
+        if cache is not None:
+            cache.close()
     settled = settle(compiled, options, datetime.now(options.zone), folders)
     return settled.outcomes(compiled)
 
