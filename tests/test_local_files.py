@@ -249,3 +249,23 @@ def test_the_watching_server_notices_a_file_beside_an_article(
             time.sleep(0.05)
         assert after is not None and after.group(1) != before.group(1)
         assert client.get(after.group(1)).content == PNG + b"watched"
+
+
+def test_a_cache_filled_from_another_folder_resolves_the_same(tmp_path: Path) -> None:
+    site = bundle_site(tmp_path / "site")
+    (site / "content/bundle/index.md").write_text(
+        article("页面包", "![架构](arch.png) ![缺](gone.png)"), encoding="utf-8"
+    )
+    outside = run_newsdesk("check", "site", "--format", "json", cwd=tmp_path)
+    inside = run_newsdesk("check", ".", "--format", "json", cwd=site)
+    assert outside.returncode == inside.returncode == 0, outside.stderr + inside.stderr
+    findings = [(f["path"], f["code"], f["line"], f["col"]) for f in json.loads(inside.stdout)]
+    assert ("content/bundle/index.md", "missing-local-file", 6, 22) in findings
+    assert [("site/" + p, *rest) for p, *rest in findings] == [
+        (f["path"], f["code"], f["line"], f["col"]) for f in json.loads(outside.stdout)
+    ]
+    built = run_newsdesk("build", ".", "--out", str(tmp_path / "out"), cwd=site)
+    assert built.returncode == 0, built.stderr
+    html = page(tmp_path / "out", "/posts/bundle/")
+    image = re.search(r'src="/(files/[0-9a-f]+/arch\.png)"', html)
+    assert image is not None and (tmp_path / "out" / image.group(1)).read_bytes() == PNG

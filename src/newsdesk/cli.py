@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -21,7 +22,7 @@ from newsdesk import __version__
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
-from newsdesk.content.loader import load_all
+from newsdesk.content.loader import display_path, load_all
 from newsdesk.content.parallel import Progress as ProgressCallback
 from newsdesk.errors import ConfigError, InputError, NewsdeskError
 from newsdesk.export.cache import BuildCache
@@ -89,15 +90,28 @@ def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
     advance = progress_factory(len(inputs.files), "读取文章")
     # A site's files are compiled through its build cache: a check after a build (or
     # another check) renders only what changed since.
-    cache = BuildCache.for_site(inputs.root) if inputs.root else None
+    cache = _build_cache(inputs.root)
     try:
         keys = file_keys(inputs.files, compile_options_key(options, render))
         compiled, _ = compile_all(inputs.files, keys, options, render, cache, advance)
     finally:
         if cache is not None:
             cache.close()
+    for item, file in zip(compiled, inputs.files, strict=True):
+        item.shown_as(display_path(file))
     settled = settle(compiled, options, datetime.now(options.zone), folders)
     return settled.outcomes(compiled)
+
+
+def _build_cache(root: Path | None) -> BuildCache | None:
+    """The site's build cache; none for loose files or where it cannot be kept (a
+    read-only folder): checking needs no cache."""
+    if root is None:
+        return None
+    try:
+        return BuildCache.for_site(root)
+    except (OSError, sqlite3.Error):
+        return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,7 +4,7 @@ the results kept in a cache keyed by the file's identity and the options."""
 import os
 import pickle
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,18 @@ class Compiled:
 
     outcome: Outcome
     entry: Entry | None = None
+
+    def shown_as(self, path: str) -> None:
+        """Name the file by `path` (as typed here), when a cached result names it as it
+        was typed where it was compiled."""
+        if self.outcome.path == path:
+            return
+        article = self.outcome.article
+        if article is not None:
+            article = replace(article, path=path)
+        self.outcome = replace(self.outcome, path=path, article=article)
+        if self.entry is not None and article is not None:
+            self.entry = replace(self.entry, article=article)
 
 
 class CompileCache(Protocol):
@@ -87,6 +99,7 @@ def compile_file(
         html_to_text(rendered.html),
         find_refs(rendered.html, source),
         key_places(source) if names_old_urls(article) else (),
+        os.path.abspath(path),
     )
     return Compiled(outcome, entry)
 

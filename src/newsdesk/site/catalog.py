@@ -58,6 +58,9 @@ class Entry:
     local_refs: tuple[LocalRef, ...] = ()
     # Where the front matter names the article's old URLs: (key, line, column).
     key_places: tuple[tuple[str, int, int], ...] = ()
+    # The file it was compiled from, absolute (the article's path is as it was typed
+    # where it was compiled, which a cached entry may not share with the build).
+    source_file: str = ""
     hot: bool = False
 
     def settled(self, article: Article) -> "Entry":
@@ -74,6 +77,7 @@ class Entry:
             self.text,
             self.local_refs,
             self.key_places,
+            self.source_file,
         )
 
     def with_html(self, html: str) -> "Entry":

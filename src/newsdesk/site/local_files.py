@@ -78,10 +78,12 @@ def site_folders(root: Path, config: SiteConfig) -> SiteFolders:
 class _Site:
     def __init__(self, folders: SiteFolders, entries: Iterable[Entry]):
         self.root = folders.root.resolve()
+        # As articles' files are named (absolute, links not followed).
+        self.unresolved_root = Path(os.path.abspath(folders.root))
         self.own_files = self.root / SITE_FILES_DIR
         self.bases = _bases(self.root, folders.content.resolve())
         self.base_path = folders.base_path
-        self.articles = {os.path.abspath(e.article.path): e for e in entries}
+        self.articles = {e.source_file: e for e in entries}
 
 
 def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
@@ -93,7 +95,7 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
             continue
         urls: dict[tuple[str, bool], str] = {}
         titles: dict[str, str] = {}
-        article_file = Path(os.path.abspath(entry.article.path))
+        article_file = Path(entry.source_file)
         for ref in entry.local_refs:
             resolved = _resolve(site, article_file, ref, result)
             if isinstance(resolved, Diagnostic):
@@ -150,7 +152,7 @@ def _resolve(
 def _article_link(
     site: _Site, article_file: Path, ref: LocalRef, path: str, rest: str
 ) -> tuple[str, str] | Diagnostic:
-    base = site.root if path.startswith("/") else article_file.parent
+    base = site.unresolved_root if path.startswith("/") else article_file.parent
     target = os.path.abspath(base / path.lstrip("/"))
     entry = site.articles.get(target)
     if entry is None:
