@@ -181,7 +181,8 @@ def test_nothing_outside_the_site_or_private_is_published(tmp_path: Path) -> Non
                 "越界",
                 "![a](../../secret.txt) ![b](/../secret.txt) ![c](link.txt)\n\n"
                 "![d](.hidden.png) [e](/newsdesk.toml) [f](/README.md)\n\n"
-                '<img src="../../../../../../etc/passwd"> [g](%2e%2e/%2e%2e/secret.txt)',
+                '<img src="../../../../../../etc/passwd"> [g](%2e%2e/%2e%2e/secret.txt)\n\n'
+                f"![h](%00.png) ![i]({'长' * 3000}.png) ![j](/%2e%2e/%2e%2e/secret.txt)",
             ),
         },
     )
@@ -189,7 +190,7 @@ def test_nothing_outside_the_site_or_private_is_published(tmp_path: Path) -> Non
     out = tmp_path / "out"
     report = build(site, out)
     codes = [d.code for o in report.outcomes for d in o.diagnostics]
-    assert codes.count("missing-local-file") == 7
+    assert codes.count("missing-local-file") == 10
     assert codes.count("missing-article-link") == 1  # a Markdown file, but no article
     published = [p for p in out.rglob("*") if p.is_file()]
     assert not [p for p in published if p.read_bytes() in (b"password", PNG)]

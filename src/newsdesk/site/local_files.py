@@ -194,9 +194,9 @@ def _publishable(root: Path, candidate: Path) -> Path | None:
     """The file this path names, when the site may publish it."""
     try:
         target = candidate.resolve()
-    except (OSError, RuntimeError):  # a loop of links
-        return None
-    if not target.is_relative_to(root) or not target.is_file():
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL, a long name
         return None
     parts = target.relative_to(root).parts
     if any(part.startswith(".") for part in parts):
