@@ -270,3 +270,26 @@ def test_a_cache_filled_from_another_folder_resolves_the_same(tmp_path: Path) ->
     html = page(tmp_path / "out", "/posts/bundle/")
     image = re.search(r'src="/(files/[0-9a-f]+/arch\.png)"', html)
     assert image is not None and (tmp_path / "out" / image.group(1)).read_bytes() == PNG
+
+
+def test_a_linked_articles_new_title_reaches_the_pages_that_link_to_it(tmp_path: Path) -> None:
+    site = write(
+        tmp_path / "site",
+        {
+            "newsdesk.toml": "[site]\n",
+            "content/a.md": article("甲", "正文"),
+            "content/b.md": article("乙", "正文", "2024-03-02"),
+        },
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    # A link added to a site that had none: the edit is built with the whole site.
+    (site / "content/a.md").write_text(article("甲", "见 [](b.md#细节)。"), encoding="utf-8")
+    build(site, out)
+    assert '<a href="/posts/b/#%E7%BB%86%E8%8A%82">乙</a>' in page(out, "/posts/a/")
+    # The linked article renamed: the page that links to it follows.
+    renamed = article("乙的新标题", "正文", "2024-03-02")
+    (site / "content/b.md").write_text(renamed, encoding="utf-8")
+    report = build(site, out)
+    assert not report.patched
+    assert '<a href="/posts/b/#%E7%BB%86%E8%8A%82">乙的新标题</a>' in page(out, "/posts/a/")
