@@ -148,7 +148,8 @@ def test_what_resolves_nowhere_is_a_warning_at_its_place(tmp_path: Path) -> None
             "  [链接](other.md)\n\n"
             "```\n![代码里](missing.png)\n```\n\n"
             "[外链](https://example.com/a.png) ![远程](//cdn.example.com/b.png)\n"
-            "[页面](/tags/go/) [锚点](#top) [邮件](mailto:a@example.com)\n",
+            "[页面](/tags/go/) [锚点](#top) [邮件](mailto:a@example.com)\n"
+            "[上一篇](../2018/01/post/) [旧页](old.html)\n",
         },
     )
     result = run_newsdesk("check", str(site), "--format", "json")

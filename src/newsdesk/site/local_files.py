@@ -27,7 +27,7 @@ from newsdesk.site.assets import SITE_FILES_DIR, Asset
 from newsdesk.site.catalog import Entry
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.local_refs import LocalRef, rewrite, split_url
-from newsdesk.text.digest import bytes_digest, digest
+from newsdesk.text.digest import file_digest
 
 MISSING_FILE = "missing-local-file"
 MISSING_ARTICLE = "missing-article-link"
@@ -35,7 +35,7 @@ MISSING_ARTICLE = "missing-article-link"
 FILES_PREFIX = "/files/"
 _ASSET_ROOTS = ("", SITE_FILES_DIR, "source", "assets", "public", "images")
 _CONFIG_NAME = "newsdesk.toml"
-# Page URLs end in a slash or .html; a root-relative link to one is not a file.
+# Page URLs end in a slash or .html: a link to one is not to a file.
 _PAGE_SUFFIXES = ("", ".html", ".htm")
 # Content hashes of files by (path, size, time): a live site resolves again on
 # every change and should not read every image each time. Emptied when it holds
@@ -47,13 +47,12 @@ _HASHES_KEPT = 100_000
 @dataclass
 class LocalFiles:
     """What the site's local references resolved to: the published files by URL, each
-    article's rewritten HTML by its path (only those that changed), the warnings by
-    path, and a key that changes with any of it."""
+    article's rewritten HTML by its path (only those that changed), and the warnings
+    by path."""
 
     files: dict[str, Asset] = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    key: str = ""
 
     def entry(self, entry: Entry) -> Entry:
         """The entry showing its resolved HTML."""
@@ -106,7 +105,6 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
                     titles[resolved[0]] = resolved[1]
         if urls:
             result.html[entry.article.path] = rewrite(entry.html, urls, titles)
-    result.key = digest(sorted(result.files), sorted(result.html.items()))
     return result
 
 
@@ -138,8 +136,8 @@ def _resolve(
         asset = _asset(target)
         result.files[asset.url] = asset
         return site.base_path + quote(asset.url.lstrip("/")) + rest, ""
-    if rooted and ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
-        return None  # a page of this site, most likely
+    if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
+        return None  # a page of this site (`/tags/go/`, `../2018/01/post/`), most likely
     return Diagnostic(
         MISSING_FILE,
         f"'{path}' is not a file in the site's folder; the reference is left as written",
@@ -214,6 +212,6 @@ def _asset(target: Path) -> Asset:
     if fingerprint is None:
         if len(_HASHES) > _HASHES_KEPT:
             _HASHES.clear()
-        fingerprint = _HASHES[identity] = bytes_digest(target.read_bytes(), 8)
+        fingerprint = _HASHES[identity] = file_digest(target)[:16]
     url = f"{FILES_PREFIX}{fingerprint}/{target.name}"
     return Asset(url, fingerprint, source=target, immutable=True)
