@@ -72,6 +72,23 @@ def test_old_sites_distinct_urls_stay_distinct_and_stable(tmp_path: Path) -> Non
     assert built.returncode == 0, built.stderr
 
 
+def test_a_dated_permalink_keeps_the_old_sites_urls(tmp_path: Path) -> None:
+    site = write(
+        tmp_path / "site",
+        {
+            "newsdesk.toml": '[content]\npermalink = "/:year/:month/:day/:slug/"\n',
+            "content/_posts/2018-01-18-series.md": "---\ntitle: 系列一\n---\n\n正文\n",
+            "content/_posts/2018-02-26-series.md": "---\ntitle: 系列二\n---\n\n正文\n",
+        },
+    )
+    assert urls(site) == {
+        "_posts/2018-01-18-series.md": "/2018/01/18/series/",
+        "_posts/2018-02-26-series.md": "/2018/02/26/series/",
+    }
+    checked = run_newsdesk("check", str(site), "--format", "json")
+    assert [d for d in json.loads(checked.stdout) if d["severity"] != "info"] == []
+
+
 def test_same_slug_same_day_same_folder_gets_a_number(tmp_path: Path) -> None:
     same = "---\ntitle: {}\ndate: 2024-01-01\nslug: same\n---\n\n正文\n"
     site = write(

@@ -58,12 +58,16 @@ def check_site(outcomes: Iterable[Outcome], options: ContentOptions) -> SiteChec
 def _resolve_slugs(outcomes: list[Outcome], options: ContentOptions, checks: SiteChecks) -> None:
     """Articles that share a slug: the earliest published keeps it, each other one gets
     its own date, else its folder's name, else a number (Jekyll's dated `series.md`
-    posts and Hexo's same-named posts in different folders had distinct URLs)."""
+    posts and Hexo's same-named posts in different folders had distinct URLs). Said
+    in a warning when the URL changes with it."""
     groups: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         assert outcome.article is not None
         groups.setdefault(outcome.article.slug, []).append(outcome)
     taken = set(groups)
+    # A permalink with the date keeps apart articles the slug does not: each keeps
+    # its URL (the one its old site gave it) when no other article has it.
+    url_counts = Counter(o.article.url for o in outcomes if o.article is not None)
     for slug, group in groups.items():
         if len(group) == 1:
             continue
@@ -74,6 +78,9 @@ def _resolve_slugs(outcomes: list[Outcome], options: ContentOptions, checks: Sit
             assert article is not None
             new_slug = _distinct_slug(slug, outcome, group, taken)
             taken.add(new_slug)
+            if url_counts[article.url] == 1:
+                checks.renamed[outcome.path] = (new_slug, article.url)
+                continue
             url = article_url(options, new_slug, article.published, article.category)
             checks.renamed[outcome.path] = (new_slug, url)
             checks.findings.setdefault(outcome.path, []).append(
