@@ -56,14 +56,14 @@ def bundle_site(root: Path) -> Path:
             "content/bundle/demo.mp4": b"video" * 30,
             "content/bundle/cover.png": PNG + b"cover",
             "content/bundle/files/说明 文档.pdf": b"%PDF-1.4 pdf",
-            "content/hexo-post.md": article(
-                "Hexo 文章",
-                "## 安装\n\n![图](hexo-post/diagram.png)\n\n"
-                '<img src="shot.png" alt="截图">\n\n'
-                "![根目录](/images/logo.png) ![站点](/favicon-own.png)\n\n"
-                "[回到页面包](bundle/index.md)",
-            ),
+            "content/hexo-post.md": "---\ntitle: Hexo 文章\ndate: 2024-03-01\n"
+            "cover: hexo-post/cover.png\n---\n\n"
+            "## 安装\n\n![图](hexo-post/diagram.png)\n\n"
+            '<img src="shot.png" alt="截图">\n\n'
+            "![根目录](/images/logo.png) ![站点](/favicon-own.png)\n\n"
+            "[回到页面包](bundle/index.md)\n",
             "content/hexo-post/diagram.png": PNG + b"diagram",
+            "content/hexo-post/cover.png": PNG + b"hexo cover",
             "content/hexo-post/shot.png": PNG + b"shot",
             "source/images/logo.png": PNG + b"logo",
             "static/favicon-own.png": PNG + b"own",
@@ -107,6 +107,10 @@ def test_built_pages_point_at_published_copies_of_the_files(tmp_path: Path) -> N
     assert '<a href="/posts/bundle/">回到页面包</a>' in hexo
     for name in ("diagram.png", "shot.png", "logo.png"):
         assert re.search(rf'src="/files/[0-9a-f]+/{name}"', hexo), name
+    # The cover image beside the post: on its page and in the share preview.
+    cover = re.search(r'<figure class="post-cover"><img src="/(files/[0-9a-f]+/cover\.png)"', hexo)
+    assert cover is not None and (out / cover.group(1)).read_bytes() == PNG + b"hexo cover"
+    assert f'<meta property="og:image" content="http://127.0.0.1:8000/{cover.group(1)}">' in hexo
     # The site's own static files are already published at their own URL.
     assert 'src="/favicon-own.png"' in hexo and (out / "favicon-own.png").is_file()
 
@@ -142,7 +146,7 @@ def test_what_resolves_nowhere_is_a_warning_at_its_place(tmp_path: Path) -> None
         tmp_path / "site",
         {
             "newsdesk.toml": "[site]\n",
-            "content/post.md": "---\ntitle: 缺失\ndate: 2024-01-01\n---\n\n"
+            "content/post.md": "---\ntitle: 缺失\ndate: 2024-01-01\ncover: nope.png\n---\n\n"
             "正文 ![图](missing.png) 和\n"
             '<img src="/images/gone.png">\n\n'
             "  [链接](other.md)\n\n"
@@ -155,10 +159,11 @@ def test_what_resolves_nowhere_is_a_warning_at_its_place(tmp_path: Path) -> None
     result = run_newsdesk("check", str(site), "--format", "json")
     assert result.returncode == 0, result.stderr
     found = [(d["code"], d["line"], d["col"]) for d in json.loads(result.stdout)]
-    assert ("missing-local-file", 6, 9) in found
-    assert ("missing-local-file", 7, 11) in found
-    assert ("missing-article-link", 9, 8) in found
-    assert len([f for f in found if f[0].startswith("missing-")]) == 3
+    assert ("missing-local-file", 4, 8) in found  # the cover image
+    assert ("missing-local-file", 7, 9) in found
+    assert ("missing-local-file", 8, 11) in found
+    assert ("missing-article-link", 10, 8) in found
+    assert len([f for f in found if f[0].startswith("missing-")]) == 4
     out = tmp_path / "out"
     report = build(site, out)
     assert {d.code for o in report.outcomes for d in o.diagnostics} >= {"missing-local-file"}

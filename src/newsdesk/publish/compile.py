@@ -97,7 +97,7 @@ def compile_file(
         card_base(article),
         digest(rendered.toc),
         html_to_text(rendered.html),
-        find_refs(rendered.html, source),
+        find_refs(rendered.html, source, article.cover_image),
         key_places(source) if names_old_urls(article) else (),
         os.path.abspath(path),
     )

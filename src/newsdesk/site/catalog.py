@@ -80,9 +80,16 @@ class Entry:
             self.source_file,
         )
 
-    def with_html(self, html: str) -> "Entry":
-        """This entry showing another body (its local references resolved)."""
-        return replace(self, html=html, body_key=digest(self.body_key, html), local_refs=())
+    def resolved(self, html: str | None, cover: str | None) -> "Entry":
+        """This entry with its local references resolved: another body, another
+        cover image (None: as it was)."""
+        entry = replace(self, local_refs=())
+        if html is not None:
+            entry = replace(entry, html=html, body_key=digest(self.body_key, html))
+        if cover is not None:
+            article = replace(self.article, cover_image=cover)
+            entry = replace(entry, article=article, card_base=card_base(article))
+        return entry
 
     @cached_property
     def card_key(self) -> str:

@@ -47,17 +47,20 @@ _HASHES_KEPT = 100_000
 @dataclass
 class LocalFiles:
     """What the site's local references resolved to: the published files by URL, each
-    article's rewritten HTML by its path (only those that changed), and the warnings
-    by path."""
+    article's rewritten HTML and cover image by its path (only those that changed),
+    and the warnings by path."""
 
     files: dict[str, Asset] = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)
+    covers: dict[str, str] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     def entry(self, entry: Entry) -> Entry:
-        """The entry showing its resolved HTML."""
-        resolved = self.html.get(entry.article.path)
-        return entry if resolved is None else entry.with_html(resolved)
+        """The entry showing its resolved HTML and cover image."""
+        path = entry.article.path
+        if path not in self.html and path not in self.covers:
+            return entry
+        return entry.resolved(self.html.get(path), self.covers.get(path))
 
 
 @dataclass(frozen=True)
@@ -95,16 +98,22 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
         urls: dict[tuple[str, bool], str] = {}
         titles: dict[str, str] = {}
         article_file = Path(entry.source_file)
+        path = entry.article.path
         for ref in entry.local_refs:
             resolved = _resolve(site, article_file, ref, result)
             if isinstance(resolved, Diagnostic):
-                result.findings.setdefault(entry.article.path, []).append(resolved)
-            elif resolved is not None:
-                urls[ref.url, ref.link] = resolved[0]
-                if resolved[1]:
-                    titles[resolved[0]] = resolved[1]
+                result.findings.setdefault(path, []).append(resolved)
+                continue
+            if resolved is None:
+                continue
+            url = site.base_path + resolved[0].lstrip("/")
+            urls[ref.url, ref.link] = url
+            if resolved[1]:
+                titles[url] = resolved[1]
+            if not ref.link and ref.url == entry.article.cover_image:
+                result.covers[path] = resolved[0]  # the theme puts it under the base path
         if urls:
-            result.html[entry.article.path] = rewrite(entry.html, urls, titles)
+            result.html[path] = rewrite(entry.html, urls, titles)
     return result
 
 
@@ -119,8 +128,9 @@ def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
 def _resolve(
     site: _Site, article_file: Path, ref: LocalRef, result: LocalFiles
 ) -> tuple[str, str] | Diagnostic | None:
-    """The new URL and, for a link to an article, its title as HTML ("" otherwise);
-    None when the reference stays as written; a diagnostic when it resolves nowhere."""
+    """The new site-relative URL and, for a link to an article, its title as HTML (""
+    otherwise); None when the reference stays as written; a diagnostic when it
+    resolves nowhere."""
     path, rest = split_url(ref.url)
     if not path:
         return None
@@ -135,7 +145,7 @@ def _resolve(
             return None  # the site publishes its own files at their own URLs already
         asset = _asset(target)
         result.files[asset.url] = asset
-        return site.base_path + quote(asset.url.lstrip("/")) + rest, ""
+        return quote(asset.url) + rest, ""
     if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
         return None  # a page of this site (`/tags/go/`, `../2018/01/post/`), most likely
     return Diagnostic(
@@ -162,7 +172,7 @@ def _article_link(
             fix="correct the path to the article's Markdown file, or publish that article",
         )
     fragment = rest[rest.find("#") :] if "#" in rest else ""
-    return site.base_path + entry.article.url.lstrip("/") + fragment, escape(entry.article.title)
+    return entry.article.url + fragment, escape(entry.article.title)
 
 
 def _candidates(site: _Site, article_file: Path, path: str) -> Iterator[Path]:

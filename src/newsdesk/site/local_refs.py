@@ -39,12 +39,16 @@ def split_url(url: str) -> tuple[str, str]:
     return unquote(html.unescape(url[:cut])), url[cut:]
 
 
-def find_refs(rendered: str, source: str) -> tuple[LocalRef, ...]:
-    """Each local reference of the HTML once, in order, placed at its first
-    occurrence in the file's text outside fenced code (1:1 when the text does not
-    spell it the way it is found)."""
+def find_refs(rendered: str, source: str, cover: str | None = None) -> tuple[LocalRef, ...]:
+    """Each local reference of the HTML once, in order, then the cover image's (from
+    the front matter) when it is local, each placed at its first occurrence in the
+    file's text outside fenced code (1:1 when the text does not spell it the way it
+    is found)."""
     found: dict[tuple[str, bool], LocalRef] = {}
     searchable = _without_fences(source)
+    if cover and is_local(cover):
+        line, col = _place(searchable, cover)
+        found[cover, False] = LocalRef(cover, line, col, False)
     for tag in _TAG.finditer(rendered):
         link = tag.group(1).lower() == "a"
         for attribute in _ATTRIBUTE.finditer(tag.group(0)):
