@@ -157,16 +157,16 @@ def test_bom_is_kept_by_fix(tmp_path: Path) -> None:
     assert patch.data.startswith(b"\xef\xbb\xbf---\n")
 
 
-def test_slug_collision_names_both_files_and_suffixes_the_second(tmp_path: Path) -> None:
+def test_slug_collision_names_both_files_and_dates_the_later(tmp_path: Path) -> None:
     a = "---\ntitle: 甲\ndate: 2024-01-01\nslug: same\n---\n\n正文\n"
     b = "---\ntitle: 乙\ndate: 2024-01-02\nslug: same\n---\n\n正文\n"
     first, second = load(tmp_path, {"a.md": a, "b.md": b})
     assert first.article is not None and first.article.slug == "same"
-    assert second.article is not None and second.article.slug == "same-2"
-    assert second.article.url == "/posts/same-2/"
+    assert second.article is not None and second.article.slug == "same-2024-01-02"
+    assert second.article.url == "/posts/same-2024-01-02/"
     (collision,) = second.diagnostics
-    assert collision.code == "slug-collision" and collision.severity == "error"
-    assert "a.md" in collision.message and "same-2" in collision.message
+    assert collision.code == "slug-collision" and collision.severity == "warning"
+    assert "a.md" in collision.message and "same-2024-01-02" in collision.message
     assert first.diagnostics == []
 
 

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -21,13 +22,17 @@ from newsdesk import __version__
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
-from newsdesk.content.loader import load_all
+from newsdesk.content.loader import display_path, load_all
 from newsdesk.content.parallel import Progress as ProgressCallback
 from newsdesk.content.tally import SEVERITY_ORDER, tally
 from newsdesk.errors import ConfigError, InputError, NewsdeskError
+from newsdesk.export.cache import BuildCache
 from newsdesk.export.export import build_site
+from newsdesk.publish.compile import compile_all, compile_options_key, file_keys
+from newsdesk.publish.settle import settle
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
 from newsdesk.site.inputs import Inputs, find_config, open_inputs
+from newsdesk.site.local_files import SiteFolders, site_folders
 from newsdesk.site.scaffold import create_article, create_site
 
 # The server's modules (database, uvicorn, segmenter) load only for the commands that
@@ -77,6 +82,41 @@ def _load(inputs: Inputs, keep_source: bool = False) -> list[Outcome]:
     return load_all(inputs.files, options, advance, keep_source)
 
 
+def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
+    """Each file's outcome with what the site-wide checks found, the local references
+    of the public articles among it (finding those renders the bodies)."""
+    config = inputs.config
+    options = config.content_options()
+    folder = path if path.is_dir() else path.parent
+    folders = site_folders(inputs.root, config) if inputs.root else SiteFolders(folder, folder)
+    render = config.render_options()
+    advance = progress_factory(len(inputs.files), "读取文章")
+    # A site's files are compiled through its build cache: a check after a build (or
+    # another check) renders only what changed since.
+    cache = _build_cache(inputs.root)
+    try:
+        keys = file_keys(inputs.files, compile_options_key(options, render))
+        compiled, _ = compile_all(inputs.files, keys, options, render, cache, advance)
+    finally:
+        if cache is not None:
+            cache.close()
+    for item, file in zip(compiled, inputs.files, strict=True):
+        item.shown_as(display_path(file))
+    settled = settle(compiled, options, datetime.now(options.zone), folders)
+    return settled.outcomes(compiled)
+
+
+def _build_cache(root: Path | None) -> BuildCache | None:
+    """The site's build cache; none for loose files or where it cannot be kept (a
+    read-only folder): checking needs no cache."""
+    if root is None:
+        return None
+    try:
+        return BuildCache.for_site(root)
+    except (OSError, sqlite3.Error):
+        return None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsdesk")
 def cli() -> None:
@@ -96,7 +136,7 @@ def cli() -> None:
 )
 def check(path: Path | None, fmt: str, quiet: bool, summary: bool) -> None:
     """Check articles; exit 1 when any has an error."""
-    outcomes = _load(open_inputs([path] if path else []))
+    outcomes = _checked(open_inputs([path] if path else []), path or Path.cwd())
     findings = [
         (o.path, d) for o in outcomes for d in o.diagnostics if not (quiet and d.severity == "info")
     ]

@@ -19,7 +19,7 @@ from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.pickling import reduce_by_fields
 
-_INDEX_NAMES = {"index", "readme"}
+INDEX_NAMES = {"index", "readme"}
 
 
 @dataclass(slots=True)
@@ -133,7 +133,7 @@ def read_article(
     outcome.unknown_keys = fields.unknown
     body_lines = [line.text for line in lines[body:]]
     file = PurePath(path)
-    stem = file.parent.name if file.stem.lower() in _INDEX_NAMES else file.stem
+    stem = file.parent.name if file.stem.lower() in INDEX_NAMES else file.stem
     title = fields.title
     if not title and (heading := lead_heading(body_lines)) and heading[0] <= 2 and heading[1]:
         title = heading[1]

@@ -29,7 +29,10 @@ CODES: dict[str, Severity] = {
     "date-from-mtime": "warning",
     "date-from-git": "info",
     "title-missing": "warning",
-    "slug-collision": "error",
+    "slug-collision": "warning",
+    "missing-local-file": "warning",
+    "missing-article-link": "warning",
+    "redirect-clash": "warning",
     "summary-boilerplate": "info",
     # Repairs: each is also listed in the article's `repairs`.
     "reasoning-removed": "info",

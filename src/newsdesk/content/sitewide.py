@@ -8,13 +8,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import PurePath
 
-from newsdesk.content.article import Outcome, article_url
+from newsdesk.content.article import INDEX_NAMES, Outcome, article_url
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.dialects import normalize_key
 from newsdesk.content.history import commit_dates, history_key
 from newsdesk.content.model import Article
 from newsdesk.content.options import ContentOptions
+from newsdesk.text.slug import slugify
 
 SLUG_COLLISION = "slug-collision"
 SUMMARY_BOILERPLATE = "summary-boilerplate"
@@ -109,29 +111,76 @@ def _date_from_history(
 
 
 def _resolve_slugs(outcomes: list[Outcome], options: ContentOptions, checks: SiteChecks) -> None:
-    owners: dict[str, str] = {}
+    """Articles that share a slug: the earliest published keeps it, each other one gets
+    its own date, else its folder's name, else a number (Jekyll's dated `series.md`
+    posts and Hexo's same-named posts in different folders had distinct URLs). Said
+    in a warning when the URL changes with it."""
+    # As the dates decided above leave them (a date from git moves the URL).
+    settled: dict[str, Article] = {}
+    groups: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         assert outcome.article is not None
-        article = checks.article(outcome.article)
-        slug = article.slug
-        if slug in owners:
-            number = 2
-            while f"{slug}-{number}" in owners:
-                number += 1
-            new_slug = f"{slug}-{number}"
+        article = settled[outcome.path] = checks.article(outcome.article)
+        groups.setdefault(article.slug, []).append(outcome)
+    taken = set(groups)
+    # A permalink with the date keeps apart articles the slug does not: each keeps
+    # its URL (the one its old site gave it) when no other article has it.
+    url_counts = Counter(article.url for article in settled.values())
+    for slug, group in groups.items():
+        if len(group) == 1:
+            continue
+        group.sort(key=lambda o: (settled[o.path].published, o.path))
+        owner, *others = group
+        for outcome in others:
+            article = settled[outcome.path]
+            new_slug = _distinct_slug(slug, outcome, group, settled, taken)
+            taken.add(new_slug)
+            if url_counts[article.url] == 1:
+                checks.renamed[outcome.path] = (new_slug, article.url)
+                continue
             url = article_url(options, new_slug, article.published, article.category)
             checks.renamed[outcome.path] = (new_slug, url)
             checks.report(
                 outcome.path,
                 Diagnostic(
                     SLUG_COLLISION,
-                    f"slug '{slug}' is also used by {owners[slug]}; "
+                    f"slug '{slug}' is also used by {owner.path}; "
                     f"this article is published as '{new_slug}'",
                     fix="give one of the two articles its own 'slug:'",
                 ),
             )
-            slug = new_slug
-        owners[slug] = outcome.path
+
+
+def _distinct_slug(
+    slug: str,
+    outcome: Outcome,
+    group: list[Outcome],
+    settled: dict[str, Article],
+    taken: set[str],
+) -> str:
+    """The slug with what tells this article apart from the others of the group: its
+    date, else its folder's name, else a number."""
+    day = settled[outcome.path].published.date()
+    folder = _folder(outcome)
+    candidate = slug
+    if sum(1 for o in group if settled[o.path].published.date() == day) == 1:
+        candidate = f"{slug}-{day.isoformat()}"
+    elif folder and sum(1 for o in group if _folder(o) == folder) == 1:
+        candidate = f"{folder}-{slug}"
+    if candidate not in taken:
+        return candidate
+    number = 2
+    while f"{candidate}-{number}" in taken:
+        number += 1
+    return f"{candidate}-{number}"
+
+
+def _folder(outcome: Outcome) -> str:
+    """The slug of the folder an article is in (of its bundle's folder, for a page
+    bundle, whose own folder gave it its slug)."""
+    path = PurePath(outcome.path)
+    folder = path.parent.parent if path.stem.lower() in INDEX_NAMES else path.parent
+    return slugify(folder.name)
 
 
 def _replace_boilerplate(

@@ -27,7 +27,9 @@ from newsdesk.render.options import RenderOptions
 from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
+from newsdesk.site.local_files import resolves_alone, site_folders
 from newsdesk.site.pages import PagePlan, plan_site
+from newsdesk.site.redirects import REDIRECTS_FILE, names_old_urls, redirect_page, redirects_file
 from newsdesk.site.search_index import INDEX, search_doc
 from newsdesk.site.security import HOST_HEADERS_FILE, host_headers_file
 from newsdesk.site.theme import Theme, theme_version
@@ -157,7 +159,7 @@ def _patch(build: _Build) -> BuildReport | None:
     if build.missing:  # files gone from the folder: a whole build writes them again
         return None
     manifest = build.cache.manifest(build.folder)
-    if manifest is None:
+    if manifest is None or manifest.resolved:
         return None
     sources = build.cache.sources(build.folder)
     changed = manifest.changed_files(build.setup, build.keys, sources, build.statics, build.moment)
@@ -165,6 +167,9 @@ def _patch(build: _Build) -> BuildReport | None:
         return None
     config = build.config
     edits = compile_edits(sources, changed, build.keys, build.cache, build.content, build.render)
+    if any(_resolves(build, compiled) for pair in edits.values() for compiled in pair):
+        build.edits_compiled = len(edits)
+        return None
     patch = patch_plans(
         manifest, edits, build.keys, build.cache, lambda c: _theme(config, c, build.root)
     )
@@ -201,6 +206,16 @@ def _history_moved(manifest: Manifest, content: ContentOptions) -> bool:
     return history_key(commit_dates(checks.undated, content.zone)) != checks.history_key
 
 
+def _resolves(build: _Build, compiled: Compiled | None) -> bool:
+    """Whether this version of an article needs the whole site to be resolved: it
+    refers to files beside articles or to articles, or names its old URLs."""
+    entry = compiled.entry if compiled else None
+    if entry is None:
+        return False
+    folders = site_folders(build.root, build.config)
+    return names_old_urls(entry.article) or resolves_alone(folders, entry)
+
+
 def _compile_and_plan(build: _Build) -> _Site:
     config = build.config
     # The collector only pauses while the site is loaded: page rendering makes
@@ -214,7 +229,7 @@ def _compile_and_plan(build: _Build) -> _Site:
             build.cache,
             build.progress(len(build.files), "编译文章") if build.progress else None,
         )
-        settled = settle(compiled, build.content, build.moment)
+        settled = settle(compiled, build.content, build.moment, site_folders(build.root, config))
         catalog = Catalog(settled.public, config.site.hot_count)
         theme = _theme(config, catalog, build.root)
         plans = plan_site(catalog, config.site.page_size, config.site.feed_items)
@@ -227,7 +242,14 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     many removed."""
     folder = build.folder
     current = _page_keys(site.theme, site.plans)
-    assets = [*site.theme.assets.values(), *build.own_files, *_host_headers(build)]
+    assets = [
+        *site.theme.assets.values(),
+        *build.own_files,
+        *_host_headers(build),
+        *site.settled.local.files.values(),
+    ]
+    current.update((asset.output_path, asset.key) for asset in assets)
+    assets.extend(_redirect_pages(build, site, current))
     current.update((asset.output_path, asset.key) for asset in assets)
     paths = file_paths(build.files, site.compiled)
     docs = {paths[e.article.path]: search_doc(e, site.theme.base_path) for e in site.catalog.listed}
@@ -275,6 +297,29 @@ def _record(build: _Build, site: _Site) -> None:
     build.cache.save_manifest(build.folder, manifest, build.keys)
     if site.fresh:
         build.cache.prune()
+
+
+def _redirect_pages(build: _Build, site: _Site, current: dict[str, str]) -> list[Asset]:
+    """A page at each old URL that sends its reader to the article, where no page or
+    file of the site is (else a warning), and the `_redirects` file, unless the site
+    has its own."""
+    pages: list[Asset] = []
+    redirects = site.settled.redirects
+    targets: dict[str, str] = {}
+    label = site.theme.locale.text("moved")
+    for old, new in redirects.targets.items():
+        path = old.lstrip("/") + ("index.html" if old.endswith("/") else "")
+        if path in current:
+            named_by, clash = redirects.page_clash(old)
+            site.settled.checks.findings.setdefault(named_by, []).append(clash)
+            continue
+        targets[old] = new
+        content = redirect_page(site.theme.base_path + new.lstrip("/"), label)
+        pages.append(Asset("/" + path, digest(content), content=content))
+    if targets and REDIRECTS_FILE not in current:
+        content = redirects_file(targets)
+        pages.append(Asset("/" + REDIRECTS_FILE, digest(content), content=content))
+    return pages
 
 
 def _host_headers(build: _Build) -> list[Asset]:

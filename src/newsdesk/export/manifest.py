@@ -71,6 +71,9 @@ class Manifest:
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
     article_count: int = 0
+    # Whether pages show local references or old URLs lead to articles: resolving
+    # them takes the whole site, so any edit is then built whole.
+    resolved: bool = False
 
     def changed_files(
         self,
@@ -125,6 +128,8 @@ def record(
 
     manifest = Manifest(setup, theme.key, statics, settled.next_due, settled.checks)
     manifest.article_count = len(catalog.entries)
+    local, redirects = settled.local, settled.redirects
+    manifest.resolved = bool(local.files or local.html or local.findings or redirects.targets)
     manifest.page_size, manifest.feed_items = page_size, feed_items
     manifest.diagnostics = {
         o.path: o.diagnostics for o in settled.outcomes(compiled) if o.diagnostics

@@ -4,7 +4,7 @@ the results kept in a cache keyed by the file's identity and the options."""
 import os
 import pickle
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -17,12 +17,14 @@ from newsdesk.render.html_text import html_to_text
 from newsdesk.render.markdown import render_body
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.catalog import Entry, card_base
+from newsdesk.site.local_refs import find_refs
+from newsdesk.site.redirects import key_places, names_old_urls
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled or the HTML of a body does, so
 # old entries are not read.
-COMPILED_FORMAT = 7
+COMPILED_FORMAT = 8
 
 
 @dataclass
@@ -32,6 +34,18 @@ class Compiled:
 
     outcome: Outcome
     entry: Entry | None = None
+
+    def shown_as(self, path: str) -> None:
+        """Name the file by `path` (as typed here), when a cached result names it as it
+        was typed where it was compiled."""
+        if self.outcome.path == path:
+            return
+        article = self.outcome.article
+        if article is not None:
+            article = replace(article, path=path)
+        self.outcome = replace(self.outcome, path=path, article=article)
+        if self.entry is not None and article is not None:
+            self.entry = replace(self.entry, article=article)
 
 
 class CompileCache(Protocol):
@@ -66,6 +80,7 @@ def compile_file(
     outcome = load_file(path, content)
     article = outcome.article
     markdown = outcome.body or ""
+    source = outcome.source.text if outcome.source else ""
     outcome.drop_text()
     if article is None:
         return Compiled(outcome)
@@ -83,6 +98,9 @@ def compile_file(
         card_base(article),
         digest(rendered.toc),
         html_to_text(rendered.html),
+        find_refs(rendered.html, source, article.cover_image),
+        key_places(source) if names_old_urls(article) else (),
+        os.path.abspath(path),
     )
     return Compiled(outcome, entry)
 

@@ -19,6 +19,7 @@ from newsdesk.publish.settle import Settled, settle
 from newsdesk.publish.snapshot import Snapshot, make_snapshot
 from newsdesk.publish.sync import ContentIndex, IndexReport
 from newsdesk.site.config import SiteConfig
+from newsdesk.site.local_files import site_folders
 from newsdesk.store.search import SearchQuery
 from newsdesk.store.state import search_index_file
 
@@ -37,6 +38,7 @@ class LiveSite:
         self.live_reload = live_reload
         self.content = config.content_options()
         self.folder = root / config.content.dir
+        self.folders = site_folders(root, config)
         self.files = ContentIndex(self.folder, engine, self.content, config.render_options())
         self._lock = threading.Lock()
         self._version = 0
@@ -147,10 +149,10 @@ class LiveSite:
         counts = counts or self._counts()
         self._counts_key = counts.key
         if content or self._settled is None:
-            self._settled = settle(self.files.in_order(), self.content, self._now())
+            self._settled = settle(self.files.in_order(), self.content, self._now(), self.folders)
         self._version += 1
         snapshot = make_snapshot(
-            self._settled.public, counts, self.config, self.root, self.live_reload, self._version
+            self._settled, counts, self.config, self.root, self.live_reload, self._version
         )
         # The index first: a search never sees a snapshot newer than the index.
         # (What it holds does not depend on the counts.)

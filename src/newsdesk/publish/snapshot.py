@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsdesk.publish.counts import Counts
+from newsdesk.publish.settle import Settled
+from newsdesk.site.assets import Asset
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.pages import PagePlan, plan_article, plan_lists
@@ -25,6 +27,8 @@ class Snapshot:
     articles: dict[str, Entry]
     by_slug: dict[str, Entry]
     base_views: dict[str, int]  # the front matter's count, before counted views
+    files: dict[str, Asset]  # the files beside articles, by URL
+    redirects: dict[str, str]  # canonical URLs by old URL
     _planned: dict[str, PagePlan] = field(default_factory=dict)
 
     def plan(self, url: str) -> PagePlan | None:
@@ -41,7 +45,7 @@ class Snapshot:
 
 
 def make_snapshot(
-    public: list[Entry],
+    settled: Settled,
     counts: Counts,
     config: SiteConfig,
     root: Path,
@@ -51,7 +55,7 @@ def make_snapshot(
     """The site of these public entries with their counted views added."""
     entries = []
     base_views: dict[str, int] = {}
-    for entry in public:
+    for entry in settled.public:
         article = entry.article
         base_views[article.slug] = article.views
         counted = counts.totals.get(article.slug, 0)
@@ -79,4 +83,6 @@ def make_snapshot(
         articles={e.article.url: e for e in catalog.entries},
         by_slug={e.article.slug: e for e in catalog.entries},
         base_views=base_views,
+        files=settled.local.files,
+        redirects=settled.redirects.targets,
     )

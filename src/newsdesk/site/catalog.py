@@ -3,11 +3,12 @@ hot, neighbours and related articles. The static build and the server share it."
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TypeVar
 
 from newsdesk.content.model import Article, TocEntry
+from newsdesk.site.local_refs import LocalRef
 from newsdesk.text.digest import digest
 from newsdesk.text.slug import slugify
 
@@ -52,6 +53,14 @@ class Entry:
     card_base: str = ""  # card_base(article), when worked out at compile time
     toc_key: str = ""  # digest(toc), when worked out at compile time
     text: str = ""  # the body's visible text, which the static search holds
+    # Paths to files and articles in the body, resolved for the site as a whole
+    # (site/local_files.py): the HTML above still holds them as written.
+    local_refs: tuple[LocalRef, ...] = ()
+    # Where the front matter names the article's old URLs: (key, line, column).
+    key_places: tuple[tuple[str, int, int], ...] = ()
+    # The file it was compiled from, absolute (the article's path is as it was typed
+    # where it was compiled, which a cached entry may not share with the build).
+    source_file: str = ""
     hot: bool = False
 
     def settled(self, article: Article) -> "Entry":
@@ -71,7 +80,21 @@ class Entry:
             card_base(article) if moved else self.card_base,
             self.toc_key,
             self.text,
+            self.local_refs,
+            self.key_places,
+            self.source_file,
         )
+
+    def resolved(self, html: str | None, cover: str | None) -> "Entry":
+        """This entry with its local references resolved: another body, another
+        cover image (None: as it was)."""
+        entry = replace(self, local_refs=())
+        if html is not None:
+            entry = replace(entry, html=html, body_key=digest(self.body_key, html))
+        if cover is not None:
+            article = replace(self.article, cover_image=cover)
+            entry = replace(entry, article=article, card_base=card_base(article))
+        return entry
 
     @cached_property
     def card_key(self) -> str:

@@ -34,6 +34,11 @@ class SiteSection:
     hot_count: int = 5
     feed_items: int = 20
 
+    @property
+    def base_path(self) -> str:
+        """The path every page is under: `/`, or `/blog/` for a base URL with a path."""
+        return urlsplit(self.base_url).path.rstrip("/") + "/"
+
 
 @dataclass(frozen=True)
 class ContentSection:

@@ -56,6 +56,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_articles": "还没有文章。",
         "no_terms": "暂无。",
         "powered": "由 newsdesk 生成",
+        "moved": "本页已迁移，前往新地址",
     },
     "en": {
         "home": "Home",
@@ -76,6 +77,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "search_estimate": "Up to {count} articles, checked page by page",
         "search_more": "More results",
         "search_failed": "The search index could not be loaded; please try again later.",
+        "moved": "This page has moved: go to its new address",
         "uncategorized": "Uncategorized",
         "read_minutes": "{minutes} min read",
         "views": "{views} views",

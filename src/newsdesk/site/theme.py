@@ -59,7 +59,7 @@ class Theme:
         self.locale = Locale(config.site.language)
         self.assets: dict[str, Asset] = build_assets(config)
         self.absolute = feeds.Absolute(config.site.base_url)
-        self.base_path = urlsplit(config.site.base_url).path.rstrip("/") + "/"
+        self.base_path = config.site.base_path
         self.key = digest(
             config, theme_version(), {n: a.url for n, a in self.assets.items()}, beacon, live_reload
         )

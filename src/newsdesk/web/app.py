@@ -155,8 +155,12 @@ class App:
         body = self.pages.page(snapshot, path) or self.pages.asset(snapshot, path)
         if body is None and not path.endswith("/") and snapshot.plan(path + "/") is not None:
             return 301, [(b"location", _with_query(snapshot.theme.href(path + "/"), request))], b""
+        if body is None and (target := _redirect(snapshot, path)) is not None:
+            return 301, [(b"location", _with_query(snapshot.theme.href(target), request))], b""
         if body is None:
-            found = self.static.get(path)
+            beside = snapshot.files.get(path)
+            found = self.static.serve(beside.source, path) if beside and beside.source else None
+            found = found or self.static.get(path)
             if isinstance(found, LargeFile):
                 return large_file_reply(request, found)
             body = found
@@ -205,3 +209,12 @@ def _with_query(location: str, request: Request) -> bytes:
         return location.encode()
     query = _UNSAFE_IN_LOCATION.sub(lambda byte: b"%%%02X" % byte[0][0], request.raw_query)
     return location.encode() + b"?" + query
+
+
+def _redirect(snapshot: Snapshot, path: str) -> str | None:
+    """The canonical URL an old URL of an article leads to (written with or without
+    its closing slash)."""
+    found = snapshot.redirects.get(path)
+    if found is None and not path.endswith("/"):
+        found = snapshot.redirects.get(path + "/")
+    return found

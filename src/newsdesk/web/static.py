@@ -52,6 +52,10 @@ class StaticFiles:
         target = site_file(self.folder, path)
         if target is None:
             return None
+        return self.serve(target, path)
+
+    def serve(self, target: Path, path: str) -> Body | LargeFile:
+        """The file at `target`, answered as `path` (whose name gives its type)."""
         stat = target.stat()
         kind = content_type(path)
         if stat.st_size > KEPT_LARGEST:

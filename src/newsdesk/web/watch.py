@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 
@@ -76,7 +77,10 @@ async def _apply(
     live: LiveSite, changed: Callable[[], None], batch: set[tuple[Change, str]]
 ) -> None:
     paths = {Path(p) for _, p in batch if p.lower().endswith(MARKDOWN_SUFFIXES)}
-    if paths:
+    # A file beside the articles (an image of a page bundle) changes what their
+    # pages point at: the site is settled again even when no article changed.
+    beside = any(_shown(live.folder, p) for _, p in batch)
+    if paths or beside:
         await _update(live, changed, paths)
     elif any(Path(p).name == "HEAD" for _, p in batch):  # the repository's history moved
         await _recheck_history(live, changed)
@@ -91,6 +95,12 @@ async def _recheck_history(live: LiveSite, changed: Callable[[], None]) -> None:
     if moved:
         log.info("a commit moved the dates of articles dated by the git history")
         changed()
+
+
+def _shown(folder: Path, changed: str) -> bool:
+    """Whether a changed path is one the site may show: not hidden under the folder."""
+    relative = os.path.relpath(changed, folder)
+    return not any(part.startswith(".") for part in Path(relative).parts)
 
 
 async def _update(live: LiveSite, changed: Callable[[], None], paths: set[Path]) -> None:

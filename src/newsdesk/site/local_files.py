@@ -1,0 +1,227 @@
+"""The files beside articles and the links between them, resolved for the whole site:
+each local reference an article recorded (site/local_refs.py) becomes the URL of the
+file as published (under a name that changes with its content) or of the article it
+names, or a warning at its place in the file.
+
+Where a path is looked for, in order:
+- relative (`arch.png`, `../img/a.png`): beside the article (Hugo page bundles), then
+  in the folder named like the article (Hexo asset folders, `post.md` + `post/`);
+- root-relative (`/images/a.png`): under the site's folder, then under its `static/`,
+  `source/`, `assets/`, `public/` and `images/` folders (the asset roots of Hugo, Hexo
+  and Jekyll), the same from each folder between the content folder and the site's
+  (a blog copied whole into `content/` keeps its own roots there).
+Nothing outside the site's folder is published (after following links), nor a hidden
+file, a Markdown source or the site's configuration."""
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from newsdesk.content.article import INDEX_NAMES
+from newsdesk.content.diagnostics import Diagnostic
+from newsdesk.content.loader import MARKDOWN_SUFFIXES
+from newsdesk.site.assets import SITE_FILES_DIR, Asset
+from newsdesk.site.catalog import Entry
+from newsdesk.site.config import SiteConfig
+from newsdesk.site.local_refs import LocalRef, rewrite, split_url
+from newsdesk.text.digest import file_digest
+
+MISSING_FILE = "missing-local-file"
+MISSING_ARTICLE = "missing-article-link"
+# Where the files beside articles are published: /files/<content hash>/<name>.
+FILES_PREFIX = "/files/"
+_ASSET_ROOTS = ("", SITE_FILES_DIR, "source", "assets", "public", "images")
+_CONFIG_NAME = "newsdesk.toml"
+# Page URLs end in a slash or .html: a link to one is not to a file.
+_PAGE_SUFFIXES = ("", ".html", ".htm")
+# Content hashes of files by (path, size, time): a live site resolves again on
+# every change and should not read every image each time. Emptied when it holds
+# more than this many (old versions of edited files).
+_HASHES: dict[tuple[str, int, int], str] = {}
+_HASHES_KEPT = 100_000
+
+
+@dataclass
+class LocalFiles:
+    """What the site's local references resolved to: the published files by URL, each
+    article's rewritten HTML and cover image by its path (only those that changed),
+    and the warnings by path."""
+
+    files: dict[str, Asset] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)
+    covers: dict[str, str] = field(default_factory=dict)
+    findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+    def entry(self, entry: Entry) -> Entry:
+        """The entry showing its resolved HTML and cover image."""
+        path = entry.article.path
+        if path not in self.html and path not in self.covers:
+            return entry
+        return entry.resolved(self.html.get(path), self.covers.get(path))
+
+
+@dataclass(frozen=True)
+class SiteFolders:
+    """Where a site is: its folder, its content folder, and the path its pages are
+    published under (`/`, or `/blog/` for a base URL with a path)."""
+
+    root: Path
+    content: Path
+    base_path: str = "/"
+
+
+def site_folders(root: Path, config: SiteConfig) -> SiteFolders:
+    return SiteFolders(root, root / config.content.dir, config.site.base_path)
+
+
+class _Site:
+    def __init__(self, folders: SiteFolders, entries: Iterable[Entry]):
+        self.root = folders.root.resolve()
+        # As articles' files are named (absolute, links not followed).
+        self.unresolved_root = Path(os.path.abspath(folders.root))
+        self.own_files = self.root / SITE_FILES_DIR
+        self.bases = _bases(self.root, folders.content.resolve())
+        self.base_path = folders.base_path
+        self.articles = {e.source_file: e for e in entries}
+
+
+def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
+    """Every public entry's local references resolved."""
+    site = _Site(folders, entries)
+    result = LocalFiles()
+    for entry in entries:
+        if not entry.local_refs:
+            continue
+        urls: dict[tuple[str, bool], str] = {}
+        titles: dict[str, str] = {}
+        article_file = Path(entry.source_file)
+        path = entry.article.path
+        for ref in entry.local_refs:
+            resolved = _resolve(site, article_file, ref, result)
+            if isinstance(resolved, Diagnostic):
+                result.findings.setdefault(path, []).append(resolved)
+                continue
+            if resolved is None:
+                continue
+            url = site.base_path + resolved[0].lstrip("/")
+            urls[ref.url, ref.link] = url
+            if resolved[1]:
+                titles[url] = resolved[1]
+            if not ref.link and ref.url == entry.article.cover_image:
+                result.covers[path] = resolved[0]  # the theme puts it under the base path
+        if urls:
+            result.html[path] = rewrite(entry.html, urls, titles)
+    return result
+
+
+def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
+    """Whether the entry's references change its HTML or warn when it is resolved on
+    its own (a link to another article always does): whether its page needs the
+    whole site resolved."""
+    found = resolve_local(folders, [entry])
+    return bool(found.files or found.html or found.findings)
+
+
+def _resolve(
+    site: _Site, article_file: Path, ref: LocalRef, result: LocalFiles
+) -> tuple[str, str] | Diagnostic | None:
+    """The new site-relative URL and, for a link to an article, its title as HTML (""
+    otherwise); None when the reference stays as written; a diagnostic when it
+    resolves nowhere."""
+    path, rest = split_url(ref.url)
+    if not path:
+        return None
+    if ref.link and path.lower().endswith(MARKDOWN_SUFFIXES):
+        return _article_link(site, article_file, ref, path, rest)
+    rooted = path.startswith("/")
+    for candidate in _candidates(site, article_file, path):
+        target = _publishable(site.root, candidate)
+        if target is None:
+            continue
+        if rooted and target.is_relative_to(site.own_files):
+            return None  # the site publishes its own files at their own URLs already
+        asset = _asset(target)
+        result.files[asset.url] = asset
+        return quote(asset.url) + rest, ""
+    if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
+        return None  # a page of this site (`/tags/go/`, `../2018/01/post/`), most likely
+    return Diagnostic(
+        MISSING_FILE,
+        f"'{path}' is not a file in the site's folder; the reference is left as written",
+        ref.line,
+        ref.col,
+        fix="put the file beside the article or in static/, or correct the path",
+    )
+
+
+def _article_link(
+    site: _Site, article_file: Path, ref: LocalRef, path: str, rest: str
+) -> tuple[str, str] | Diagnostic:
+    base = site.unresolved_root if path.startswith("/") else article_file.parent
+    target = os.path.abspath(base / path.lstrip("/"))
+    entry = site.articles.get(target)
+    if entry is None:
+        return Diagnostic(
+            MISSING_ARTICLE,
+            f"'{path}' is not a published article of this site; the link is left as written",
+            ref.line,
+            ref.col,
+            fix="correct the path to the article's Markdown file, or publish that article",
+        )
+    fragment = rest[rest.find("#") :] if "#" in rest else ""
+    return entry.article.url + fragment, escape(entry.article.title)
+
+
+def _candidates(site: _Site, article_file: Path, path: str) -> Iterator[Path]:
+    if not path.startswith("/"):
+        yield article_file.parent / path
+        if article_file.stem.lower() not in INDEX_NAMES:
+            yield article_file.parent / article_file.stem / path
+        return
+    relative = path.lstrip("/")
+    for base in site.bases:
+        for folder in _ASSET_ROOTS:
+            yield base / folder / relative
+
+
+def _bases(root: Path, content: Path) -> list[Path]:
+    """The site's folder, then each folder from the content folder up to it."""
+    bases = [root]
+    if content.is_relative_to(root):
+        folder = content
+        while folder != root:
+            bases.append(folder)
+            folder = folder.parent
+    return bases
+
+
+def _publishable(root: Path, candidate: Path) -> Path | None:
+    """The file this path names, when the site may publish it."""
+    try:
+        target = candidate.resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return None
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL, a long name
+        return None
+    parts = target.relative_to(root).parts
+    if any(part.startswith(".") for part in parts):
+        return None
+    name = parts[-1].lower()
+    if name.endswith(MARKDOWN_SUFFIXES) or name == _CONFIG_NAME:
+        return None
+    return target
+
+
+def _asset(target: Path) -> Asset:
+    stat = target.stat()
+    identity = (str(target), stat.st_size, stat.st_mtime_ns)
+    fingerprint = _HASHES.get(identity)
+    if fingerprint is None:
+        if len(_HASHES) > _HASHES_KEPT:
+            _HASHES.clear()
+        fingerprint = _HASHES[identity] = file_digest(target)[:16]
+    url = f"{FILES_PREFIX}{fingerprint}/{target.name}"
+    return Asset(url, fingerprint, source=target, immutable=True)
