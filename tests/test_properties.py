@@ -129,6 +129,8 @@ fragments = st.sampled_from(
 @given(st.lists(fragments, max_size=14), st.sampled_from(["\n", "\r\n"]), st.booleans())
 # Closing the open fence made the whole body a ```markdown wrapper for the next fix.
 @example(["```markdown\n", "```\n", "```\n"], "\n", False)
+# Tab-indented and space-indented lines: once tabs were spaces, the block was indented.
+@example(["---\n", "\ttitle: 标题\n", "            ```markdown\n", "---\n"], "\n", False)
 def test_fix_is_idempotent(parts: list[str], newline: str, bom: bool) -> None:
     text = "".join(parts).replace("\n", newline)
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")

@@ -144,6 +144,12 @@ def dedent_frontmatter(lines: list[Line]) -> Repair | None:
         return None
     content = [line.text for line in lines[1:close] if not line.blank]
     prefix = _common_prefix(content)
+    if not prefix and delimiter == "---" and _common_prefix([_tabs_expanded(t) for t in content]):
+        # Tabs are never YAML indentation: a block indented by tabs on some lines and
+        # spaces on others is indented as a whole once they are spaces.
+        for line in lines[1:close]:
+            line.text = _tabs_expanded(line.text)
+        prefix = _common_prefix([line.text for line in lines[1:close] if not line.blank])
     if not prefix and lines[0].text == delimiter and lines[close].text.strip() == lines[close].text:
         return None
     for index in (0, close):
@@ -155,6 +161,11 @@ def dedent_frontmatter(lines: list[Line]) -> Repair | None:
         lines[1].no if close > 1 else lines[0].no,
         "the front matter block was indented as a whole",
     )
+
+
+def _tabs_expanded(text: str) -> str:
+    width = indent_of(text)
+    return text[:width].replace("\t", "  ") + text[width:]
 
 
 def _common_prefix(texts: list[str]) -> str:
@@ -172,9 +183,8 @@ def tabs_to_spaces(lines: list[Line], start: int, end: int) -> Repair | None:
     """YAML forbids tabs in indentation; editors and pipelines put them there."""
     changed = None
     for line in lines[start:end]:
-        width = indent_of(line.text)
-        if "\t" in line.text[:width]:
-            line.text = line.text[:width].replace("\t", "  ") + line.text[width:]
+        if "\t" in line.text[: indent_of(line.text)]:
+            line.text = _tabs_expanded(line.text)
             changed = changed or line.no
     if changed is None:
         return None
