@@ -33,7 +33,8 @@ from newsdesk.publish.settle import settle
 from newsdesk.site.config import CONFIG_NAME, SiteConfig, load_config, validate
 from newsdesk.site.inputs import Inputs, find_config, open_inputs
 from newsdesk.site.local_files import SiteFolders, site_folders
-from newsdesk.site.scaffold import create_article, create_site
+from newsdesk.site.migration import recognise
+from newsdesk.site.scaffold import create_article, create_site, write_migrated_config
 
 # The server's modules (database, uvicorn, segmenter) load only for the commands that
 # use them: every other command starts in a fraction of the time.
@@ -413,9 +414,21 @@ def search_command(
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
-    """Create a new site in DIRECTORY."""
-    create_site(directory)
-    err.print(f"created {directory / CONFIG_NAME}; run: newsdesk check {directory}")
+    """Create a new site in DIRECTORY, or publish the Hexo, Jekyll, Hugo or VitePress
+    blog that DIRECTORY holds where it is (its files are left as they are)."""
+    found = recognise(directory) if directory.is_dir() else None
+    if found is None:
+        create_site(directory)
+        err.print(f"created {directory / CONFIG_NAME}; run: newsdesk check {directory}")
+        return
+    write_migrated_config(directory, found)
+    err.print(f"recognised a {found.generator} blog; its articles are in {found.content_dir}")
+    for note in found.notes:
+        err.print(f"  {note}", soft_wrap=True, markup=False)
+    err.print(
+        f"created {directory / CONFIG_NAME}; run: newsdesk check {directory} --summary",
+        soft_wrap=True,
+    )
 
 
 @cli.command()

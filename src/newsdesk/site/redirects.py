@@ -1,5 +1,6 @@
 """Old URLs of articles that keep working: Hugo's `aliases`, jekyll-redirect-from's
-`redirect_from` and a `permalink` the old generator published the article under. The
+`redirect_from`, and a `permalink` or Hugo `url` the old generator published the
+article under. The
 server answers them with a permanent redirect; the static build writes a small page
 that sends the reader on (and a `_redirects` file for hosts that read one)."""
 
@@ -14,9 +15,10 @@ from newsdesk.site.catalog import Entry
 
 REDIRECT_CLASH = "redirect-clash"
 # The front matter keys that name an article's old URLs.
-_KEYS = ("aliases", "redirect_from", "permalink")
+_KEYS = ("aliases", "redirect_from", "permalink", "url")
 _KEY_LINE = re.compile(
-    r"^[ \t]*[\"']?(aliases|redirect_from|permalink)[\"']?[ \t]*[:=]", re.MULTILINE
+    r"^[ \t]*[\"']?(aliases|redirect_from|permalink|url)[\"']?[ \t]*[:=]",
+    re.MULTILINE | re.IGNORECASE,
 )
 REDIRECTS_FILE = "_redirects"
 
@@ -50,9 +52,10 @@ def find_redirects(entries: Iterable[Entry]) -> Redirects:
     owners: dict[str, str] = {}
     for entry in ordered:
         article = entry.article
-        places = {key: (line, col) for key, line, col in entry.key_places}
+        places = {key.lower(): (line, col) for key, line, col in entry.key_places}
+        extra = _old_url_values(article)
         for key in _KEYS:
-            for old in _urls(article.extra.get(key)):
+            for old in _urls(extra.get(key)):
                 if old == article.url:
                     continue
                 taken = canonical.get(old) or owners.get(old)
@@ -86,7 +89,25 @@ def key_places(source: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def names_old_urls(article: Article) -> bool:
-    return any(article.extra.get(key) for key in _KEYS)
+    return any(_urls(value) for value in _old_url_values(article).values())
+
+
+def _old_url_values(article: Article) -> dict[str, object]:
+    """The values of the keys naming old URLs, by key in lower case (Hugo writes
+    `URL`); a `url` only when it is a path of the site (elsewhere it names a source)."""
+    found: dict[str, object] = {}
+    for key, value in article.extra.items():
+        lowered = key.lower()
+        if lowered not in _KEYS:
+            continue
+        if lowered == "url" and not (isinstance(value, str) and _site_path(value.strip())):
+            continue
+        found[lowered] = value
+    return found
+
+
+def _site_path(value: str) -> bool:
+    return value.startswith("/") and not value.startswith("//")
 
 
 def _urls(value: object) -> list[str]:

@@ -7,6 +7,7 @@ from newsdesk.content.repair import yaml_quote
 from newsdesk.errors import InputError
 from newsdesk.site.config import CONFIG_NAME
 from newsdesk.site.inputs import Inputs
+from newsdesk.site.migration import Migration
 from newsdesk.text.slug import slugify
 
 _CONFIG = """\
@@ -40,14 +41,24 @@ tags: [newsdesk, 入门]
 
 
 def create_site(directory: Path) -> None:
-    if (directory / CONFIG_NAME).exists():
-        raise InputError(f"{directory / CONFIG_NAME} already exists")
+    _refuse_existing(directory)
     (directory / "content").mkdir(parents=True, exist_ok=True)
     (directory / CONFIG_NAME).write_text(_CONFIG, encoding="utf-8")
     welcome = directory / "content" / "welcome.md"
     if not welcome.exists():
         today = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
         welcome.write_text(_WELCOME.format(date=today), encoding="utf-8")
+
+
+def write_migrated_config(directory: Path, found: Migration) -> None:
+    """The configuration that publishes an existing blog in place."""
+    _refuse_existing(directory)
+    (directory / CONFIG_NAME).write_text(found.config_text(), encoding="utf-8")
+
+
+def _refuse_existing(directory: Path) -> None:
+    if (directory / CONFIG_NAME).exists():
+        raise InputError(f"{directory / CONFIG_NAME} already exists")
 
 
 def create_article(
