@@ -69,7 +69,7 @@ def progress_factory(total: int, label: str, minimum: int = PROGRESS_MIN_FILES) 
 
 
 def _load(inputs: Inputs, keep_source: bool = False) -> list[Outcome]:
-    options = inputs.config.content_options()
+    options = inputs.config.content_options(inputs.root)
     advance = progress_factory(len(inputs.files), "读取文章")
     return load_all(inputs.files, options, advance, keep_source)
 

@@ -6,6 +6,7 @@ from pathlib import PurePath
 from typing import Any
 
 from newsdesk.content import chatter, frontmatter_repair, labels, repair
+from newsdesk.content.compat.engine import convert_body
 from newsdesk.content.dates import date_in_name
 from newsdesk.content.derive import analyze, base_slug, lead_heading, permalink, stem_title
 from newsdesk.content.diagnostics import Diagnostic
@@ -124,6 +125,10 @@ def read_article(
     if read.fields is None:
         return _finish(outcome, lines, repairs)
     fields, body = read.fields, read.body
+    converted, warnings = convert_body(lines, body, path, read.meta, options.compat)
+    for done in converted:
+        repairs.apply(done)
+    outcome.diagnostics.extend(warnings)
     outcome.summary_position = fields.positions.get("summary")
     body_lines = [line.text for line in lines[body:]]
     file = PurePath(path)
@@ -241,6 +246,7 @@ class _Read:
     fields: Fields | None
     body: int
     diagnostics: list[Diagnostic]
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def _read_fields(
@@ -268,7 +274,7 @@ def _read_fields(
         if parsed.failed:
             return _Read(None, body, parsed.diagnostics)
         fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
-    return _Read(fields, body, parsed.diagnostics + problems)
+    return _Read(fields, body, parsed.diagnostics + problems, parsed.meta)
 
 
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:

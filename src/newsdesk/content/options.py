@@ -1,8 +1,18 @@
 """The content layer's own options, built from the site configuration."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class CompatOptions:
+    """What converting an old generator's syntax needs from the site: its folders
+    (absolute, "" when unknown) and the values of `{{ site.X }}`."""
+
+    content: str = ""
+    includes: str = ""
+    site: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class ContentOptions:
     max_file_bytes: int = 1024 * 1024
     permalink: str = "/posts/:slug/"
     boilerplate_summary_repeats: int = 3
+    compat: CompatOptions = field(default_factory=CompatOptions)
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -1,0 +1,147 @@
+"""Finding template tags in a line, outside its code spans."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from newsdesk.content.blocks import scan
+from newsdesk.content.compat.context import Context
+from newsdesk.content.compat.forms import escape_braces
+from newsdesk.content.document import Line
+
+Family = Literal["liquid", "hugo"]
+
+# The openings of every syntax converted here; a body without one costs one search.
+TRIGGER = re.compile(
+    r"\{[%{:]|^\s*:::|\[\[toc\]\]|<!--\s*toc|^\s*\[toc\]\s*$", re.IGNORECASE | re.MULTILINE
+)
+# One alternative per syntax; the first that matches at a place wins.
+INLINE = re.compile(
+    r"\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
+    r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
+    r"|\{\{[<%]/\*(?P<escaped>.*?)\*/[>%]\}\}"
+    r"|\{\{(?P<hdelim>[<%])\s*(?P<hclose>/)?\s*(?P<hname>[\w.-]+(?:/[\w.-]+)*)"
+    r"(?P<hargs>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
+    r"|\{%-?\s*(?P<lclose>end)?(?P<lname>[A-Za-z_][\w-]*)(?P<largs>(?:[^%]|%(?!\}))*?)\s*-?%\}"
+    r"|\{\{-?(?P<expr>(?:[^}]|\}(?!\}))*?)-?\}\}"
+    r"|(?P<image>!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)(?:\s+\"(?P<title>[^\"]*)\")?\))"
+    r"\{:(?P<imageial>[^}]*)\}"
+    r"|\{::(?P<kext>\w+)[^}]*?/?\}(?:(?P<kinner>.*?)\{:/(?P=kext)?\})?"
+    r"|\{:(?P<ial>[^}]*)\}"
+    r"|[ \t]*\{#(?P<hid>[\w-]+)\}[ \t]*$"
+)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+_WHOLE_LIQUID = re.compile(
+    r"\{%-?\s*(?P<close>end)?(?P<name>[A-Za-z_][\w-]*)(?P<args>(?:[^%]|%(?!\}))*?)\s*-?%\}"
+)
+_WHOLE_HUGO = re.compile(
+    r"\{\{(?P<delim>[<%])\s*(?P<close>/)?\s*(?P<name>[\w.-]+(?:/[\w.-]+)*)"
+    r"(?P<args>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A `{% name args %}` or `{{< name args >}}` tag at text[start:end] of its line;
+    `markdown` is Hugo's `{{% %}}` form."""
+
+    family: Family
+    name: str
+    args: str
+    closing: bool = False
+    start: int = 0
+    end: int = 0
+    markdown: bool = False
+
+
+# A paired tag's conversion: (context, opening tag, its line, the lines inside).
+BlockHandler = Callable[[Context, Tag, Line, list[Line]], list[Line]]
+# A single tag's replacement text.
+InlineHandler = Callable[[Context, Tag, Line], str]
+
+
+def whole_tag(text: str) -> Tag | None:
+    """The tag that is all of a line (spaces aside), if one is."""
+    stripped = text.strip()
+    if not stripped.startswith("{"):
+        return None
+    if match := _WHOLE_LIQUID.fullmatch(stripped):
+        return Tag("liquid", match["name"], match["args"].strip(), bool(match["close"]))
+    if match := _WHOLE_HUGO.fullmatch(stripped):
+        return Tag(
+            "hugo",
+            match["name"],
+            match["args"].strip(),
+            bool(match["close"]),
+            markdown=match["delim"] == "%",
+        )
+    return None
+
+
+def tag_of(match: re.Match[str]) -> Tag:
+    if match["hname"]:
+        return Tag(
+            "hugo",
+            match["hname"],
+            match["hargs"].strip(),
+            bool(match["hclose"]),
+            match.start(),
+            match.end(),
+            match["hdelim"] == "%",
+        )
+    return Tag(
+        "liquid",
+        match["lname"],
+        match["largs"].strip(),
+        bool(match["lclose"]),
+        match.start(),
+        match.end(),
+    )
+
+
+def closer(lines: list[Line], index: int, opening: Tag) -> int | None:
+    """The index of the line that closes the paired tag opened on lines[index]."""
+    depth = 0
+    for number in range(index + 1, len(lines)):
+        tag = whole_tag(lines[number].text)
+        if tag is None or tag.family != opening.family or tag.name != opening.name:
+            continue
+        if not tag.closing:
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            return number
+    return None
+
+
+def code_lines(texts: list[str]) -> set[int]:
+    """Indices of lines in fenced or indented code."""
+    return {
+        index
+        for block in scan(texts)
+        if block.kind in ("fence", "code")
+        for index in range(block.start, block.end)
+    }
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    if "`" not in text:
+        return []
+    return [match.span() for match in _CODE_SPAN.finditer(text)]
+
+
+def in_code(spans: list[tuple[int, int]], start: int) -> bool:
+    return any(begin <= start < end for begin, end in spans)
+
+
+def escape_outside_code(text: str) -> str:
+    """Template braces as entities, except in code spans, which show them as written."""
+    parts: list[str] = []
+    position = 0
+    for start, end in code_spans(text):
+        parts.extend([escape_braces(text[position:start]), text[start:end]])
+        position = end
+    parts.append(escape_braces(text[position:]))
+    return "".join(parts)
