@@ -135,6 +135,8 @@ def _replace(context: Context, line: Line, match: re.Match[str]) -> tuple[str, i
     if match["image"] is not None or match["kext"] is not None or match["ial"] is not None:
         return kramdown.inline(context, match, line), end
     if match["hid"] is not None:
+        if not line.text.lstrip().startswith("#"):
+            return match.group(0), end  # only a heading takes an id this way
         context.did("kramdown-ial", line)
         return "", end
     if match.group(0).lstrip("{%- ").startswith("comment"):

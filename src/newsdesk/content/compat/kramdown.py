@@ -24,8 +24,8 @@ def match(context: Context, lines: list[Line], index: int, written: list[Line]) 
     text = current.text
     if _TOC.match(text):
         context.did("kramdown-toc", current)
-        if written and _TOC_ITEM.match(written[-1].text):
-            written.pop()  # the `* TOC` item the marker stood for
+        while written and _TOC_ITEM.match(written[-1].text):
+            written.pop()  # the `* TOC` list the marker stands for
         written.append(forms.line(current, "[TOC]"))
         return index + 1
     if _IAL_LINE.match(text):

@@ -18,6 +18,7 @@ from newsdesk.content.compat.tags import (
 from newsdesk.content.document import Line
 
 _MAX_INCLUDE_DEPTH = 4
+_OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}")
 _FILTER_ARG = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|(\S+))\s*$""")
 
 
@@ -95,7 +96,12 @@ def _include_values(context: Context, args: Args, at: Line, tag: Tag) -> dict[st
         if key.isdigit():
             continue
         quoted = f'{key}="{value}"' in tag.args or f"{key}='{value}'" in tag.args
-        values[key] = value if quoted else expression(context, value, at, tag.start)
+        if not quoted:
+            values[key] = expression(context, value, at, tag.start)
+            continue
+        # Jekyll reads a quoted value as text, but what it holds is shown on the page,
+        # where a variable left in it would be template syntax again.
+        values[key] = _OUTPUT.sub(lambda m: expression(context, m.group(1), at, tag.start), value)
     return values
 
 
