@@ -46,6 +46,7 @@ _MATCHERS: tuple[BlockMatcher, ...] = (
     kramdown.match,
     containers.match,
 )
+_HTML_LINE = re.compile(r"^\s*</?(?:figure|details|iframe|img)\b")
 _LINE_HAS_SYNTAX = re.compile(r"\{[%{:#]|:::|toc", re.IGNORECASE)
 
 
@@ -75,9 +76,12 @@ def convert_lines(context: Context, lines: list[Line]) -> list[Line]:
         after = _block(context, lines, index, written)
         if after is None:
             written.extend(convert_line(context, current))
-            index += 1
-        else:
-            index = after
+            after = index + 1
+        # An HTML block runs on to the next blank line: one a conversion wrote must
+        # not take in the Markdown after it.
+        if _HTML_LINE.match(written[-1].text) and after < len(lines) and not lines[after].blank:
+            written.append(Line(written[-1].no, "", written[-1].shift))
+        index = after
     return written
 
 

@@ -6,7 +6,14 @@ import json
 from newsdesk.content.compat import forms
 from newsdesk.content.compat.context import Args, Context, parse_args, positional
 from newsdesk.content.compat.liquid import article_path
-from newsdesk.content.compat.tags import BlockHandler, InlineHandler, Tag, closer, whole_tag
+from newsdesk.content.compat.tags import (
+    BlockHandler,
+    InlineHandler,
+    Tag,
+    closer,
+    split_edges,
+    whole_tag,
+)
 from newsdesk.content.document import Line
 
 
@@ -78,6 +85,7 @@ def _details(context: Context, tag: Tag, at: Line, inner: list[Line]) -> list[Li
 def _tabs(context: Context, tag: Tag, at: Line, inner: list[Line]) -> list[Line]:
     context.did("hugo-shortcode-tabs", at)
     labels = _labels(parse_args(tag.args).get("items", ""))
+    inner = split_edges(inner)
     panes: list[tuple[str, list[Line]]] = []
     index = 0
     while index < len(inner):

@@ -16,6 +16,8 @@ def match(context: Context, lines: list[Line], index: int, written: list[Line]) 
         return None
     context.did("toc-marker", current)
     written.append(forms.line(current, "[TOC]"))
+    if not current.text.lstrip().startswith("<!--"):
+        return index + 1
     # markdown-toc writes the list it generated between `<!-- toc -->` and `<!-- tocstop -->`.
     end = next(
         (n for n in range(index + 1, len(lines)) if _GENERATED_END.match(lines[n].text)), None

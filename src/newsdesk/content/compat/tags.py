@@ -32,6 +32,9 @@ INLINE = re.compile(
     r"|[ \t]*\{#(?P<hid>[\w-]+)\}[ \t]*$"
 )
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+_EDGES = re.compile(
+    r"(\{%-?\s*[A-Za-z_][\w-]*(?:[^%]|%(?!\}))*?-?%\}|\{\{[<%](?:[^>%]|[>%](?!\}\}))*?[>%]\}\})"
+)
 _WHOLE_LIQUID = re.compile(
     r"\{%-?\s*(?P<close>end)?(?P<name>[A-Za-z_][\w-]*)(?P<args>(?:[^%]|%(?!\}))*?)\s*-?%\}"
 )
@@ -98,6 +101,23 @@ def tag_of(match: re.Match[str]) -> Tag:
         match.start(),
         match.end(),
     )
+
+
+def split_edges(lines: list[Line]) -> list[Line]:
+    """Lines where a tag opens a block and the text goes on after it, or text comes
+    before a closing tag, split there: `{{< tab >}}text{{< /tab >}}` as three lines."""
+    split: list[Line] = []
+    for item in lines:
+        pieces = [piece for piece in _EDGES.split(item.text) if piece.strip()]
+        if len(pieces) <= 1:
+            split.append(item)
+            continue
+        offset = 0
+        for piece in pieces:
+            offset = item.text.index(piece, offset)
+            split.append(Line(item.no, piece.strip(), item.shift + offset))
+            offset += len(piece)
+    return split
 
 
 def closer(lines: list[Line], index: int, opening: Tag) -> int | None:
