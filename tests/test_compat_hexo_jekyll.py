@@ -55,8 +55,8 @@ def test_hexo_tags_become_portable_markdown(tmp_path: Path) -> None:
         '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="dQw4w9WgXcQ"'
         ' allowfullscreen loading="lazy"></iframe>\n\n'
         "行内代码 `{% asset_img keep.png %}` 不变。\n\n"
-        "    {% post_link indented-code %}\n\n"
-        "\n图集说明\n\n"
+        "    {% post_link indented-code %}\n"
+        "\n图集说明\n"
     )
     assert article.warnings == [
         ("link-target-missing", line_of(HEXO, "gone-post"), col_of(HEXO, "{% post_link gone")),
@@ -128,7 +128,7 @@ def test_jekyll_liquid_becomes_portable_markdown(tmp_path: Path) -> None:
         '```ruby\ndef hi = puts "{{ not_a_variable }}"\n```\n\n'
         "模板写作 &#123;&#123; page.title &#125;&#125;，代码 `{{ x }}`\n\n"
         "行内 &#123;% if a %&#125; 结束。\n\n"
-        "\n\n"
+        "\n"
     )
     assert article.warnings == [
         ("unknown-template-variable", line_of(JEKYLL, "缺失"), col_of(JEKYLL, "{{ site.nothing")),

@@ -114,7 +114,7 @@ def test_hugo_shortcodes(tmp_path: Path) -> None:
         '<iframe src="https://www.youtube-nocookie.com/embed/abc123" title="演示"'
         ' allowfullscreen loading="lazy"></iframe>\n\n'
         '&#123;&#123;< figure src="x.png" >&#125;&#125;\n\n'
-        "\n\n"
+        "\n"
         "`{{< toc >}}`\n"
     )
     assert article.warnings == [

@@ -75,11 +75,18 @@ def convert_lines(context: Context, lines: list[Line]) -> list[Line]:
             continue
         after = _block(context, lines, index, written)
         if after is None:
-            written.extend(convert_line(context, current))
+            made = convert_line(context, current)
+            # A line that held only tags removed goes, rather than leave a gap.
+            written.extend(made if any(not item.blank for item in made) else [])
             after = index + 1
         # An HTML block runs on to the next blank line: one a conversion wrote must
         # not take in the Markdown after it.
-        if _HTML_LINE.match(written[-1].text) and after < len(lines) and not lines[after].blank:
+        if (
+            written
+            and _HTML_LINE.match(written[-1].text)
+            and after < len(lines)
+            and not lines[after].blank
+        ):
             written.append(Line(written[-1].no, "", written[-1].shift))
         index = after
     return written
