@@ -32,6 +32,13 @@ print("{% asset_img not-a-tag.png %}")
 
     {% post_link indented-code %}
 
+{% img /images/cat.png 300 200 '"小猫" "一只猫"' %}
+{% img /images/dog.png 一只狗 %}
+
+{% link 官网 https://example.com true 首页 %}，{% asset_link report.pdf 年度报告 %}
+
+{% iframe https://player.bilibili.com/player.html?bvid=BV1xx %}
+
 {% fancybox gallery %}
 图集说明
 {% endfancybox %}
@@ -55,7 +62,13 @@ def test_hexo_tags_become_portable_markdown(tmp_path: Path) -> None:
         '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="dQw4w9WgXcQ"'
         ' allowfullscreen loading="lazy"></iframe>\n\n'
         "行内代码 `{% asset_img keep.png %}` 不变。\n\n"
-        "    {% post_link indented-code %}\n"
+        "    {% post_link indented-code %}\n\n"
+        '<img src="/images/cat.png" alt="一只猫" width="300" height="200" title="小猫">\n\n'
+        '<figure><img src="/images/dog.png" alt="一只狗"><figcaption>一只狗</figcaption></figure>\n\n'
+        '[官网](https://example.com "首页")，[年度报告](hexo-post/report.pdf)\n\n'
+        '<iframe src="https://player.bilibili.com/player.html?bvid=BV1xx"'
+        ' title="https://player.bilibili.com/player.html?bvid=BV1xx"'
+        ' allowfullscreen loading="lazy"></iframe>\n'
         "\n图集说明\n"
     )
     assert article.warnings == [

@@ -2,10 +2,9 @@
 
 import re
 
-from newsdesk.content.blocks import scan
+from newsdesk.content.blocks import fenced_lines, scan
 from newsdesk.content.compat import forms
 from newsdesk.content.compat.context import Context
-from newsdesk.content.compat.tags import code_lines
 from newsdesk.content.document import Line
 
 _OPEN = re.compile(r"^\s*(:{3,})\s*([\w-]+)\s*(.*?)\s*$")
@@ -48,7 +47,7 @@ def match(context: Context, lines: list[Line], index: int, written: list[Line]) 
 def _closing(lines: list[Line], index: int, width: int) -> int | None:
     """The line of colons, at least as many as the opening's, that closes it; inner
     containers close first."""
-    code = code_lines([line.text for line in lines[index + 1 :]])
+    code, _ = fenced_lines([line.text for line in lines[index + 1 :]])
     depth = 0
     for number in range(index + 1, len(lines)):
         if number - index - 1 in code:

@@ -10,6 +10,7 @@ from newsdesk.content.compat.tags import BlockHandler, InlineHandler, Tag
 from newsdesk.content.document import Line
 
 _NUMBER = re.compile(r"^\d+(?:px|%)?$")
+_TITLE_ALT = re.compile(r'"([^"]*)"(?:\s+"([^"]*)")?')
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|\.{1,2}/|#)", re.IGNORECASE)
 
 
@@ -19,6 +20,17 @@ def _asset(context: Context, name: str) -> str:
     return f"{PurePosixPath(context.file).stem}/{name}"
 
 
+def _title_alt(words: list[str], args: str) -> tuple[str, str]:
+    """Hexo's `"title text" "alt text"` (often wrapped whole in single quotes) or a
+    title of plain words."""
+    text = " ".join(words)
+    if quoted := _TITLE_ALT.fullmatch(text):
+        return quoted.group(1), quoted.group(2) or ""
+    if '"' in args and len(words) == 2:
+        return words[0], words[1]
+    return text, ""
+
+
 def _asset_img(context: Context, tag: Tag, at: Line) -> str:
     context.did("hexo-asset-img", at)
     words = positional(parse_args(tag.args))
@@ -26,8 +38,7 @@ def _asset_img(context: Context, tag: Tag, at: Line) -> str:
         return ""
     source, rest = _asset(context, words[0]), words[1:]
     sizes = [w for w in rest[:2] if _NUMBER.match(w)]
-    text = rest[len(sizes) :]
-    title, alt = (text[0], text[1]) if len(text) == 2 and '"' in tag.args else (" ".join(text), "")
+    title, alt = _title_alt(rest[len(sizes) :], tag.args)
     if sizes:
         attrs = dict(zip(("width", "height"), sizes, strict=False))
         return forms.img_tag(source, alt or title, {**attrs, "title": title})
@@ -77,8 +88,8 @@ def _img(context: Context, tag: Tag, at: Line) -> str:
         return ""
     source, rest = words[where], words[where + 1 :]
     sizes = [w for w in rest[:2] if _NUMBER.match(w)]
-    title, *alt = rest[len(sizes) :] or [""]
-    alt_text = alt[0] if alt else title
+    title, alt = _title_alt(rest[len(sizes) :], tag.args)
+    alt_text = alt or title
     if sizes:
         attrs = dict(zip(("width", "height"), sizes, strict=False))
         return forms.img_tag(source, alt_text, {**attrs, "title": title})
