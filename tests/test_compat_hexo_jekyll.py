@@ -64,7 +64,8 @@ def test_hexo_tags_become_portable_markdown(tmp_path: Path) -> None:
         "行内代码 `{% asset_img keep.png %}` 不变。\n\n"
         "    {% post_link indented-code %}\n\n"
         '<img src="/images/cat.png" alt="一只猫" width="300" height="200" title="小猫">\n\n'
-        '<figure><img src="/images/dog.png" alt="一只狗"><figcaption>一只狗</figcaption></figure>\n\n'
+        '<figure><img src="/images/dog.png" alt="一只狗">'
+        "<figcaption>一只狗</figcaption></figure>\n\n"
         '[官网](https://example.com "首页")，[年度报告](hexo-post/report.pdf)\n\n'
         '<iframe src="https://player.bilibili.com/player.html?bvid=BV1xx"'
         ' title="https://player.bilibili.com/player.html?bvid=BV1xx"'
