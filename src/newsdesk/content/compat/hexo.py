@@ -45,13 +45,16 @@ def _asset_img(context: Context, tag: Tag, at: Line) -> str:
     return forms.image(source, alt or title, title if alt else "")
 
 
+def _target_and_title(tag: Tag) -> tuple[str, str]:
+    """A link tag's target and its title (Hexo's `true`/`false` escape flag left out)."""
+    words = positional(parse_args(tag.args)) or [""]
+    return words[0], " ".join(word for word in words[1:] if word not in ("true", "false"))
+
+
 def _asset_link(context: Context, tag: Tag, at: Line) -> str:
     context.did("hexo-asset-link", at)
-    words = positional(parse_args(tag.args))
-    if not words:
-        return ""
-    title = " ".join(word for word in words[1:] if word not in ("true", "false"))
-    return forms.link(title or words[0], _asset(context, words[0]))
+    name, title = _target_and_title(tag)
+    return forms.link(title or name, _asset(context, name)) if name else ""
 
 
 def _asset_path(context: Context, tag: Tag, at: Line) -> str:
@@ -62,14 +65,11 @@ def _asset_path(context: Context, tag: Tag, at: Line) -> str:
 
 def _post_link(context: Context, tag: Tag, at: Line) -> str:
     context.did("hexo-post-link", at)
-    words = positional(parse_args(tag.args))
-    if not words:
+    name, title = _target_and_title(tag)
+    if not name:
         return ""
-    title = " ".join(word for word in words[1:] if word not in ("true", "false"))
-    found = article_path(context, words[0], at, tag.start)
-    if found is None:
-        return title or words[0]
-    return forms.link(title, found)
+    found = article_path(context, name, at, tag.start)
+    return (title or name) if found is None else forms.link(title, found)
 
 
 def _post_path(context: Context, tag: Tag, at: Line) -> str:
