@@ -207,7 +207,11 @@ def test_containers_and_markers(tmp_path: Path) -> None:
 
 
 def test_a_body_without_generator_syntax_is_left_alone(tmp_path: Path) -> None:
-    plain = "## 标题\n\n价格 {100} 元，`{% raw %}` 在代码里，集合 {a, b}。\n"
+    plain = (
+        "## 标题\n\n价格 {100} 元，`{% raw %}` 在代码里，集合 {a, b}。\n\n"
+        "公式 $x^{{2}}$ 与 \\(a_{{i}}\\) 都是数学，$5 与 $10 是价格。\n\n"
+        "$$\n\\frac{{a}}{b} + {%raw%}\n$$\n"
+    )
     article = convert(tmp_path, "plain.md", plain)
     assert article.body == plain
     assert article.outcome.repairs == []

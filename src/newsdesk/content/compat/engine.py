@@ -150,7 +150,7 @@ def _replace(context: Context, line: Line, match: re.Match[str]) -> tuple[str, i
             return match.group(0), end  # only a heading takes an id this way
         context.did("kramdown-ial", line)
         return "", end
-    if match.group(0).lstrip("{%- ").startswith("comment"):
+    if match["comment"] is not None or match["lname"] == "comment":
         context.did("liquid-comment", line)
         return "", end
     tag = tag_of(match)

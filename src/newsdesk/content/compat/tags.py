@@ -19,7 +19,7 @@ TRIGGER = re.compile(
 # One alternative per syntax; the first that matches at a place wins.
 INLINE = re.compile(
     r"\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
-    r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
+    r"|(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
     r"|\{\{[<%]/\*(?P<escaped>.*?)\*/[>%]\}\}"
     r"|\{\{(?P<hdelim>[<%])\s*(?P<hclose>/)?\s*(?P<hname>[\w.-]+(?:/[\w.-]+)*)"
     r"(?P<hargs>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
@@ -32,6 +32,12 @@ INLINE = re.compile(
     r"|[ \t]*\{#(?P<hid>[\w-]+)\}[ \t]*$"
 )
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
+# Math stays as written (`x^{{2}}` is no template); a `$` price is no math: an opening
+# `$` has text right after it, a closing one text right before it and no digit after.
+_MATH_SPAN = re.compile(
+    r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]|(?<![\\$\w])\$(?=[^\s$])[^$\n]*?(?<=\S)\$(?![\w$])"
+)
+_MATH_OPEN = re.compile(r"^(?:\$\$|\\\[)")
 _EDGES = re.compile(
     r"(\{%-?\s*[A-Za-z_][\w-]*(?:[^%]|%(?!\}))*?-?%\}|\{\{[<%](?:[^>%]|[>%](?!\}\}))*?[>%]\}\})"
 )
@@ -137,19 +143,41 @@ def closer(lines: list[Line], index: int, opening: Tag) -> int | None:
 
 
 def code_lines(texts: list[str]) -> set[int]:
-    """Indices of lines in fenced or indented code."""
-    return {
+    """Indices of lines in fenced or indented code, or in display math."""
+    found = {
         index
         for block in scan(texts)
         if block.kind in ("fence", "code")
         for index in range(block.start, block.end)
     }
+    return found | _display_math(texts, found)
+
+
+def _display_math(texts: list[str], code: set[int]) -> set[int]:
+    """Lines from one opening display math (`$$` or `\\[`) to the one closing it."""
+    found: set[int] = set()
+    opened: int | None = None
+    for index, text in enumerate(texts):
+        if index in code:
+            continue
+        stripped = text.strip()
+        if opened is None:
+            if _MATH_OPEN.match(stripped) and not _MATH_SPAN.fullmatch(stripped):
+                opened = index
+        elif stripped.endswith(("$$", "\\]")):
+            found.update(range(opened, index + 1))
+            opened = None
+    return found
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
-    if "`" not in text:
-        return []
-    return [match.span() for match in _CODE_SPAN.finditer(text)]
+    """Where code spans and inline math are in a line: both are shown as written."""
+    spans = [match.span() for match in _CODE_SPAN.finditer(text)] if "`" in text else []
+    if "$" in text or "\\" in text:
+        spans += [
+            match.span() for match in _MATH_SPAN.finditer(text) if not in_code(spans, match.start())
+        ]
+    return spans
 
 
 def in_code(spans: list[tuple[int, int]], start: int) -> bool:
