@@ -6,7 +6,6 @@ import re
 
 from newsdesk.content.document import Line
 
-ALERTS = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
 # Theme and generator callout classes onto the five alert markers.
 ALERT_KINDS = {
     "note": "NOTE",

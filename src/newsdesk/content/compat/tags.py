@@ -21,7 +21,7 @@ INLINE = re.compile(
     r"\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
     r"|(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
     r"|\{\{[<%]/\*(?P<escaped>.*?)\*/[>%]\}\}"
-    r"|\{\{(?P<hdelim>[<%])\s*(?P<hclose>/)?\s*(?P<hname>[\w.-]+(?:/[\w.-]+)*)"
+    r"|\{\{[<%]\s*(?P<hclose>/)?\s*(?P<hname>[\w.-]+(?:/[\w.-]+)*)"
     r"(?P<hargs>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
     r"|\{%-?\s*(?P<lclose>end)?(?P<lname>[A-Za-z_][\w-]*)(?P<largs>(?:[^%]|%(?!\}))*?)\s*-?%\}"
     r"|\{\{-?(?P<expr>(?:[^}]|\}(?!\}))*?)-?\}\}"
@@ -45,15 +45,15 @@ _WHOLE_LIQUID = re.compile(
     r"\{%-?\s*(?P<close>end)?(?P<name>[A-Za-z_][\w-]*)(?P<args>(?:[^%]|%(?!\}))*?)\s*-?%\}"
 )
 _WHOLE_HUGO = re.compile(
-    r"\{\{(?P<delim>[<%])\s*(?P<close>/)?\s*(?P<name>[\w.-]+(?:/[\w.-]+)*)"
+    r"\{\{[<%]\s*(?P<close>/)?\s*(?P<name>[\w.-]+(?:/[\w.-]+)*)"
     r"(?P<args>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Tag:
-    """A `{% name args %}` or `{{< name args >}}` tag at text[start:end] of its line;
-    `markdown` is Hugo's `{{% %}}` form."""
+    """A `{% name args %}`, `{{< name args >}}` or `{{% name args %}}` tag at
+    text[start:end] of its line."""
 
     family: Family
     name: str
@@ -61,7 +61,6 @@ class Tag:
     closing: bool = False
     start: int = 0
     end: int = 0
-    markdown: bool = False
 
 
 # A paired tag's conversion: (context, opening tag, its line, the lines inside).
@@ -83,7 +82,6 @@ def whole_tag(text: str) -> Tag | None:
             match["name"],
             match["args"].strip(),
             bool(match["close"]),
-            markdown=match["delim"] == "%",
         )
     return None
 
@@ -97,7 +95,6 @@ def tag_of(match: re.Match[str]) -> Tag:
             bool(match["hclose"]),
             match.start(),
             match.end(),
-            match["hdelim"] == "%",
         )
     return Tag(
         "liquid",
