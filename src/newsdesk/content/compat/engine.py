@@ -126,6 +126,8 @@ def convert_line(context: Context, line: Line) -> list[Line]:
     converted = "".join(parts)
     if converted == text:
         return [line]
+    if not text[-1:].isspace():  # a tag removed at the end leaves no space behind
+        converted = converted.rstrip()
     pieces = converted.split("\n")
     return [Line(line.no, piece, line.shift) for piece in pieces]
 
