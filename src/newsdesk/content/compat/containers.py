@@ -2,7 +2,7 @@
 
 import re
 
-from newsdesk.content.blocks import fenced_lines, scan
+from newsdesk.content.blocks import scan
 from newsdesk.content.compat import forms
 from newsdesk.content.compat.context import Context
 from newsdesk.content.document import Line
@@ -12,13 +12,14 @@ _CLOSE = re.compile(r"^\s*(:{3,})\s*$")
 _FENCE_LABEL = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w+#.-]*)\s*\[([^\]]*)\](.*)$")
 
 
-def match(context: Context, lines: list[Line], index: int, written: list[Line]) -> int | None:
+def opens(text: str) -> bool:
+    return ":::" in text and _OPEN.match(text) is not None
+
+
+def match(context: Context, lines: list[Line], index: int, end: int, written: list[Line]) -> None:
+    """Convert the container lines[index] opens and lines[end] closes."""
     opening = _OPEN.match(lines[index].text)
-    if opening is None:
-        return None
-    end = _closing(lines, index, len(opening.group(1)))
-    if end is None:
-        return None
+    assert opening is not None, "closings() pairs only opening lines"
     at = lines[index]
     name, title = opening.group(2).lower(), opening.group(3)
     inner = lines[index + 1 : end]
@@ -41,26 +42,21 @@ def match(context: Context, lines: list[Line], index: int, written: list[Line]) 
             "write what it meant in Markdown",
         )
         written.extend(context.convert(inner))
-    return end + 1
 
 
-def _closing(lines: list[Line], index: int, width: int) -> int | None:
-    """The line of colons, at least as many as the opening's, that closes it; inner
-    containers close first."""
-    code, _ = fenced_lines([line.text for line in lines[index + 1 :]])
-    depth = 0
-    for number in range(index + 1, len(lines)):
-        if number - index - 1 in code:
+def closings(lines: list[Line], code: set[int]) -> dict[int, int]:
+    """Each container's opening line to its closing one: a line of at least as many
+    colons, inner containers closing first; found in one pass."""
+    found: dict[int, int] = {}
+    stack: list[tuple[int, int]] = []
+    for number, line in enumerate(lines):
+        if number in code or ":::" not in line.text:
             continue
-        text = lines[number].text
-        if _OPEN.match(text):
-            depth += 1
-        elif (closing := _CLOSE.match(text)) is not None:
-            if depth:
-                depth -= 1
-            elif len(closing.group(1)) >= width:
-                return number
-    return None
+        if opening := _OPEN.match(line.text):
+            stack.append((number, len(opening.group(1))))
+        elif (closing := _CLOSE.match(line.text)) and stack and stack[-1][1] <= len(closing[1]):
+            found[stack.pop()[0]] = number
+    return found
 
 
 def _code_panes(inner: list[Line]) -> list[tuple[str, list[Line]]]:

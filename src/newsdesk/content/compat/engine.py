@@ -1,6 +1,8 @@
 """One pass over a body: paired tags and containers as blocks, the rest line by
 line, never inside code."""
 
+import bisect
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -16,11 +18,11 @@ from newsdesk.content.compat.tags import (
     BlockHandler,
     InlineHandler,
     Tag,
-    closer,
     code_lines,
     code_spans,
     escape_outside_code,
     in_code,
+    pairs,
     tag_of,
     whole_tag,
 )
@@ -41,11 +43,7 @@ _INLINE: dict[str, dict[str, InlineHandler]] = {
     "liquid": {**hexo.INLINE, **liquid.INLINE},
     "hugo": hugo.INLINE,
 }
-_MATCHERS: tuple[BlockMatcher, ...] = (
-    markers.match,
-    kramdown.match,
-    containers.match,
-)
+_MATCHERS: tuple[BlockMatcher, ...] = (markers.match, kramdown.match)
 _HTML_LINE = re.compile(r"^\s*</?(?:figure|details|iframe|img)\b")
 _LINE_HAS_SYNTAX = re.compile(r"\{[%{:#]|:::|toc", re.IGNORECASE)
 
@@ -65,6 +63,7 @@ def convert_body(
 
 def convert_lines(context: Context, lines: list[Line]) -> list[Line]:
     code = code_lines([line.text for line in lines])
+    closing = pairs(lines) | containers.closings(lines, code)
     written: list[Line] = []
     index = 0
     while index < len(lines):
@@ -73,7 +72,7 @@ def convert_lines(context: Context, lines: list[Line]) -> list[Line]:
             written.append(current)
             index += 1
             continue
-        after = _block(context, lines, index, written)
+        after = _block(context, lines, index, written, closing.get(index))
         if after is None:
             made = convert_line(context, current)
             # A line that held only tags removed goes, rather than leave a gap.
@@ -92,15 +91,19 @@ def convert_lines(context: Context, lines: list[Line]) -> list[Line]:
     return written
 
 
-def _block(context: Context, lines: list[Line], index: int, written: list[Line]) -> int | None:
+def _block(
+    context: Context, lines: list[Line], index: int, written: list[Line], end: int | None
+) -> int | None:
+    """Convert the block lines[index] opens (a paired tag or a container when `end`
+    is its closing line); the index after it, or None when it opens none."""
     for matcher in _MATCHERS:
         if (after := matcher(context, lines, index, written)) is not None:
             return after
+    if end is not None and containers.opens(lines[index].text):
+        containers.match(context, lines, index, end, written)
+        return end + 1
     tag = whole_tag(lines[index].text)
-    if tag is None or tag.closing or tag.name not in _BLOCKS[tag.family]:
-        return None
-    end = closer(lines, index, tag)
-    if end is None:
+    if end is None or tag is None or tag.name not in _BLOCKS[tag.family]:
         return None
     opening = lines[index]
     written.extend(_BLOCKS[tag.family][tag.name](context, tag, opening, lines[index + 1 : end]))
@@ -175,12 +178,22 @@ def _tag(context: Context, line: Line, tag: Tag) -> tuple[str, int]:
 
 
 def _same_line_closer(text: str, tag: Tag) -> tuple[int, int, int] | None:
-    if tag.family == "liquid":
-        pattern = r"\{%-?\s*end" + re.escape(tag.name) + r"\s*-?%\}"
+    """(start, end) of what a paired tag holds on its own line, and where its closing
+    tag ends."""
+    found = _closings(text, tag.family, tag.name)
+    at = bisect.bisect_left(found, (tag.end, tag.end))
+    return None if at == len(found) else (tag.end, *found[at])
+
+
+@functools.lru_cache(maxsize=16)
+def _closings(text: str, family: str, name: str) -> list[tuple[int, int]]:
+    """Where the closing tags of a name are in a line: found once for all of the
+    line's openings."""
+    if family == "liquid":
+        pattern = r"\{%-?\s*end" + re.escape(name) + r"\s*-?%\}"
     else:
-        pattern = r"\{\{[<%]\s*/\s*" + re.escape(tag.name) + r"\s*[>%]\}\}"
-    found = re.compile(pattern).search(text, tag.end)
-    return None if found is None else (tag.end, found.start(), found.end())
+        pattern = r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}"
+    return [match.span() for match in re.finditer(pattern, text)]
 
 
 def unknown(context: Context, tag: Tag, line: Line) -> str:

@@ -10,7 +10,7 @@ from newsdesk.content.compat.tags import (
     BlockHandler,
     InlineHandler,
     Tag,
-    closer,
+    pairs,
     split_edges,
     whole_tag,
 )
@@ -86,11 +86,12 @@ def _tabs(context: Context, tag: Tag, at: Line, inner: list[Line]) -> list[Line]
     context.did("hugo-shortcode-tabs", at)
     labels = _labels(parse_args(tag.args).get("items", ""))
     inner = split_edges(inner)
+    closing = pairs(inner)
     panes: list[tuple[str, list[Line]]] = []
     index = 0
     while index < len(inner):
         pane = whole_tag(inner[index].text)
-        end = closer(inner, index, pane) if pane and pane.name == "tab" else None
+        end = closing.get(index) if pane and pane.name == "tab" else None
         if pane is None or end is None:
             index += 1
             continue

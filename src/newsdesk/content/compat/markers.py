@@ -7,6 +7,7 @@ from newsdesk.content.compat.context import Context
 from newsdesk.content.document import Line
 
 _MARKER = re.compile(r"^\s*(?:\[\[toc\]\]|\[toc\]|<!--\s*toc\s*-->)\s*$", re.IGNORECASE)
+_GENERATED_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s")
 _GENERATED_END = re.compile(r"^\s*<!--\s*tocstop\s*-->\s*$", re.IGNORECASE)
 
 
@@ -19,7 +20,7 @@ def match(context: Context, lines: list[Line], index: int, written: list[Line]) 
     if not current.text.lstrip().startswith("<!--"):
         return index + 1
     # markdown-toc writes the list it generated between `<!-- toc -->` and `<!-- tocstop -->`.
-    end = next(
-        (n for n in range(index + 1, len(lines)) if _GENERATED_END.match(lines[n].text)), None
-    )
-    return index + 1 if end is None else end + 1
+    end = index + 1
+    while end < len(lines) and (lines[end].blank or _GENERATED_ITEM.match(lines[end].text)):
+        end += 1
+    return end + 1 if end < len(lines) and _GENERATED_END.match(lines[end].text) else index + 1

@@ -14,39 +14,70 @@ Family = Literal["liquid", "hugo"]
 
 # The openings of every syntax converted here; a body without one costs one search.
 TRIGGER = re.compile(
-    r"\{[%{:]|^\s*:::|\[\[toc\]\]|<!--\s*toc|^\s*\[toc\]\s*$", re.IGNORECASE | re.MULTILINE
+    r"\{[%{:]|^[ \t]*:::|\[\[toc\]\]|<!--[ \t]*toc|^[ \t]*\[toc\][ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
 )
+# What a tag may hold: bounded, and never the opening of another tag of its kind, so
+# that a line of a thousand unclosed openings costs one short look at each.
+_LIQUID_ARGS = r"(?:[^%{\n]|%(?!\})|\{(?!%)){0,500}?"
+_HUGO_ARGS = r"(?:[^>%{\n]|[>%](?!\}\})|\{(?!\{)){0,500}?"
+_HUGO_NAME = r"[\w.-]{1,100}(?:/[\w.-]{1,100}){0,10}"
+
+
+def _pair(name: str) -> str:
+    """A `{% name %}…{% endname %}` pair on one line; what it holds stops at the next
+    `{% name %}` or `{% endname %}`."""
+    tag = r"-?\s*" + name + r"\s*-?%\}"
+    end = r"\{%-?\s*end" + name + r"\s*-?%\}"
+    return r"\{%" + tag + r"((?:[^{\n]|\{(?!%-?\s*(?:end)?" + name + r"\b)){0,5000}?)" + end
+
+
 # One alternative per syntax; the first that matches at a place wins.
 INLINE = re.compile(
-    r"\{%-?\s*raw\s*-?%\}(?P<raw>.*?)\{%-?\s*endraw\s*-?%\}"
-    r"|(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
-    r"|\{\{[<%]/\*(?P<escaped>.*?)\*/[>%]\}\}"
-    r"|\{\{[<%]\s*(?P<hclose>/)?\s*(?P<hname>[\w.-]+(?:/[\w.-]+)*)"
-    r"(?P<hargs>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
-    r"|\{%-?\s*(?P<lclose>end)?(?P<lname>[A-Za-z_][\w-]*)(?P<largs>(?:[^%]|%(?!\}))*?)\s*-?%\}"
-    r"|\{\{-?(?P<expr>(?:[^}]|\}(?!\}))*?)-?\}\}"
-    r"|(?P<image>!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)(?:\s+\"(?P<title>[^\"]*)\")?\))"
-    r"\{:(?P<imageial>[^}]*)\}"
-    r"|\{::(?P<kext>\w+)[^}]*?/?\}(?:(?P<kinner>.*?)\{:/(?P=kext)?\})?"
-    r"|\{:(?P<ial>[^}]*)\}"
-    r"|[ \t]*\{#(?P<hid>[\w-]+)\}[ \t]*$"
+    _pair("raw").replace("((?:", "(?P<raw>(?:", 1)
+    + "|(?P<comment>"
+    + _pair("comment")
+    + ")"
+    + r"|\{\{[<%]/\*(?P<escaped>(?:[^*{\n]|\*(?!/)){0,500}?)\*/[>%]\}\}"
+    + r"|\{\{[<%]\s*(?P<hclose>/)?\s*(?P<hname>"
+    + _HUGO_NAME
+    + ")(?P<hargs>"
+    + _HUGO_ARGS
+    + r")\s*/?\s*[>%]\}\}"
+    + r"|\{%-?\s*(?P<lclose>end)?(?P<lname>[A-Za-z_][\w-]{0,100})(?P<largs>"
+    + _LIQUID_ARGS
+    + r")\s*-?%\}"
+    + r"|\{\{-?(?P<expr>(?:[^{}\n]|\}(?!\})|\{(?![{%])){0,500}?)-?\}\}"
+    + r"|(?P<image>!\[(?P<alt>[^\[\]\n]{0,300})\]\((?P<src>[^()\s]{0,1000})"
+    + r"(?:\s+\"(?P<title>[^\"\n]{0,300})\")?\))\{:(?P<imageial>[^{}\n]{0,300})\}"
+    + r"|\{::(?P<kext>\w{1,30})[^{}\n]{0,300}?/?\}"
+    + r"(?:(?P<kinner>[^{\n]{0,2000}?)\{:/(?P=kext)?\})?"
+    + r"|\{:(?P<ial>[^{}\n]{0,300})\}"
+    + r"|\{#(?P<hid>[\w-]{1,100})\}[ \t]*$"
 )
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 # Math stays as written (`x^{{2}}` is no template); a `$` price is no math: an opening
 # `$` has text right after it, a closing one text right before it and no digit after.
 _MATH_SPAN = re.compile(
-    r"\$\$.+?\$\$|\\\(.+?\\\)|\\\[.+?\\\]|(?<![\\$\w])\$(?=[^\s$])[^$\n]*?(?<=\S)\$(?![\w$])"
+    r"\$\$(?:[^$\n]|\$(?!\$)){1,2000}?\$\$"
+    r"|\\\((?:[^\\\n]|\\(?![()])){1,2000}?\\\)"
+    r"|\\\[(?:[^\\\n]|\\(?![\[\]])){1,2000}?\\\]"
+    r"|(?<![\\$\w])\$(?=[^\s$])[^$\n]*?(?<=\S)\$(?![\w$])"
 )
 _MATH_OPEN = re.compile(r"^(?:\$\$|\\\[)")
 _EDGES = re.compile(
-    r"(\{%-?\s*[A-Za-z_][\w-]*(?:[^%]|%(?!\}))*?-?%\}|\{\{[<%](?:[^>%]|[>%](?!\}\}))*?[>%]\}\})"
+    r"(\{%-?\s*[A-Za-z_][\w-]{0,100}" + _LIQUID_ARGS + r"-?%\}"
+    r"|\{\{[<%]" + _HUGO_ARGS + r"[>%]\}\})"
 )
 _WHOLE_LIQUID = re.compile(
-    r"\{%-?\s*(?P<close>end)?(?P<name>[A-Za-z_][\w-]*)(?P<args>(?:[^%]|%(?!\}))*?)\s*-?%\}"
+    r"\{%-?\s*(?P<close>end)?(?P<name>[A-Za-z_][\w-]{0,100})(?P<args>" + _LIQUID_ARGS + r")\s*-?%\}"
 )
 _WHOLE_HUGO = re.compile(
-    r"\{\{[<%]\s*(?P<close>/)?\s*(?P<name>[\w.-]+(?:/[\w.-]+)*)"
-    r"(?P<args>(?:[^>%]|[>%](?!\}\}))*?)\s*/?\s*[>%]\}\}"
+    r"\{\{[<%]\s*(?P<close>/)?\s*(?P<name>"
+    + _HUGO_NAME
+    + ")(?P<args>"
+    + _HUGO_ARGS
+    + r")\s*/?\s*[>%]\}\}"
 )
 
 
@@ -123,20 +154,20 @@ def split_edges(lines: list[Line]) -> list[Line]:
     return split
 
 
-def closer(lines: list[Line], index: int, opening: Tag) -> int | None:
-    """The index of the line that closes the paired tag opened on lines[index]."""
-    depth = 0
-    for number in range(index + 1, len(lines)):
-        tag = whole_tag(lines[number].text)
-        if tag is None or tag.family != opening.family or tag.name != opening.name:
+def pairs(lines: list[Line]) -> dict[int, int]:
+    """Each line that is an opening tag, to the line of the tag that closes it, found
+    in one pass (innermost first, as tags nest)."""
+    found: dict[int, int] = {}
+    open_tags: dict[tuple[str, str], list[int]] = {}
+    for number, line in enumerate(lines):
+        if "{" not in line.text or (tag := whole_tag(line.text)) is None:
             continue
+        stack = open_tags.setdefault((tag.family, tag.name), [])
         if not tag.closing:
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:
-            return number
-    return None
+            stack.append(number)
+        elif stack:
+            found[stack.pop()] = number
+    return found
 
 
 def code_lines(texts: list[str]) -> set[int]:
