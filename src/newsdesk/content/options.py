@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 @dataclass(frozen=True)
 class CompatOptions:
     """What converting an old generator's syntax needs from the site: its folders
-    (absolute, "" when unknown) and the values of `{{ site.X }}`."""
+    (absolute, "" when unknown) and the values of `{{ site.X }}`; `url` and `baseurl`
+    are empty unless the site gives them, so that `{{ site.url }}/a.png` becomes the
+    root-relative `/a.png`."""
 
     content: str = ""
     includes: str = ""
-    site: tuple[tuple[str, str], ...] = ()
+    site: tuple[tuple[str, str], ...] = (("baseurl", ""), ("url", ""))
 
 
 @dataclass(frozen=True)

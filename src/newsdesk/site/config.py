@@ -141,8 +141,7 @@ class CompatSection:
     # The folder `{% include %}` reads, relative to the site; "": `_includes/` beside
     # the content folder or in the site, when there is one.
     includes: str = ""
-    # `{{ site.X }}` values; `url` and `baseurl` are "" unless given, so that
-    # `{{ site.url }}/images/a.png` becomes the root-relative `/images/a.png`.
+    # `{{ site.X }}` values (`url` and `baseurl` default to "").
     site: dict[str, str] = field(default_factory=dict)
 
 
@@ -184,7 +183,7 @@ class SiteConfig:
         )
 
     def _compat_options(self, root: Path | None) -> CompatOptions:
-        site = tuple(sorted({"url": "", "baseurl": "", **self.compat.site}.items()))
+        site = tuple(sorted({**dict(CompatOptions().site), **self.compat.site}.items()))
         if root is None:
             return CompatOptions(site=site)
         content = (root / self.content.dir).resolve()
