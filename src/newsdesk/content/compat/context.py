@@ -3,9 +3,9 @@ front matter, the site's folders and variables, the repairs made and the warning
 
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -20,6 +20,9 @@ _ARG = re.compile(
 )
 _INDEX_STEMS = {"index", "_index", "readme"}
 _MARKDOWN = (".md", ".markdown", ".mdown", ".mkd")
+# A content folder's Markdown files by stem, with when they were listed.
+_LISTINGS: dict[str, tuple[float, dict[str, str]]] = {}
+_LISTING_SECONDS = 5.0
 
 
 def parse_args(text: str) -> Args:
@@ -88,11 +91,15 @@ class Context:
         return self.relative(found) + (f"#{anchor}" if anchor else "")
 
 
-@lru_cache(maxsize=8)
 def markdown_by_stem(root: str) -> dict[str, str]:
     """Every Markdown file under root by its stem (a page bundle's `index.md` also by
-    its folder's name); the first in sorted order wins a shared stem. Read once per
-    process, only when an article links by name."""
+    its folder's name); the first in sorted order wins a shared stem. Read only when
+    an article links by name, then kept for a few seconds: a server that runs for
+    days still finds the articles written since."""
+    now = time.monotonic()
+    kept = _LISTINGS.get(root)
+    if kept is not None and now - kept[0] < _LISTING_SECONDS:
+        return kept[1]
     found: dict[str, str] = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -104,4 +111,5 @@ def markdown_by_stem(root: str) -> dict[str, str]:
             found.setdefault(stem, path)
             if stem.lower() in _INDEX_STEMS:
                 found.setdefault(os.path.basename(folder), path)
+    _LISTINGS[root] = (now, found)
     return found
