@@ -288,14 +288,24 @@ def _convert_syntax(
     # A block made of a tag may open or close a fence, which changes what is code, so
     # conversion and the body's repairs run until neither finds more.
     for _ in range(4):
+        kept = (_copy(lines), list(repairs.done))
         converted, found = convert_body(lines, body, path, meta, options.compat)
         if not converted:
             break
-        warnings += found
         for done in converted:
             repairs.apply(done)
         _repair_body(lines, body, repairs)
+        if body == 0 and _locate_front_matter(_copy(lines), _Repairs()) is not None:
+            # Tags atop a file without front matter hid a delimiter line, which the next
+            # reading would take for front matter: the file stays as it was.
+            lines[:], repairs.done = kept
+            break
+        warnings += found
     return warnings
+
+
+def _copy(lines: list[Line]) -> list[Line]:
+    return [Line(line.no, line.text, line.shift) for line in lines]
 
 
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:
