@@ -12,8 +12,10 @@ class CompatOptions:
     are empty unless the site gives them, so that `{{ site.url }}/a.png` becomes the
     root-relative `/a.png`."""
 
-    content: str = ""
-    includes: str = ""
+    # Left out of the repr, which keys compiled articles: nodes serving one site from
+    # different folders share them (what a conversion writes is relative to the article).
+    content: str = field(default="", repr=False)
+    includes: str = field(default="", repr=False)
     site: tuple[tuple[str, str], ...] = (("baseurl", ""), ("url", ""))
 
 
