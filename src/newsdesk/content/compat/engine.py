@@ -14,6 +14,7 @@ from newsdesk.content.compat.context import Context
 from newsdesk.content.compat.forms import escape_braces
 from newsdesk.content.compat.tags import (
     INLINE,
+    QUICK,
     TRIGGER,
     BlockHandler,
     InlineHandler,
@@ -52,7 +53,8 @@ def convert_body(
     lines: list[Line], body: int, file: str, page: dict[str, Any], options: CompatOptions
 ) -> tuple[list[Repair], list[Diagnostic]]:
     """Convert lines[body:] in place; the repairs made and the warnings found."""
-    if not TRIGGER.search("\n".join(line.text for line in lines[body:])):
+    text = "\n".join([line.text for line in lines[body:]])
+    if not QUICK.search(text) or not TRIGGER.search(text):
         return [], []
     context = Context(os.path.abspath(file), options, page, convert=lambda _: [])
     context.convert = lambda inner: convert_lines(context, inner)
