@@ -121,6 +121,24 @@ fragments = st.sampled_from(
         '"title": "J"\n',
         "}\n",
         "<!-- more -->\n",
+        # Old generators' syntax, converted by repairs of its own.
+        "{% note info %}\n",
+        "{% endnote %}\n",
+        "{% raw %}\n",
+        "{% endraw %}\n",
+        "{% codeblock lang:js %}\n",
+        "{% endcodeblock %}\n",
+        "{{ page.title }} {{ site.url }}/a.png\n",
+        "{% weird tag %}\n",
+        "{{< notice tip >}}\n",
+        "{{< /notice >}}\n",
+        "::: tip 提示\n",
+        ":::\n",
+        "* TOC\n",
+        "{:toc}\n",
+        '![图](a.png){: width="300"}\n',
+        "[[toc]]\n",
+        "`{% raw %}`\n",
     ]
 )
 

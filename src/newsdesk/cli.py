@@ -78,7 +78,7 @@ def progress_factory(total: int, label: str, minimum: int = PROGRESS_MIN_FILES) 
 
 
 def _load(inputs: Inputs, keep_source: bool = False) -> list[Outcome]:
-    options = inputs.config.content_options()
+    options = inputs.config.content_options(inputs.root)
     advance = progress_factory(len(inputs.files), "读取文章")
     return load_all(inputs.files, options, advance, keep_source)
 
@@ -87,7 +87,7 @@ def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
     """Each file's outcome with what the site-wide checks found, the local references
     of the public articles among it (finding those renders the bodies)."""
     config = inputs.config
-    options = config.content_options()
+    options = config.content_options(inputs.root)
     folder = path if path.is_dir() else path.parent
     folders = site_folders(inputs.root, config) if inputs.root else SiteFolders(folder, folder)
     render = config.render_options()

@@ -6,6 +6,7 @@ from pathlib import PurePath
 from typing import Any
 
 from newsdesk.content import chatter, frontmatter_repair, labels, repair
+from newsdesk.content.compat.engine import convert_body
 from newsdesk.content.dates import date_in_name
 from newsdesk.content.derive import analyze, base_slug, lead_heading, permalink, stem_title
 from newsdesk.content.diagnostics import Diagnostic
@@ -124,7 +125,7 @@ def read_article(
     if isinstance(located, Diagnostic):
         outcome.diagnostics.append(located)
         return _finish(outcome, lines, repairs)
-    read = _read_fields(lines, located, repairs, options)
+    read = _read_fields(path, lines, located, repairs, options)
     outcome.diagnostics.extend(read.diagnostics)
     if read.fields is None:
         return _finish(outcome, lines, repairs)
@@ -250,14 +251,16 @@ class _Read:
 
 
 def _read_fields(
-    lines: list[Line], located: Span | None, repairs: _Repairs, options: ContentOptions
+    path: str, lines: list[Line], located: Span | None, repairs: _Repairs, options: ContentOptions
 ) -> _Read:
-    """The front matter parsed and mapped; a body's label lines lifted into it."""
+    """The front matter parsed and mapped; the body's generator syntax converted (it
+    reads the front matter, and hides label lines); its label lines lifted."""
     body = located.body if located else 0
     parsed = _parse_front_matter(lines, located, repairs)
     if parsed.failed:
         return _Read(None, body, parsed.diagnostics)
     fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
+    warnings = _convert_syntax(path, lines, body, parsed.meta, repairs, options)
     # Lifting labels and dropping a title heading each uncover what the other looks
     # for at the top of the body, so they run until neither applies.
     for _ in range(3):
@@ -270,11 +273,45 @@ def _read_fields(
         assert isinstance(relocated, Span)
         located, body = relocated, relocated.body
         _repair_body(lines, body, repairs)  # what the labels hid may need repairs
+        warnings += _convert_syntax(path, lines, body, parsed.meta, repairs, options)
         parsed = _parse_front_matter(lines, located, repairs)
         if parsed.failed:
             return _Read(None, body, parsed.diagnostics)
         fields, problems = map_fields(parsed.meta, parsed.positions, options.zone)
-    return _Read(fields, body, parsed.diagnostics + problems)
+    return _Read(fields, body, parsed.diagnostics + problems + warnings)
+
+
+def _convert_syntax(
+    path: str,
+    lines: list[Line],
+    body: int,
+    meta: dict[str, Any],
+    repairs: _Repairs,
+    options: ContentOptions,
+) -> list[Diagnostic]:
+    """Old generators' syntax in the body as portable Markdown; the warnings found."""
+    warnings: list[Diagnostic] = []
+    # A block made of a tag may open or close a fence, which changes what is code, so
+    # conversion and the body's repairs run until neither finds more.
+    for _ in range(4):
+        kept = (_copy(lines), list(repairs.done))
+        converted, found = convert_body(lines, body, path, meta, options.compat)
+        if not converted:
+            break
+        for done in converted:
+            repairs.apply(done)
+        _repair_body(lines, body, repairs)
+        if body == 0 and _locate_front_matter(_copy(lines), _Repairs()) is not None:
+            # Tags atop a file without front matter hid a delimiter line, which the next
+            # reading would take for front matter: the file stays as it was.
+            lines[:], repairs.done = kept
+            break
+        warnings += found
+    return warnings
+
+
+def _copy(lines: list[Line]) -> list[Line]:
+    return [Line(line.no, line.text, line.shift) for line in lines]
 
 
 def _locate_front_matter(lines: list[Line], repairs: _Repairs) -> Span | Diagnostic | None:

@@ -15,11 +15,8 @@ from newsdesk.text.slug import slugify
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[-_ ]+|$)")
 # Each part stops at the next opening of its own kind: scanning on to the end for a
-# close that never comes took quadratic time on a file of unclosed `<`, `](` or `{{`.
-_UNREAD = re.compile(
-    r"\]\([^()]*\)|<[^<>]*>|\{%(?:[^{%\n]|%(?!\})|\{(?!%))*%\}"
-    r"|\{\{(?:[^{}\n]|\}(?!\})|\{(?!\{))*\}\}|https?://\S+"
-)
+# close that never comes took quadratic time on a file of unclosed `<` or `](`.
+_UNREAD = re.compile(r"\]\([^()]*\)|<[^<>]*>|https?://\S+")
 _TEXT_KINDS = ("paragraph", "quote", "list", "html")
 
 
@@ -61,7 +58,7 @@ def analyze(lines: list[str], options: ContentOptions) -> BodyFacts:
         else:
             texts.extend(lines[block.start : block.end])
     # Markup is ASCII punctuation, which neither count sees; only link targets,
-    # tags and template code would add words that no reader reads.
+    # HTML tags and addresses would add words that no reader reads.
     plain = _UNREAD.sub(" ", "\n".join(texts))
     return BodyFacts(
         summary=derive_summary(lines, blocks, options.summary_chars),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from newsdesk.content.compat import codes as compat_codes
 from newsdesk.content.pickling import reduce_by_fields
 
 Severity = Literal["error", "warning", "info"]
@@ -54,6 +55,9 @@ CODES: dict[str, Severity] = {
     "heading-space": "info",
     "fence-closed": "warning",
     "duplicate-title-h1": "info",
+    # Old generators' syntax converted to portable Markdown (content/compat/).
+    **dict.fromkeys(compat_codes.REPAIRS, "info"),
+    **dict.fromkeys(compat_codes.WARNINGS, "warning"),
 }
 
 

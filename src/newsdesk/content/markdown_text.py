@@ -5,7 +5,6 @@ import re
 from newsdesk.text.cjk import CJK_CLASS
 
 _RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{:[^}]*\}"), ""),  # Hexo/Jekyll tags, kramdown IALs
     (re.compile(r"<!--.*?-->"), ""),
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),  # images say nothing in plain text
     (re.compile(r"!\[([^\]]*)\]\[[^\]]*\]"), ""),
@@ -38,7 +37,7 @@ def inline_text(markdown: str) -> str:
     """The reader-visible text of one line of inline Markdown (its first MAX_INLINE
     characters)."""
     text = markdown[:MAX_INLINE]
-    if any(ch in text for ch in "[]`*_~<{\\!"):
+    if any(ch in text for ch in "[]`*_~<\\!"):
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)
     if "&" in text:

@@ -1,8 +1,22 @@
 """The content layer's own options, built from the site configuration."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class CompatOptions:
+    """What converting an old generator's syntax needs from the site: its folders
+    (absolute, "" when unknown) and the values of `{{ site.X }}`; `url` and `baseurl`
+    are empty unless the site gives them, so that `{{ site.url }}/a.png` becomes the
+    root-relative `/a.png`."""
+
+    # Left out of the repr, which keys compiled articles: nodes serving one site from
+    # different folders share them (what a conversion writes is relative to the article).
+    content: str = field(default="", repr=False)
+    includes: str = field(default="", repr=False)
+    site: tuple[tuple[str, str], ...] = (("baseurl", ""), ("url", ""))
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,7 @@ class ContentOptions:
     max_file_bytes: int = 1024 * 1024
     permalink: str = "/posts/:slug/"
     boilerplate_summary_repeats: int = 3
+    compat: CompatOptions = field(default_factory=CompatOptions)
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from newsdesk.content.blocks import FENCE_OPEN, fenced_lines, is_fence_close, scan
+from newsdesk.content.compat.codes import REPAIRS as COMPAT_REPAIRS
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.document import (
     Line,
@@ -40,6 +41,7 @@ REPAIR_CODES = (
     "fence-closed",
     "duplicate-title-h1",
     "labels-lifted",
+    *COMPAT_REPAIRS,
 )
 _WRAPPER_INFO = {"markdown", "md"}
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00a0]")

@@ -129,7 +129,7 @@ def _begin(
     cache: BuildCache,
 ) -> _Build:
     files = discover(root / config.content.dir)
-    content = config.content_options()
+    content = config.content_options(root)
     render = config.render_options()
     options_key = compile_options_key(content, render)
     previous = cache.outputs(folder)

@@ -100,7 +100,7 @@ def draft_job(
         folder=content / settings.folder,
         chat=chat,
         prompt=load_prompt(template, config.site.language),
-        options=config.content_options(),
+        options=config.content_options(root),
         site_title=config.site.title,
         force=force,
         concurrency=settings.concurrency,

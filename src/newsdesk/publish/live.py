@@ -36,7 +36,7 @@ class LiveSite:
         self.config = config
         self.engine = engine
         self.live_reload = live_reload
-        self.content = config.content_options()
+        self.content = config.content_options(root)
         self.folder = root / config.content.dir
         self.folders = site_folders(root, config)
         self.files = ContentIndex(self.folder, engine, self.content, config.render_options())

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pygments.styles import get_all_styles
 
-from newsdesk.content.options import ContentOptions
+from newsdesk.content.options import CompatOptions, ContentOptions
 from newsdesk.errors import ConfigError
 from newsdesk.render.options import RenderOptions
 
@@ -140,6 +140,17 @@ class DraftSection:
 
 
 @dataclass(frozen=True)
+class CompatSection:
+    """What a migrated site's old generator syntax refers to."""
+
+    # The folder `{% include %}` reads, relative to the site; "": `_includes/` beside
+    # the content folder or in the site, when there is one.
+    includes: str = ""
+    # `{{ site.X }}` values (`url` and `baseurl` default to "").
+    site: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class MenuItem:
     name: str = ""
     url: str = "/"
@@ -158,9 +169,12 @@ class SiteConfig:
     server: ServerSection = field(default_factory=ServerSection)
     search: SearchSection = field(default_factory=SearchSection)
     draft: DraftSection = field(default_factory=DraftSection)
+    compat: CompatSection = field(default_factory=CompatSection)
     menu: tuple[MenuItem, ...] = ()
 
-    def content_options(self) -> ContentOptions:
+    def content_options(self, root: Path | None = None) -> ContentOptions:
+        """The content layer's options; `root`, the site's folder, locates the content
+        and includes folders that converting old generator syntax reads."""
         return ContentOptions(
             timezone=self.site.timezone,
             summary_chars=self.content.summary_chars,
@@ -170,7 +184,21 @@ class SiteConfig:
             max_file_bytes=self.content.max_file_kb * 1024,
             permalink=self.content.permalink,
             boilerplate_summary_repeats=self.content.boilerplate_summary_repeats,
+            compat=self._compat_options(root),
         )
+
+    def _compat_options(self, root: Path | None) -> CompatOptions:
+        site = tuple(sorted({**dict(CompatOptions().site), **self.compat.site}.items()))
+        if root is None:
+            return CompatOptions(site=site)
+        content = (root / self.content.dir).resolve()
+        candidates = (
+            [root / self.compat.includes]
+            if self.compat.includes
+            else [content.parent / "_includes", root / "_includes"]
+        )
+        includes = next((str(c.resolve()) for c in candidates if c.is_dir()), "")
+        return CompatOptions(content=str(content), includes=includes, site=site)
 
     def render_options(self) -> RenderOptions:
         return RenderOptions(
@@ -256,6 +284,8 @@ def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) 
             values[key] = _build_strings(value, where, problems)
         elif get_origin(expected) is tuple:
             values[key] = _build_list(get_args(expected)[0], value, where, problems)
+        elif get_origin(expected) is dict:
+            values[key] = _build_text_table(value, where, problems)
         elif _matches(value, expected):
             values[key] = value
         else:
@@ -275,6 +305,13 @@ def _build_strings(data: Any, where: str, problems: list[tuple[str, str]]) -> tu
         problems.append((where, "expected a list of text values"))
         return ()
     return tuple(data)
+
+
+def _build_text_table(data: Any, where: str, problems: list[tuple[str, str]]) -> dict[str, str]:
+    if not isinstance(data, dict) or not all(isinstance(item, str) for item in data.values()):
+        problems.append((where, "expected a table of text values"))
+        return {}
+    return dict(data)
 
 
 def _matches(value: Any, expected: type) -> bool:

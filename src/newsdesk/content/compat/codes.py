@@ -1,0 +1,46 @@
+"""The repairs that convert generator syntax, each with the message `newsdesk fix`
+shows, and the warnings the conversion gives."""
+
+REPAIRS: dict[str, str] = {
+    "hexo-asset-img": "Hexo {% asset_img %} written as a Markdown image",
+    "hexo-asset-link": "Hexo {% asset_link %} or {% asset_path %} written as a local path",
+    "hexo-post-link": "Hexo {% post_link %} or {% post_path %} written as a link to the file",
+    "hexo-img": "Hexo {% img %} written as an image or a figure",
+    "hexo-link": "Hexo {% link %} written as a Markdown link",
+    "hexo-codeblock": "Hexo {% codeblock %} written as a fenced code block",
+    "hexo-blockquote": "Hexo {% blockquote %} or {% pullquote %} written as a block quote",
+    "hexo-embed": "Hexo {% iframe %} or {% youtube %} written as an embedded frame",
+    "hexo-note": "a theme's {% note %} or {% tip %} written as a callout",
+    "hexo-spoiler": "a theme's collapsible block written as <details>",
+    "liquid-raw": "{% raw %} text written with its braces as entities",
+    "liquid-comment": "a {% comment %} block removed",
+    "liquid-highlight": "{% highlight %} written as a fenced code block",
+    "liquid-post-url": "Jekyll {% post_url %} or {% link %} written as a link to the file",
+    "liquid-variable": "{{ site.X }} or {{ page.X }} replaced by its value",
+    "liquid-include": "{% include %} replaced by the included file",
+    "kramdown-toc": "kramdown {:toc} written as a [TOC] marker",
+    "kramdown-ial": "kramdown attribute list applied or dropped",
+    "kramdown-extension": "kramdown {::options}, {::comment} or {::nomarkdown} resolved",
+    "hugo-shortcode-figure": "Hugo {{< figure >}} written as a figure",
+    "hugo-shortcode-ref": "Hugo {{< ref >}} or {{< relref >}} written as a link to the file",
+    "hugo-shortcode-embed": "Hugo {{< youtube >}} or {{< bilibili >}} written as a frame",
+    "hugo-shortcode-highlight": "Hugo {{< highlight >}} written as a fenced code block",
+    "hugo-shortcode-callout": "a Hugo notice, callout, alert or pageinfo written as a callout",
+    "hugo-shortcode-details": "Hugo {{< details >}} written as <details>",
+    "hugo-shortcode-tabs": "Hugo tabs written one after another with bold labels",
+    "hugo-shortcode-cards": "Hugo cards written as links",
+    "hugo-shortcode-unwrapped": "Hugo steps or similar layout shortcodes removed around their text",
+    "hugo-shortcode-escaped": "an escaped Hugo shortcode {{</* … */>}} shown as written",
+    "container-callout": "a ::: container written as a callout",
+    "container-details": "a ::: details container written as <details>",
+    "container-code-group": "a ::: code-group written as labelled code blocks",
+    "toc-marker": "a table of contents marker written as [TOC]",
+    "template-tag-unwrapped": "an unknown template tag removed, its inner text kept",
+}
+
+WARNINGS = (
+    "unknown-template-tag",
+    "unknown-template-variable",
+    "include-missing",
+    "link-target-missing",
+)
