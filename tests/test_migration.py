@@ -8,6 +8,7 @@ old addresses still lead somewhere; and what was written inside code stays liter
 
 import json
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,7 @@ LITERALS = {
 @dataclass(frozen=True)
 class Built:
     name: str
+    site: Path
     out: Path
     check_status: int
     check_output: str = field(repr=False)
@@ -130,6 +132,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     building = run_newsdesk("build", str(site), "--out", str(out))
     return Built(
         name=name,
+        site=site,
         out=out,
         check_status=checked.returncode,
         check_output=checked.stdout + checked.stderr,
@@ -173,16 +176,24 @@ def test_local_references_exist_in_the_output(built: Built) -> None:
 
 
 def test_each_article_has_its_own_page(built: Built) -> None:
-    urls = {str(a["path"]): str(a.get("url") or "") for a in built.articles}
+    urls = {
+        Path(str(a["path"])).relative_to(built.site).as_posix(): str(a.get("url") or "")
+        for a in built.articles
+    }
     assert urls, f"{built.name}: no article inspected"
-    shared = {url for url in urls.values() if list(urls.values()).count(url) > 1}
-    assert not shared, "articles sharing a URL: " + ", ".join(
-        f"{path} → {url}" for path, url in sorted(urls.items()) if url in shared
-    )
-    missing = [
-        f"{path} → {url}" for path, url in sorted(urls.items()) if not built_page(built, url)
+    articles_at = Counter(url for url in urls.values() if url)
+    problems = [f"{path}: no URL" for path, url in sorted(urls.items()) if not url]
+    problems += [
+        f"{path}: {url} is another article's URL too"
+        for path, url in sorted(urls.items())
+        if articles_at[url] > 1
     ]
-    assert not missing, "articles without a page: " + ", ".join(missing)
+    problems += [
+        f"{path}: no page at {url}"
+        for path, url in sorted(urls.items())
+        if url and not built_page(built, url)
+    ]
+    assert not problems, f"{built.name}:\n" + "\n".join(problems)
 
 
 def built_page(built: Built, url: str) -> bool:
