@@ -12,9 +12,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 # Delimiters of Hexo/Jekyll tags, Liquid and Hugo output, kramdown attribute lists,
 # markdown-it containers, table-of-contents markers, GitHub alert markers and display
-# math: none of them is prose once the page is rendered.
+# math: none of them is prose once the page is rendered. A `$$` glued to a word is a
+# name (Java's generated classes, `Foo$$EnhancerByCGLIB$$1`), not math.
 LEFTOVER = re.compile(
-    r"\{%|\{\{|\{:|:::|\[TOC\]|\[\[toc\]\]|\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|\$\$",
+    r"\{%|\{\{|\{:|:::|\[TOC\]|\[\[toc\]\]|\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
+    r"|(?<![\w$])\$\$",
     re.IGNORECASE,
 )
 CONTEXT_CHARS = 30

@@ -224,3 +224,28 @@ def test_code_stays_literal(built: Built) -> None:
             if snippet not in page.text
         ]
     assert not problems, "\n".join(problems)
+
+
+def test_scanner_reads_prose_code_and_references(tmp_path: Path) -> None:
+    (tmp_path / "posts" / "a").mkdir(parents=True)
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "here.png").write_bytes(b"png")
+    (tmp_path / "posts" / "a" / "index.html").write_text(
+        '<html><head><meta property="og:type" content="article">'
+        "<script>var t = '{{ not prose }}';</script></head><body>"
+        "<p>见 {{ site.url }} 与 Foo$$EnhancerByCGLIB$$1</p>"
+        "<pre><code>{% raw %}$$</code></pre><p><code>[TOC]</code></p>"
+        '<img src="/img/here.png"><img src="../../img/gone.png">'
+        '<img src="data:image/png;base64,AA">'
+        f'<a href="{BASE_URL}/nowhere/">站内</a><a href="https://example.com/x">站外</a>'
+        '<a href="#top">顶部</a><a href="/posts/a/">本页</a></body></html>',
+        encoding="utf-8",
+    )
+    (page,) = scan_site(tmp_path, BASE_URL)
+    assert page.url == "/posts/a/" and page.is_article
+    assert [x.text for x in page.leftovers] == ["{{"]
+    assert page.code_text == "{% raw %}$$[TOC]"
+    assert [(b.tag, b.target) for b in page.broken] == [
+        ("img", "../../img/gone.png"),
+        ("a", f"{BASE_URL}/nowhere/"),
+    ]
