@@ -4,12 +4,11 @@ in the pages built (bench/leftovers.py).
 
     python bench/migrate_survey.py FOLDER[:CONTENT]... [--json] [--examples N] [--keep]
 
-FOLDER is a blog's root. Its content folder is found from the generator's layout
-(Hexo `source/_posts`, Jekyll `_posts`, Hugo `content`, VitePress the folder holding
-`.vitepress`), or given after a colon, relative to FOLDER. Each blog is surveyed
-through a throwaway site in a temporary folder: a `newsdesk.toml` naming the content
-folder, beside links to the blog's top-level entries (so that its asset folders are
-where its Markdown expects them); nothing is written into FOLDER.
+FOLDER is a blog's root. Each blog is copied into a temporary folder (nothing is
+written into FOLDER) and moved over as a user would: `newsdesk init` recognises its
+generator and writes its `newsdesk.toml` (content folder, permalink, title). A content
+folder given after a colon, relative to FOLDER, is used instead, with a minimal
+configuration naming it (for a layout `init` does not recognise).
 
 Prints one row per blog: Markdown files, errors, warnings and infos of `check`; HTML
 pages built, of which article pages; article pages with another generator's syntax in
@@ -35,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from leftovers import scan_site
 from measure import run
 from newsdesk.content.loader import discover
+from newsdesk.site.migration import recognise
 
 BASE_URL = "http://127.0.0.1:8000"
 TOP_CODES = 6
-HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml")
 
 
 @dataclass
@@ -63,19 +62,6 @@ class Survey:
     examples: list[str] = field(default_factory=list)
 
 
-def layout(blog: Path) -> tuple[str, str]:
-    """The generator a blog was written for and its content folder, relative to it."""
-    if (blog / "_config.yml").is_file() and (blog / "source" / "_posts").is_dir():
-        return "Hexo", "source/_posts"
-    if (blog / "_config.yml").is_file() and (blog / "_posts").is_dir():
-        return "Jekyll", "_posts"
-    if any((blog / name).is_file() for name in HUGO_CONFIGS) and (blog / "content").is_dir():
-        return "Hugo", "content"
-    for config in sorted(blog.glob("*/.vitepress")) + sorted(blog.glob(".vitepress")):
-        return "VitePress", config.parent.relative_to(blog).as_posix()
-    return "?", "."
-
-
 def parse_target(argument: str) -> tuple[Path, str | None]:
     """FOLDER or FOLDER:CONTENT (a folder whose own name holds a colon wins)."""
     if Path(argument).is_dir() or ":" not in argument:
@@ -84,20 +70,20 @@ def parse_target(argument: str) -> tuple[Path, str | None]:
     return Path(folder), content
 
 
-def make_site(blog: Path, content: str, site: Path) -> None:
-    """A site folder standing for the blog: links to its entries and a config."""
-    site.mkdir(parents=True)
-    for entry in blog.iterdir():
-        if not entry.name.startswith(".") and entry.name != "newsdesk.toml":
-            (site / entry.name).symlink_to(entry.resolve())
-    # A content folder that is the blog's root is named by its absolute path: the
-    # walk of the content folder does not follow links below its top.
-    folder = str(blog.resolve()) if content == "." else content
+def make_site(blog: Path, content: str | None, site: Path) -> tuple[str, str]:
+    """A copy of the blog moved over: by `newsdesk init`, or, with a content folder
+    given, by a minimal config naming it. Returns the generator and content folder."""
+    shutil.copytree(blog, site, symlinks=True, ignore=shutil.ignore_patterns("newsdesk.toml"))
+    found = recognise(site)
+    if content is None and found is not None:
+        subprocess.run(newsdesk("init", str(site)), check=True, capture_output=True)
+        return found.generator, found.content_dir
+    folder = content or "."
     (site / "newsdesk.toml").write_text(
-        f'[site]\ntitle = "{blog.name}"\nbase_url = "{BASE_URL}"\n\n'
-        f"[content]\ndir = {json.dumps(folder)}\n",
+        f'[site]\ntitle = "{blog.name}"\n\n[content]\ndir = {json.dumps(folder)}\n',
         encoding="utf-8",
     )
+    return (found.generator if found else "?"), folder
 
 
 def newsdesk(*args: str) -> list[str]:
@@ -105,11 +91,9 @@ def newsdesk(*args: str) -> list[str]:
 
 
 def survey(blog: Path, content: str | None, scratch: Path, examples: int) -> Survey:
-    generator, found = layout(blog)
-    content = content or found
     site = scratch / "site"
     out = scratch / "out"
-    make_site(blog, content, site)
+    generator, content = make_site(blog, content, site)
     checked = subprocess.run(newsdesk("check", str(site), "--format", "json"), capture_output=True)
     findings = json.loads(checked.stdout or b"[]")
     severities = Counter(f["severity"] for f in findings)
@@ -122,7 +106,7 @@ def survey(blog: Path, content: str | None, scratch: Path, examples: int) -> Sur
         name=blog.name,
         generator=generator,
         content=content,
-        files=len(discover(site / content if content != "." else blog)),
+        files=len(discover(site / content)),
         errors=severities["error"],
         warnings=severities["warning"],
         infos=severities["info"],
