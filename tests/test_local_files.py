@@ -299,3 +299,28 @@ def test_a_linked_articles_new_title_reaches_the_pages_that_link_to_it(tmp_path:
     report = build(site, out)
     assert not report.patched
     assert '<a href="/posts/b/#%E7%BB%86%E8%8A%82">乙的新标题</a>' in page(out, "/posts/a/")
+
+
+def test_a_cover_path_is_also_read_from_the_sites_root(tmp_path: Path) -> None:
+    """Themes read a front matter image from the site's root (`image: img/bg.jpg` is
+    `static/img/bg.jpg`); beside the article still comes first."""
+    site = write(
+        tmp_path / "site",
+        {
+            "newsdesk.toml": '[site]\ntitle = "封面"\n',
+            "static/img/bg.png": PNG + b"theme cover",
+            "content/post/a.md": "---\ntitle: 甲\ndate: 2024-01-01\ncover: img/bg.png\n---\n\n正文。\n",
+            "content/post/b.md": "---\ntitle: 乙\ndate: 2024-01-02\ncover: img/bg.png\n---\n\n正文。\n",
+            "content/post/img/bg.png": PNG + b"beside",
+        },
+    )
+    (site / "content/post/a.md").rename(site / "content/a.md")
+    report = build(site, tmp_path / "out")
+    assert not [d for o in report.outcomes for d in o.diagnostics if d.code == "missing-local-file"]
+    a = page(tmp_path / "out", "/posts/a/")
+    assert '<figure class="post-cover"><img src="/img/bg.png"' in a
+    b = re.search(
+        r'<figure class="post-cover"><img src="/(files/[0-9a-f]+/bg\.png)"',
+        page(tmp_path / "out", "/posts/b/"),
+    )
+    assert b is not None and (tmp_path / "out" / b.group(1)).read_bytes() == PNG + b"beside"

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -100,7 +101,8 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
         article_file = Path(entry.source_file)
         path = entry.article.path
         for ref in entry.local_refs:
-            resolved = _resolve(site, article_file, ref, result)
+            cover = not ref.link and ref.url == entry.article.cover_image
+            resolved = _resolve(site, article_file, ref, result, cover)
             if isinstance(resolved, Diagnostic):
                 result.findings.setdefault(path, []).append(resolved)
                 continue
@@ -110,7 +112,7 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
             urls[ref.url, ref.link] = url
             if resolved[1]:
                 titles[url] = resolved[1]
-            if not ref.link and ref.url == entry.article.cover_image:
+            if cover:
                 result.covers[path] = resolved[0]  # the theme puts it under the base path
         if urls:
             result.html[path] = rewrite(entry.html, urls, titles)
@@ -126,23 +128,31 @@ def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
 
 
 def _resolve(
-    site: _Site, article_file: Path, ref: LocalRef, result: LocalFiles
+    site: _Site, article_file: Path, ref: LocalRef, result: LocalFiles, cover: bool = False
 ) -> tuple[str, str] | Diagnostic | None:
     """The new site-relative URL and, for a link to an article, its title as HTML (""
     otherwise); None when the reference stays as written; a diagnostic when it
-    resolves nowhere."""
+    resolves nowhere. A `cover` path is also looked for from the site's root: themes
+    read front matter paths that way (`image: img/bg.jpg` in `static/img/`)."""
     path, rest = split_url(ref.url)
     if not path:
         return None
     if ref.link and path.lower().endswith(MARKDOWN_SUFFIXES):
         return _article_link(site, article_file, ref, path, rest)
     rooted = path.startswith("/")
-    for candidate in _candidates(site, article_file, path):
+    candidates = _candidates(site, article_file, path)
+    if cover and not rooted:
+        candidates = chain(candidates, _candidates(site, article_file, "/" + path))
+    for candidate in candidates:
         target = _publishable(site.root, candidate)
         if target is None:
             continue
-        if rooted and target.is_relative_to(site.own_files):
-            return None  # the site publishes its own files at their own URLs already
+        if target.is_relative_to(site.own_files) and not candidate.is_relative_to(
+            article_file.parent
+        ):
+            # The site publishes its own files at their own URLs already.
+            own = "/" + target.relative_to(site.own_files).as_posix()
+            return None if rooted else (quote(own) + rest, "")
         asset = _asset(target)
         result.files[asset.url] = asset
         return quote(asset.url) + rest, ""
