@@ -30,8 +30,6 @@ GOOD = "---\ntitle: 好文章\ndate: 2024-01-01\n---\n\n正文。\n"
 @pytest.mark.parametrize(
     ("content", "code"),
     [
-        (b"", "file-empty"),
-        (b"  \n\n\t\n", "file-empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "file-binary"),
         (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 20, "file-binary"),
         (b"\xff\xfe\xff\xfe title", "encoding-invalid"),
@@ -50,6 +48,15 @@ def test_unreadable_file_gets_one_error_and_the_others_load(
     assert bad.diagnostics[0].line >= 1 and bad.diagnostics[0].col >= 1
     assert good.article is not None and good.article.title == "好文章"
     assert bad.to_json()["diagnostics"][0]["code"] == code
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n\t\n"])
+def test_an_empty_file_is_a_warning_and_not_published(tmp_path: Path, content: bytes) -> None:
+    """Migrated blogs hold placeholder files: nothing is broken, nothing to publish."""
+    empty, good = load(tmp_path, {"empty.md": content, "good.md": GOOD})
+    assert empty.article is None
+    assert [(d.code, d.severity) for d in empty.diagnostics] == [("file-empty", "warning")]
+    assert good.article is not None
 
 
 def test_huge_file_is_refused_with_the_limit_named(tmp_path: Path) -> None:

@@ -309,8 +309,8 @@ def test_a_cover_path_is_also_read_from_the_sites_root(tmp_path: Path) -> None:
         {
             "newsdesk.toml": '[site]\ntitle = "封面"\n',
             "static/img/bg.png": PNG + b"theme cover",
-            "content/post/a.md": "---\ntitle: 甲\ndate: 2024-01-01\ncover: img/bg.png\n---\n\n正文。\n",
-            "content/post/b.md": "---\ntitle: 乙\ndate: 2024-01-02\ncover: img/bg.png\n---\n\n正文。\n",
+            "content/post/a.md": "---\ntitle: 甲\ncover: img/bg.png\n---\n\n正文。\n",
+            "content/post/b.md": "---\ntitle: 乙\ncover: img/bg.png\n---\n\n正文。\n",
             "content/post/img/bg.png": PNG + b"beside",
         },
     )

@@ -19,7 +19,9 @@ from newsdesk.content.repair import Repair
 # An acknowledgement, or a sentence that presents what follows as made for the requester.
 _OPENING = re.compile(
     r"(?:好的|好嘞|好|当然(?:可以|啦)?|没问题|可以的?|收到|明白(?:了)?|嗯|行)[，,！!。.～~、\s]"
-    r"|(?:以下是|下面是|这是|这里是|这篇是|为您|为你|根据您|根据你|按照您|按照你|基于您|基于你"
+    r"|(?:以下是|下面是|这篇是|为您|为你|根据您|根据你|按照您|按照你|基于您|基于你"
+    # "这是" opens prose as often as replies: only with words about the requested text.
+    r"|(?:这是|这里是)(?:为您|为你|根据|按照|基于|我|您|你|修改|改写|整理|重写|润色|文章|全文)"
     r"|我(?:已经?|已)?(?:为您|为你|根据|按照|基于|将|把|整理|撰写|写了|改写|生成))"
     r"|(?:sure|certainly|of course|okay|ok|absolutely|great|alright|here(?:'s| is| are)"
     r"|below is|i(?:'ve| have) (?:written|drafted|turned|created|prepared|put))\b",
