@@ -304,13 +304,14 @@ def test_a_linked_articles_new_title_reaches_the_pages_that_link_to_it(tmp_path:
 def test_a_cover_path_is_also_read_from_the_sites_root(tmp_path: Path) -> None:
     """Themes read a front matter image from the site's root (`image: img/bg.jpg` is
     `static/img/bg.jpg`); beside the article still comes first."""
+    covered = "---\ntitle: {title}\ndate: 2024-01-01\ncover: img/bg.png\n---\n\n正文。\n"
     site = write(
         tmp_path / "site",
         {
             "newsdesk.toml": '[site]\ntitle = "封面"\n',
             "static/img/bg.png": PNG + b"theme cover",
-            "content/post/a.md": "---\ntitle: 甲\ncover: img/bg.png\n---\n\n正文。\n",
-            "content/post/b.md": "---\ntitle: 乙\ncover: img/bg.png\n---\n\n正文。\n",
+            "content/post/a.md": covered.format(title="甲"),
+            "content/post/b.md": covered.format(title="乙"),
             "content/post/img/bg.png": PNG + b"beside",
         },
     )
