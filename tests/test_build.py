@@ -292,3 +292,22 @@ def test_menu_links_resolve_on_a_site_without_terms(tmp_path: Path) -> None:
         listed = page(tmp_path / "out", str(url))
         assert listed.h1 is not None, url
     assert page(tmp_path / "out", "/tags/").select_one("main .terms li").get_text() == "暂无。"
+
+
+def test_a_remote_cover_is_fetched_first_without_a_referrer(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "newsdesk.toml").write_text('[site]\ntitle = "封面"\n', encoding="utf-8")
+    (site / "content" / "cover.md").write_text(
+        "---\ntitle: 外站封面\ndate: 2024-05-01\ncover: https://mmbiz.qpic.cn/cover.jpg\n---\n\n"
+        "![正文图](https://mmbiz.qpic.cn/body.jpg)\n",
+        encoding="utf-8",
+    )
+    build(site, tmp_path / "out")
+    article = page(tmp_path / "out", "/posts/cover/")
+    cover = article.select_one(".post-cover img")
+    assert (cover["fetchpriority"], cover["referrerpolicy"]) == ("high", "no-referrer")
+    body_image = article.select_one(".post-body img")
+    assert body_image["loading"] == "lazy" and body_image["referrerpolicy"] == "no-referrer"
+    card = page(tmp_path / "out", "/").select_one("img.card-cover")
+    assert card["referrerpolicy"] == "no-referrer"

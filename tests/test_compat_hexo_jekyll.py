@@ -80,7 +80,10 @@ def test_hexo_tags_become_portable_markdown(tmp_path: Path) -> None:
     assert {"hexo-asset-img", "hexo-post-link", "hexo-codeblock", "hexo-note"} <= repairs
     assert {"hexo-blockquote", "hexo-spoiler", "hexo-embed", "template-tag-unwrapped"} <= repairs
     html = article.html()
-    assert '<img loading="lazy" decoding="async" src="hexo-post/arch.png" alt="系统架构" />' in html
+    assert (
+        '<img loading="eager" fetchpriority="high" decoding="async" '
+        'src="hexo-post/arch.png" alt="系统架构" />'
+    ) in html
     assert "<code>{% asset_img keep.png %}</code>" in html
     assert "{% post_link indented-code %}" in html  # inside <pre><code>
     assert "<details>" in html and "<summary>答案</summary>" in html
@@ -151,5 +154,8 @@ def test_jekyll_liquid_becomes_portable_markdown(tmp_path: Path) -> None:
     html = article.html()
     assert "模板写作 {{ page.title }}，代码 <code>{{ x }}</code>" in html
     assert "行内 {% if a %} 结束。" in html
-    assert '<img loading="lazy" decoding="async" src="/blog/images/a.png" alt="图" />' in html
+    assert (
+        '<img loading="eager" fetchpriority="high" decoding="async" '
+        'src="/blog/images/a.png" alt="图" />'
+    ) in html
     assert article.fix_twice() == FRONT + article.body

@@ -45,7 +45,10 @@ def test_kramdown_toc_and_attribute_lists(tmp_path: Path) -> None:
     assert article.warnings == []
     assert {"kramdown-toc", "kramdown-ial", "kramdown-extension"} <= set(article.outcome.repairs)
     html = article.html()
-    assert '<img loading="lazy" decoding="async" src="arch.png" alt="架构" width="480">' in html
+    assert (
+        '<img loading="eager" fetchpriority="high" decoding="async" '
+        'src="arch.png" alt="架构" width="480">'
+    ) in html
     assert "<code>{:toc}</code>" in html
     assert article.fix_twice() == FRONT + article.body
 

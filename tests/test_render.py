@@ -81,7 +81,23 @@ def test_links_and_images() -> None:
     assert outside["rel"] == ["noopener", "noreferrer"]
     assert not inside.has_attr("rel") and not relative.has_attr("rel")
     image = page.find("img")
-    assert image["loading"] == "lazy" and image["alt"] == "图"
+    assert image["loading"] == "eager" and image["alt"] == "图"
+
+
+def test_the_lead_image_loads_first_and_other_hosts_get_no_referrer() -> None:
+    markdown = (
+        "![首图](/images/a.png)\n\n![外站](https://mmbiz.qpic.cn/b.jpg)\n\n"
+        "![本站](https://news.example.com/c.png) ![协议相对](//img.example.org/d.png)\n"
+    )
+    lead, remote, own, relative = soup(markdown).find_all("img")
+    assert (lead["loading"], lead["fetchpriority"]) == ("eager", "high")
+    for later in (remote, own, relative):
+        assert later["loading"] == "lazy" and not later.has_attr("fetchpriority")
+    assert remote["referrerpolicy"] == relative["referrerpolicy"] == "no-referrer"
+    assert not lead.has_attr("referrerpolicy") and not own.has_attr("referrerpolicy")
+    # Under a cover the body's first image is not the page's first.
+    covered = BeautifulSoup(render_body(markdown, SAFE, lead_image=False).html, "html.parser")
+    assert {img["loading"] for img in covered.find_all("img")} == {"lazy"}
 
 
 def test_heading_ids_keep_chinese_and_are_unique() -> None:

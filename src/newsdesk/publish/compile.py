@@ -24,7 +24,7 @@ from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled or the HTML of a body does, so
 # old entries are not read.
-COMPILED_FORMAT = 8
+COMPILED_FORMAT = 9
 
 
 @dataclass
@@ -84,7 +84,7 @@ def compile_file(
     outcome.drop_text()
     if article is None:
         return Compiled(outcome)
-    rendered = render_body(markdown, render)
+    rendered = render_body(markdown, render, lead_image=not article.cover_image)
     names = [x.name for x in article.authors]
     terms = [*([article.category] if article.category else []), *article.tags, *names]
     known = known_slugs or {}

@@ -52,14 +52,15 @@ def markdown_to_html(markdown: str, *, keep_raw_html: bool = True) -> str:
     return html
 
 
-def render_body(markdown: str, options: RenderOptions) -> RenderedBody:
-    """Each pass after cmark first looks for its syntax and costs nothing without it."""
+def render_body(markdown: str, options: RenderOptions, lead_image: bool = True) -> RenderedBody:
+    """Each pass after cmark first looks for its syntax and costs nothing without it.
+    `lead_image`: the body's first image is the first of the page (no cover above)."""
     markdown, formulas = extract_math(markdown)
     html = markdown_to_html(markdown) if options.raw_html else _safe_html(markdown)
     html = restore_math(html, formulas)
     html = trim_cjk_autolinks(html)
     html = render_callouts(html, options.language)
-    html = finish_links_and_images(html, options.site_host)
+    html = finish_links_and_images(html, options.site_host, lead_image)
     html = render_emoji(html)
     html, toc = add_heading_ids(html)
     html = place_toc_marker(html, toc, options.language)

@@ -54,7 +54,11 @@ _URL_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _A_TAG = re.compile(r"<a\s[^>]*>")
 _HREF = re.compile(r'\shref="([^"]*)"')
-_IMG_TAG = re.compile(r"<img\s")
+_IMG_TAG = re.compile(r"<img\s[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+# The first image is the page's likely largest paint: fetched at once, before others.
+_LEAD = 'loading="eager" fetchpriority="high" decoding="async"'
+_LATER = 'loading="lazy" decoding="async"'
 _EXTERNAL = re.compile(r"^(?:https?:)?//([^/?#:]+)", re.IGNORECASE)
 
 
@@ -84,8 +88,11 @@ def urls_pass(html: str) -> bool:
     return True
 
 
-def finish_links_and_images(html: str, site_host: str) -> str:
-    """External links open no window handle to this site; images load lazily."""
+def finish_links_and_images(html: str, site_host: str, lead_image: bool = True) -> str:
+    """External links open no window handle to this site. Images load lazily but
+    the first when `lead_image` (nothing above the body shows one); images of other
+    hosts are asked for without a referrer, as platforms that refuse foreign
+    referrers (图片防盗链) then still send them."""
 
     def mark_external(match: re.Match[str]) -> str:
         tag = match.group(0)
@@ -100,5 +107,17 @@ def finish_links_and_images(html: str, site_host: str) -> str:
     if "<a " in html:
         html = _A_TAG.sub(mark_external, html)
     if "<img " in html:
-        html = _IMG_TAG.sub('<img loading="lazy" decoding="async" ', html)
+        lead = [lead_image]
+
+        def load(match: re.Match[str]) -> str:
+            tag = match.group(0)
+            attributes = _LEAD if lead[0] else _LATER
+            lead[0] = False
+            src = _SRC.search(tag)
+            host = _EXTERNAL.match(src.group(1)) if src else None
+            if host is not None and host.group(1).lower() != site_host:
+                attributes += ' referrerpolicy="no-referrer"'
+            return f"<img {attributes} {tag[5:]}"
+
+        html = _IMG_TAG.sub(load, html)
     return html

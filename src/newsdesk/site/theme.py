@@ -73,6 +73,7 @@ class Theme:
         )
         env.filters["href"] = self.href
         env.filters["cover"] = self.cover
+        env.tests["remote"] = self.remote
         env.filters["date"] = self.locale.date
         env.filters["number"] = self.locale.number
         env.globals["t"] = self.locale.text
@@ -124,6 +125,12 @@ class Theme:
     def cover(self, entry: Entry) -> str:
         """The cover image's URL under the site's base path."""
         return self.href(feeds.cover_url(entry.article))
+
+    def remote(self, url: str) -> bool:
+        """Whether the URL is another host's: its images are asked for without a
+        referrer, which platforms that refuse foreign referrers (图片防盗链) require."""
+        host = urlsplit(url).hostname
+        return host is not None and host != urlsplit(self.config.site.base_url).hostname
 
     def term_url(self, kind: str, name: str) -> str | None:
         term = self.catalog.term(kind, name)
