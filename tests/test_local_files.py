@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from PIL import Image
+
 from newsdesk.export.export import build_site
 from newsdesk.site.config import load_config
 from tests.asgi import serving
@@ -325,3 +327,47 @@ def test_a_cover_path_is_also_read_from_the_sites_root(tmp_path: Path) -> None:
         page(tmp_path / "out", "/posts/b/"),
     )
     assert b is not None and (tmp_path / "out" / b.group(1)).read_bytes() == PNG + b"beside"
+
+
+def _image(path: Path, size: tuple[int, int], kind: str, orientation: int | None = None) -> bytes:
+    picture = Image.new("RGB", size, (200, 40, 40))
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    picture.save(path, kind, exif=exif)
+    return path.read_bytes()
+
+
+def test_images_beside_articles_carry_the_size_they_are_shown_at(tmp_path: Path) -> None:
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    png = _image(pictures / "a.png", (640, 480), "PNG")
+    turned = _image(pictures / "b.jpg", (1200, 800), "JPEG", orientation=6)
+    site = write(
+        tmp_path / "site",
+        {
+            "newsdesk.toml": '[site]\ntitle = "尺寸"\n',
+            "content/post/index.md": article(
+                "尺寸",
+                "![横图](a.png)\n\n![竖拍](b.jpg)\n\n![残缺](broken.png)\n\n"
+                '<img src="a.png" alt="自定" width="320">\n',
+            ),
+            "content/post/a.png": png,
+            "content/post/b.jpg": turned,
+            "content/post/broken.png": png[:40],
+        },
+    )
+    build(site, tmp_path / "out")
+    images = re.findall(
+        r"<img [^>]*>", page(tmp_path / "out", "/posts/post/").split("post-body")[1]
+    )
+    sized = [
+        (re.search(r'alt="([^"]*)"', i), re.findall(r'(width|height)="(\d+)"', i)) for i in images
+    ]
+    found = {alt.group(1): dict(size) for alt, size in sized if alt}
+    assert found == {
+        "横图": {"width": "640", "height": "480"},
+        "竖拍": {"width": "800", "height": "1200"},  # EXIF turns it a quarter
+        "残缺": {},  # a truncated file is published as it is, with no size
+        "自定": {"width": "320"},  # the author's own size stays
+    }

@@ -29,6 +29,7 @@ class Asset:
     content: bytes | None = None
     source: Path | None = None
     immutable: bool = False  # its URL changes with its content
+    dimensions: tuple[int, int] | None = None  # (width, height) as an image is shown
 
     @property
     def output_path(self) -> str:

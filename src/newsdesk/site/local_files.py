@@ -27,6 +27,7 @@ from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.site.assets import SITE_FILES_DIR, Asset
 from newsdesk.site.catalog import Entry
 from newsdesk.site.config import SiteConfig
+from newsdesk.site.image_sizes import shown_size
 from newsdesk.site.local_refs import LocalRef, rewrite, split_url
 from newsdesk.text.digest import file_digest
 
@@ -55,6 +56,8 @@ class LocalFiles:
     html: dict[str, str] = field(default_factory=dict)
     covers: dict[str, str] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Shown sizes of the published images, by their URL as a reference gives it.
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def entry(self, entry: Entry) -> Entry:
         """The entry showing its resolved HTML and cover image."""
@@ -98,6 +101,7 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
             continue
         urls: dict[tuple[str, bool], str] = {}
         titles: dict[str, str] = {}
+        sizes: dict[str, tuple[int, int]] = {}
         article_file = Path(entry.source_file)
         path = entry.article.path
         for ref in entry.local_refs:
@@ -112,10 +116,12 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
             urls[ref.url, ref.link] = url
             if resolved[1]:
                 titles[url] = resolved[1]
+            if not ref.link and resolved[0] in result.sizes:
+                sizes[url] = result.sizes[resolved[0]]
             if cover:
                 result.covers[path] = resolved[0]  # the theme puts it under the base path
         if urls:
-            result.html[path] = rewrite(entry.html, urls, titles)
+            result.html[path] = rewrite(entry.html, urls, titles, sizes)
     return result
 
 
@@ -155,6 +161,8 @@ def _resolve(
             return None if rooted else (quote(own) + rest, "")
         asset = _asset(target)
         result.files[asset.url] = asset
+        if asset.dimensions is not None:
+            result.sizes[quote(asset.url) + rest] = asset.dimensions
         return quote(asset.url) + rest, ""
     if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
         return None  # a page of this site (`/tags/go/`, `../2018/01/post/`), most likely
@@ -234,4 +242,5 @@ def _asset(target: Path) -> Asset:
             _HASHES.clear()
         fingerprint = _HASHES[identity] = file_digest(target)[:16]
     url = f"{FILES_PREFIX}{fingerprint}/{target.name}"
-    return Asset(url, fingerprint, source=target, immutable=True)
+    shown = shown_size(target, stat.st_size, stat.st_mtime_ns)
+    return Asset(url, fingerprint, source=target, immutable=True, dimensions=shown)

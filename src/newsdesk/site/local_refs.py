@@ -14,6 +14,8 @@ _ATTRIBUTE = re.compile(r'\s(href|src|poster)="([^"]*)"', re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _EMPTY_LINK = re.compile(r"(<a\s[^>]*>)</a>", re.IGNORECASE)
+_SIZED = re.compile(r"\s(?:width|height)=", re.IGNORECASE)
+_SOURCE = re.compile(r'\ssrc="([^"]*)"', re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,19 +89,34 @@ def _without_fences(text: str) -> str:
     return "\n".join(lines)
 
 
-def rewrite(rendered: str, urls: dict[tuple[str, bool], str], titles: dict[str, str]) -> str:
+def rewrite(
+    rendered: str,
+    urls: dict[tuple[str, bool], str],
+    titles: dict[str, str],
+    sizes: dict[str, tuple[int, int]] | None = None,
+) -> str:
     """The HTML with each resolved reference's URL in place (`urls`: by the URL as
-    written and whether it is a link), and the given title (HTML, by the new URL) as
-    the text of a link that had none."""
+    written and whether it is a link), the given title (HTML, by the new URL) as the
+    text of a link that had none, and each image's shown size (by the new URL) on an
+    `<img>` that gives neither width nor height, so its place is kept while it loads."""
 
     def in_tag(tag: re.Match[str]) -> str:
-        link = tag.group(1).lower() == "a"
+        name = tag.group(1).lower()
+        link = name == "a"
 
         def attribute(match: re.Match[str]) -> str:
             new = urls.get((match.group(2), link))
             return match.group(0) if new is None else f' {match.group(1)}="{new}"'
 
-        return _ATTRIBUTE.sub(attribute, tag.group(0))
+        rewritten = _ATTRIBUTE.sub(attribute, tag.group(0))
+        if name != "img" or not sizes or _SIZED.search(rewritten):
+            return rewritten
+        source = _SOURCE.search(rewritten)
+        size = sizes.get(source.group(1)) if source else None
+        if size is None:
+            return rewritten
+        end = len(rewritten) - (2 if rewritten.endswith("/>") else 1)
+        return f'{rewritten[:end].rstrip()} width="{size[0]}" height="{size[1]}"{rewritten[end:]}'
 
     rewritten = _TAG.sub(in_tag, rendered)
     if not titles:
