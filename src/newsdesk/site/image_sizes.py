@@ -10,26 +10,13 @@ RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp")
 # EXIF orientations that turn the picture a quarter: browsers show it turned.
 _QUARTER_TURNS = {5, 6, 7, 8}
 _ORIENTATION_TAG = 0x0112
-# Sizes by (path, size, time): a live site resolves again on every change.
-_SIZES: dict[tuple[str, int, int], tuple[int, int] | None] = {}
-_SIZES_KEPT = 100_000
 
 
-def shown_size(path: Path, size: int, mtime_ns: int) -> tuple[int, int] | None:
+def shown_size(path: Path) -> tuple[int, int] | None:
     """(width, height) as a browser shows the image, or None when the file is not a
     raster image it can read (a mislabeled, truncated or foreign file)."""
     if path.suffix.lower() not in RASTER_SUFFIXES:
         return None
-    identity = (str(path), size, mtime_ns)
-    if identity in _SIZES:
-        return _SIZES[identity]
-    if len(_SIZES) > _SIZES_KEPT:
-        _SIZES.clear()
-    found = _SIZES[identity] = _read(path)
-    return found
-
-
-def _read(path: Path) -> tuple[int, int] | None:
     try:
         with warnings.catch_warnings():
             # A huge image's size is still its size; nothing is decoded here.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from html import escape
 from itertools import chain
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from urllib.parse import quote
 
 from newsdesk.content.article import INDEX_NAMES
@@ -39,11 +40,11 @@ _ASSET_ROOTS = ("", SITE_FILES_DIR, "source", "assets", "public", "images")
 _CONFIG_NAME = "newsdesk.toml"
 # Page URLs end in a slash or .html: a link to one is not to a file.
 _PAGE_SUFFIXES = ("", ".html", ".htm")
-# Content hashes of files by (path, size, time): a live site resolves again on
-# every change and should not read every image each time. Emptied when it holds
-# more than this many (old versions of edited files).
-_HASHES: dict[tuple[str, int, int], str] = {}
-_HASHES_KEPT = 100_000
+# Content hashes and shown sizes of files by (path, size, time): a live site resolves
+# again on every change and should not read every image each time. Emptied when it
+# holds more than this many (old versions of edited files).
+_READ: dict[tuple[str, int, int], tuple[str, tuple[int, int] | None]] = {}
+_READ_KEPT = 100_000
 
 
 @dataclass
@@ -56,8 +57,6 @@ class LocalFiles:
     html: dict[str, str] = field(default_factory=dict)
     covers: dict[str, str] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    # Shown sizes of the published images, by their URL as a reference gives it.
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def entry(self, entry: Entry) -> Entry:
         """The entry showing its resolved HTML and cover image."""
@@ -112,14 +111,14 @@ def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
                 continue
             if resolved is None:
                 continue
-            url = site.base_path + resolved[0].lstrip("/")
+            url = site.base_path + resolved.url.lstrip("/")
             urls[ref.url, ref.link] = url
-            if resolved[1]:
-                titles[url] = resolved[1]
-            if not ref.link and resolved[0] in result.sizes:
-                sizes[url] = result.sizes[resolved[0]]
+            if resolved.title:
+                titles[url] = resolved.title
+            if resolved.size is not None and not ref.link:
+                sizes[url] = resolved.size
             if cover:
-                result.covers[path] = resolved[0]  # the theme puts it under the base path
+                result.covers[path] = resolved.url  # the theme puts it under the base path
         if urls:
             result.html[path] = rewrite(entry.html, urls, titles, sizes)
     return result
@@ -133,12 +132,17 @@ def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
     return bool(found.files or found.html or found.findings)
 
 
+class _Resolved(NamedTuple):
+    url: str  # site-relative
+    title: str = ""  # of a linked article, as HTML
+    size: tuple[int, int] | None = None  # of an image, as it is shown
+
+
 def _resolve(
     site: _Site, article_file: Path, ref: LocalRef, result: LocalFiles, cover: bool = False
-) -> tuple[str, str] | Diagnostic | None:
-    """The new site-relative URL and, for a link to an article, its title as HTML (""
-    otherwise); None when the reference stays as written; a diagnostic when it
-    resolves nowhere. A `cover` path is also looked for from the site's root: themes
+) -> _Resolved | Diagnostic | None:
+    """Where the reference now points; None when it stays as written; a diagnostic
+    when it resolves nowhere. A `cover` path is also looked for from the site's root: themes
     read front matter paths that way (`image: img/bg.jpg` in `static/img/`)."""
     path, rest = split_url(ref.url)
     if not path:
@@ -158,12 +162,10 @@ def _resolve(
         ):
             # The site publishes its own files at their own URLs already.
             own = "/" + target.relative_to(site.own_files).as_posix()
-            return None if rooted else (quote(own) + rest, "")
+            return None if rooted else _Resolved(quote(own) + rest)
         asset = _asset(target)
         result.files[asset.url] = asset
-        if asset.dimensions is not None:
-            result.sizes[quote(asset.url) + rest] = asset.dimensions
-        return quote(asset.url) + rest, ""
+        return _Resolved(quote(asset.url) + rest, size=asset.dimensions)
     if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
         return None  # a page of this site (`/tags/go/`, `../2018/01/post/`), most likely
     return Diagnostic(
@@ -177,7 +179,7 @@ def _resolve(
 
 def _article_link(
     site: _Site, article_file: Path, ref: LocalRef, path: str, rest: str
-) -> tuple[str, str] | Diagnostic:
+) -> _Resolved | Diagnostic:
     base = site.unresolved_root if path.startswith("/") else article_file.parent
     target = os.path.abspath(base / path.lstrip("/"))
     entry = site.articles.get(target)
@@ -190,7 +192,7 @@ def _article_link(
             fix="correct the path to the article's Markdown file, or publish that article",
         )
     fragment = rest[rest.find("#") :] if "#" in rest else ""
-    return entry.article.url + fragment, escape(entry.article.title)
+    return _Resolved(entry.article.url + fragment, escape(entry.article.title))
 
 
 def _candidates(site: _Site, article_file: Path, path: str) -> Iterator[Path]:
@@ -236,11 +238,11 @@ def _publishable(root: Path, candidate: Path) -> Path | None:
 def _asset(target: Path) -> Asset:
     stat = target.stat()
     identity = (str(target), stat.st_size, stat.st_mtime_ns)
-    fingerprint = _HASHES.get(identity)
-    if fingerprint is None:
-        if len(_HASHES) > _HASHES_KEPT:
-            _HASHES.clear()
-        fingerprint = _HASHES[identity] = file_digest(target)[:16]
+    read = _READ.get(identity)
+    if read is None:
+        if len(_READ) > _READ_KEPT:
+            _READ.clear()
+        read = _READ[identity] = (file_digest(target)[:16], shown_size(target))
+    fingerprint, shown = read
     url = f"{FILES_PREFIX}{fingerprint}/{target.name}"
-    shown = shown_size(target, stat.st_size, stat.st_mtime_ns)
     return Asset(url, fingerprint, source=target, immutable=True, dimensions=shown)
