@@ -88,8 +88,11 @@ def _checked(inputs: Inputs, path: Path) -> list[Outcome]:
     of the public articles among it (finding those renders the bodies)."""
     config = inputs.config
     options = config.content_options(inputs.root)
-    folder = path if path.is_dir() else path.parent
-    folders = site_folders(inputs.root, config) if inputs.root else SiteFolders(folder, folder)
+    if inputs.root:
+        folders = site_folders(inputs.root, config)
+    else:
+        folder = path if path.is_dir() else path.parent
+        folders = SiteFolders(folder, folder)
     render = config.render_options()
     advance = progress_factory(len(inputs.files), "读取文章")
     # A site's files are compiled through its build cache: a check after a build (or

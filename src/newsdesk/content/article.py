@@ -294,14 +294,15 @@ def _convert_syntax(
     # A block made of a tag may open or close a fence, which changes what is code, so
     # conversion and the body's repairs run until neither finds more.
     for _ in range(4):
-        kept = (_copy(lines), list(repairs.done))
+        # Only a file without front matter may need to be put back as it was.
+        kept = (_copy(lines), list(repairs.done)) if body == 0 else None
         converted, found = convert_body(lines, body, path, meta, options.compat)
         if not converted:
             break
         for done in converted:
             repairs.apply(done)
         _repair_body(lines, body, repairs)
-        if body == 0 and _locate_front_matter(_copy(lines), _Repairs()) is not None:
+        if kept is not None and _locate_front_matter(_copy(lines), _Repairs()) is not None:
             # Tags atop a file without front matter hid a delimiter line, which the next
             # reading would take for front matter: the file stays as it was.
             lines[:], repairs.done = kept

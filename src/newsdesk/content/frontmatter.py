@@ -190,16 +190,7 @@ def parse_yaml(block: list[Line]) -> Parsed:
         key = str(key_node.value)
         line, col = _map(block, key_node.start_mark.line, key_node.start_mark.column)
         if key in seen:
-            result.diagnostics.append(
-                Diagnostic(
-                    "duplicate-key",
-                    f"key '{key}' is given twice (lines {seen[key]} and {line}); "
-                    "the last value is used",
-                    line,
-                    col,
-                    fix="delete one of the two",
-                )
-            )
+            result.diagnostics.append(duplicate_key(key, seen[key], (line, col)))
         seen[key] = line
         result.positions[key] = (line, col)
     return result
@@ -299,3 +290,13 @@ def _map(block: list[Line], row: int, column: int) -> Position:
         return line.no, len(line.text.rstrip()) + line.shift + 1
     line = block[max(row, 0)]
     return line.no, column + line.shift + 1
+
+
+def duplicate_key(key: str, first: int, position: tuple[int, int]) -> Diagnostic:
+    """A key given again at `position` (line, col), first given at line `first`."""
+    return Diagnostic(
+        "duplicate-key",
+        f"key '{key}' is given twice (lines {first} and {position[0]}); the last value is used",
+        *position,
+        fix="delete one of the two",
+    )

@@ -10,7 +10,7 @@ import re
 from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.dialects import field_of
 from newsdesk.content.document import Line
-from newsdesk.content.frontmatter import Kind, Parsed, parse_toml, parse_yaml
+from newsdesk.content.frontmatter import Kind, Parsed, duplicate_key, parse_toml, parse_yaml
 
 # Fields whose loss changes whether, where or when an article is published.
 _VITAL = frozenset(
@@ -43,7 +43,7 @@ def salvage(block: list[Line], kind: Kind) -> Parsed | None:
         result.diagnostics.extend(parsed.diagnostics)
         for found, position in parsed.positions.items():
             if found in seen:
-                result.diagnostics.append(_duplicate(found, seen[found], position))
+                result.diagnostics.append(duplicate_key(found, seen[found], position))
             seen[found] = position[0]
         result.meta.update(parsed.meta)
         result.positions.update(parsed.positions)
@@ -88,13 +88,4 @@ def _salvaged(found: Diagnostic, key: str) -> Diagnostic:
         found.line,
         found.col,
         fix=found.fix,
-    )
-
-
-def _duplicate(key: str, first: int, position: tuple[int, int]) -> Diagnostic:
-    return Diagnostic(
-        "duplicate-key",
-        f"key '{key}' is given twice (lines {first} and {position[0]}); the last value is used",
-        *position,
-        fix="delete one of the two",
     )

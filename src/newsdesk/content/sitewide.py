@@ -7,7 +7,7 @@ a whole build or index decides once and a later partial one replays the decision
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import PurePath
 
 from newsdesk.content.article import INDEX_NAMES, Outcome, article_url
@@ -38,6 +38,13 @@ class SiteChecks:
     # these checks read it: an incremental build compares it to see a new commit.
     undated: tuple[str, ...] = ()
     history_key: str = ""
+
+    def history_moved(self, zone: tzinfo) -> bool:
+        """Whether a commit since these checks moved the dates of the articles dated by
+        their history (a commit need not touch a file)."""
+        return bool(self.undated) and history_key(commit_dates(self.undated, zone)) != (
+            self.history_key
+        )
 
     def report(self, path: str, diagnostic: Diagnostic) -> None:
         self.findings.setdefault(path, []).append(diagnostic)
@@ -94,10 +101,11 @@ def _date_from_history(
     found = commit_dates(checks.undated, options.zone)
     checks.history_key = history_key(found)
     for outcome in undated:
-        if outcome.path not in found or outcome.article is None:
+        if outcome.path not in found:
             continue
         first, last = found[outcome.path]
         article = outcome.article
+        assert article is not None, "only articles are checked"
         url = article_url(options, article.slug, first, article.category)
         checks.dated[outcome.path] = (first, last if last != first else None, url)
         message = f"no date in the front matter or the file name; first commit {first:%Y-%m-%d}"

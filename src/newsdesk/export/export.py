@@ -7,13 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 from newsdesk.content.article import Outcome
-from newsdesk.content.history import commit_dates, history_key
 from newsdesk.content.loader import discover
 from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans
-from newsdesk.export.manifest import Manifest, file_paths, record
+from newsdesk.export.manifest import file_paths, record
 from newsdesk.export.search_outputs import (
     SearchOutputs,
     edited_outputs,
@@ -163,7 +162,9 @@ def _patch(build: _Build) -> BuildReport | None:
         return None
     sources = build.cache.sources(build.folder)
     changed = manifest.changed_files(build.setup, build.keys, sources, build.statics, build.moment)
-    if changed is None or len(changed) > PATCH_LIMIT or _history_moved(manifest, build.content):
+    if changed is None or len(changed) > PATCH_LIMIT:
+        return None
+    if manifest.checks.history_moved(build.content.zone):
         return None
     config = build.config
     edits = compile_edits(sources, changed, build.keys, build.cache, build.content, build.render)
@@ -195,15 +196,6 @@ def _patch(build: _Build) -> BuildReport | None:
         manifest.outcomes(), len(edits), manifest.article_count,
         len(build.previous), len(stale), 0, patched=True,
     )  # fmt: skip
-
-
-def _history_moved(manifest: Manifest, content: ContentOptions) -> bool:
-    """Whether a commit since the last whole build touched an article dated by its
-    history (its dates, and the lists they order, would change)."""
-    checks = manifest.checks
-    if not checks.undated:
-        return False
-    return history_key(commit_dates(checks.undated, content.zone)) != checks.history_key
 
 
 def _resolves(build: _Build, compiled: Compiled | None) -> bool:

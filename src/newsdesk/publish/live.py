@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from newsdesk.content.article import Outcome
-from newsdesk.content.history import commit_dates, history_key
 from newsdesk.content.parallel import ProgressFactory
 from newsdesk.publish.counts import Counts, forget_visits, read_counts
 from newsdesk.publish.gc_pause import paused_gc
@@ -80,10 +79,7 @@ class LiveSite:
         history (a commit need not touch a file); whether it did."""
         with self._lock:
             checks = self._settled.checks if self._settled else None
-            if checks is None or not checks.undated:
-                return False
-            found = commit_dates(checks.undated, self.content.zone)
-            if history_key(found) == checks.history_key:
+            if checks is None or not checks.history_moved(self.content.zone):
                 return False
             with paused_gc():
                 self._publish()
