@@ -178,7 +178,7 @@ def _patch(build: _Build) -> BuildReport | None:
     if patch is None:
         return None
     redone = _page_keys(patch.theme, patch.plans)
-    search = edited_outputs(build.cache, build.folder, patch.search, build.previous, build.missing)
+    search = edited_outputs(build.cache, build.folder, patch.search)
     removed: list[str] = []
     if search is not None:
         redone.update(search.keys)

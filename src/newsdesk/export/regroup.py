@@ -12,6 +12,7 @@ from newsdesk.content.model import Article
 from newsdesk.export.manifest import Manifest
 from newsdesk.site.catalog import term_names
 from newsdesk.site.kinds import TermsIndex
+from newsdesk.site.pages import page_count
 
 _TAXONOMIES = ("categories", "tags", "authors")
 
@@ -77,7 +78,7 @@ def regroup(
         kept = set(had).union(p for p, added in joined.items() if added)
         kept -= {p for p, added in joined.items() if not added}
         has = tuple(sorted(kept, key=manifest.positions.__getitem__))
-        if not has or _pages(len(has), manifest.page_size) != len(urls):
+        if not has or page_count(len(has), manifest.page_size) != len(urls):
             return None  # a term gone, or a list with another number of pages
         _paginate(manifest, urls, has)
         regrouped.lists.extend(urls)
@@ -118,7 +119,3 @@ def _paginate(manifest: Manifest, urls: list[str], members: tuple[str, ...]) -> 
             paths=members[n * size : (n + 1) * size],
             pagination=replace(source.pagination, items=len(members)),
         )
-
-
-def _pages(items: int, size: int) -> int:
-    return max(1, -(-items // size))

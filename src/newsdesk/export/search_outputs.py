@@ -37,6 +37,10 @@ def search_outputs(
     last built from `previous` (output path -> key), of which `missing` are gone."""
     if previous.get(INDEX) == key and not any(is_search_file(p) for p in missing):
         return SearchOutputs({p: k for p, k in previous.items() if is_search_file(p)})
+    return _fresh(docs, key)
+
+
+def _fresh(docs: list[SearchDoc], key: str) -> SearchOutputs:
     files = search_files(docs)
     return SearchOutputs(_keys(files, key), files)
 
@@ -69,11 +73,7 @@ def whole_outputs(
 
 
 def edited_outputs(
-    cache: BuildCache,
-    folder: Path,
-    edited: dict[str, SearchDoc],
-    previous: dict[str, str],
-    missing: set[str],
+    cache: BuildCache, folder: Path, edited: dict[str, SearchDoc]
 ) -> SearchOutputs | None:
     """The index after edits to some documents (by source path), patched from the
     folder's files; None when the edits leave it as it is."""
@@ -90,7 +90,7 @@ def edited_outputs(
     if patched is None:
         stored = cache.search_docs(folder, list(keys))
         docs = [updates[p][1] if p in updates else stored[p][1] for p in keys]
-        outputs = search_outputs(docs, key, previous, missing)
+        outputs = _fresh(docs, key)  # a new key: the index is never unchanged here
     else:
         outputs = patched_outputs(patched, key)
     cache.update_search_docs(folder, updates)

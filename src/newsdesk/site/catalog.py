@@ -18,6 +18,9 @@ RELATED_COUNT = 5
 RELATED_WINDOW = 8
 
 
+TAXONOMIES = ("categories", "tags", "authors")
+
+
 def term_names(kind: str, article: Article) -> list[str]:
     """The names of the article's terms of one taxonomy ("categories", "tags",
     "authors")."""
@@ -71,19 +74,8 @@ class Entry:
             self.article.published,
             self.article.updated,
         )
-        return Entry(
-            article,
-            self.html,
-            self.toc,
-            self.body_key,
-            self.term_slugs,
-            card_base(article) if moved else self.card_base,
-            self.toc_key,
-            self.text,
-            self.local_refs,
-            self.key_places,
-            self.source_file,
-        )
+        base = card_base(article) if moved else self.card_base
+        return replace(self, article=article, card_base=base, hot=False)
 
     def resolved(self, html: str | None, cover: str | None) -> "Entry":
         """This entry with its local references resolved: another body, another

@@ -56,8 +56,13 @@ def page_url(base: str, page: int) -> str:
     return base if page == 1 else f"{base}page/{page}/"
 
 
+def page_count(items: int, size: int) -> int:
+    """Pages of a list of `items` at `size` a page (an empty list still has one)."""
+    return max(1, -(-items // size))
+
+
 def paginate(entries: list[Entry], size: int) -> Iterator[tuple[list[Entry], int, int]]:
-    pages = max(1, -(-len(entries) // size))
+    pages = page_count(len(entries), size)
     for page in range(1, pages + 1):
         yield entries[(page - 1) * size : page * size], page, pages
 

@@ -49,7 +49,6 @@ def find_redirects(entries: Iterable[Entry]) -> Redirects:
     ordered = sorted(entries, key=lambda e: e.article.path)
     canonical = {e.article.url: e.article.path for e in ordered}
     found = Redirects()
-    owners: dict[str, str] = {}
     for entry in ordered:
         article = entry.article
         places = {key.lower(): (line, col) for key, line, col in entry.key_places}
@@ -58,7 +57,8 @@ def find_redirects(entries: Iterable[Entry]) -> Redirects:
             for old in _urls(extra.get(key)):
                 if old == article.url:
                     continue
-                taken = canonical.get(old) or owners.get(old)
+                named = found.named.get(old)
+                taken = canonical.get(old) or (named[0] if named else None)
                 if taken is not None:
                     found.findings.setdefault(article.path, []).append(
                         Diagnostic(
@@ -69,7 +69,6 @@ def find_redirects(entries: Iterable[Entry]) -> Redirects:
                         )
                     )
                     continue
-                owners[old] = article.path
                 found.targets[old] = article.url
                 found.named[old] = (article.path, key, places.get(key, (1, 1)))
     return found

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from newsdesk.site.catalog import Entry
+from newsdesk.site.catalog import TAXONOMIES, Entry, term_names
 from newsdesk.site.search_postings import encode_record, postings, shard_of
 from newsdesk.text.digest import bytes_digest, digest
 
@@ -54,7 +54,7 @@ class SearchDoc:
 def search_doc(entry: Entry, href: str) -> SearchDoc:
     """`href` is the site's base path, prefixed to the article's URL."""
     a = entry.article
-    names = [*([a.category] if a.category else []), *a.tags, *(x.name for x in a.authors)]
+    names = [name for kind in TAXONOMIES for name in term_names(kind, a)]
     return SearchDoc(
         href + a.url.lstrip("/"),
         a.published.date().isoformat(),

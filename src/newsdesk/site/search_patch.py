@@ -68,6 +68,8 @@ def _changes(edits: dict[int, tuple[SearchDoc, SearchDoc]]) -> Changes:
     changes: Changes = {}
     for doc_id, (old, new) in edits.items():
         for field in range(FIELDS):
+            if old.fields[field] == new.fields[field]:
+                continue
             before, after = text_keys(old.fields[field]), text_keys(new.fields[field])
             for key in before - after:
                 changes.setdefault(key, []).append((doc_id, field, False))

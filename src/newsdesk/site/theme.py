@@ -60,6 +60,7 @@ class Theme:
         self.assets: dict[str, Asset] = build_assets(config)
         self.absolute = feeds.Absolute(config.site.base_url)
         self.base_path = config.site.base_path
+        self.host = urlsplit(config.site.base_url).hostname
         self.key = digest(
             config, theme_version(), {n: a.url for n, a in self.assets.items()}, beacon, live_reload
         )
@@ -130,7 +131,7 @@ class Theme:
         """Whether the URL is another host's: its images are asked for without a
         referrer, which platforms that refuse foreign referrers (图片防盗链) require."""
         host = urlsplit(url).hostname
-        return host is not None and host != urlsplit(self.config.site.base_url).hostname
+        return host is not None and host != self.host
 
     def term_url(self, kind: str, name: str) -> str | None:
         term = self.catalog.term(kind, name)

@@ -131,8 +131,7 @@ class SearchIndex:
                 cumulative.append(found)
             scope = found  # the next term is looked for only where this one is
             within = cumulative if within is None else list(map(BitMap.__and__, within, cumulative))
-        assert within is not None
-        within = [tier & scope for tier in within]
+        assert within is not None  # each tier lies within the last term's matches
         return [within[0], *(b - a for a, b in pairwise(within))]
 
 

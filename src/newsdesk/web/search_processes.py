@@ -86,8 +86,7 @@ class SearchPool:
             try:
                 reply = await process.ask(question)
             except BaseException:  # cancelled or broken: its socket may hold half a reply
-                self._running -= 1
-                process.close()
+                self._retire(process)
                 raise
             self._release(process, generation, answer)
             return reply
@@ -115,8 +114,7 @@ class SearchPool:
             process = self._idle.pop()
             if process.generation == generation:
                 return process
-            self._running -= 1
-            process.close()
+            self._retire(process)
         if self._running < self._processes:
             return self._forked(generation, answer)
         waiter: asyncio.Future[SearchProcess] = asyncio.get_running_loop().create_future()
@@ -127,6 +125,11 @@ class SearchPool:
             if waiter.done() and not waiter.cancelled():  # handed over as it was cancelled
                 self._release(waiter.result(), generation, answer)
             raise
+
+    def _retire(self, process: SearchProcess) -> None:
+        """Ends a running process: the count and the close go together."""
+        self._running -= 1
+        process.close()
 
     def _forked(self, generation: int, answer: Callable[[], Answer]) -> SearchProcess:
         self._running += 1
@@ -140,8 +143,7 @@ class SearchPool:
         self, process: SearchProcess, generation: int, answer: Callable[[], Answer]
     ) -> None:
         if process.generation != generation:
-            self._running -= 1
-            process.close()
+            self._retire(process)
             process = self._forked(generation, answer)
         while self._waiters:
             waiter = self._waiters.popleft()
