@@ -96,17 +96,18 @@ def patch_plans(
         if change is Change.TERMS and previous and previous.entry and compiled.entry:
             moved[path] = (previous.entry.article, compiled.entry.article)
     regrouped, refound = Regrouped(), set[str]()
+    compiled_files = _CompiledFiles(cache, keys, edited)
     if moved:
         members = TermMembers(manifest)
         found = regroup(manifest, members, moved)
         if found is None:
             return None
         regrouped = found
-        refound = _find_candidates(manifest, members, regrouped, edited, keys, cache)
+        refound = _find_candidates(manifest, members, regrouped, edited, compiled_files)
     shown = [p for p in edited if p in manifest.articles]
     reach = _Reach.of(manifest, shown, cards)
     reach.add(refound, regrouped)
-    entries = _entries(manifest, reach.needed(manifest), edited, keys, cache)
+    entries = _entries(manifest, reach.needed(manifest), compiled_files)
     if entries is None:
         return None
     catalog = _catalog(manifest, entries)
@@ -251,8 +252,7 @@ def _find_candidates(
     members: TermMembers,
     regrouped: Regrouped,
     edited: dict[str, Compiled],
-    keys: dict[str, str],
-    cache: BuildCache,
+    compiled_files: "_CompiledFiles",
 ) -> set[str]:
     """The articles whose related candidates change as tags gained or lost articles
     (those published nearest them under such a tag), their candidates found again
@@ -262,9 +262,7 @@ def _find_candidates(
     for before, after in regrouped.tags.values():
         near_moved |= near(moved, before, RELATED_WINDOW) | near(moved, after, RELATED_WINDOW)
     found = near_moved & manifest.candidates.keys()
-    loaded = cache.get_many([keys[p] for p in found if p not in edited])
-    for path in found:
-        compiled = edited[path] if path in edited else loaded.get(keys[path])
+    for path, compiled in compiled_files.get(found).items():
         if compiled is None or compiled.entry is None:
             continue
         tags = compiled.entry.article.tags
@@ -275,18 +273,11 @@ def _find_candidates(
 
 
 def _entries(
-    manifest: Manifest,
-    paths: Iterable[str],
-    edited: dict[str, Compiled],
-    keys: dict[str, str],
-    cache: BuildCache,
+    manifest: Manifest, paths: Iterable[str], compiled_files: "_CompiledFiles"
 ) -> dict[str, Entry] | None:
     """The articles as the whole build published them, edited ones from their edit."""
-    paths = list(paths)
-    loaded = cache.get_many([keys[p] for p in paths if p not in edited])
     entries: dict[str, Entry] = {}
-    for path in paths:
-        compiled = edited[path] if path in edited else loaded.get(keys[path])
+    for path, compiled in compiled_files.get(paths).items():
         if compiled is None or compiled.entry is None or path not in manifest.articles:
             return None
         entries[path] = compiled.entry.settled(manifest.checks.article(compiled.entry.article))
@@ -323,3 +314,22 @@ def _list_plan(
     return list_plan(
         url, source.kind, source.title, members, source.pagination, beside, source.term
     )
+
+
+class _CompiledFiles:
+    """Compiled articles by path: edited ones from their edit, the others read from the
+    build cache once however many steps of a patch ask for them."""
+
+    def __init__(self, cache: BuildCache, keys: dict[str, str], edited: dict[str, Compiled]):
+        self._cache = cache
+        self._keys = keys
+        self._read: dict[str, Compiled] = dict(edited)
+
+    def get(self, paths: Iterable[str]) -> dict[str, Compiled | None]:
+        paths = list(paths)
+        unread = [self._keys[p] for p in paths if p not in self._read]
+        found = self._cache.get_many(unread) if unread else {}
+        for path in paths:
+            if path not in self._read and self._keys[path] in found:
+                self._read[path] = found[self._keys[path]]
+        return {path: self._read.get(path) for path in paths}
