@@ -33,6 +33,9 @@ CODES: dict[str, Severity] = {
     "slug-collision": "warning",
     "missing-local-file": "warning",
     "missing-article-link": "warning",
+    "image-unreadable": "warning",
+    "image-mislabeled": "warning",
+    "image-too-large": "warning",
     "redirect-clash": "warning",
     "summary-boilerplate": "info",
     # Repairs: each is also listed in the article's `repairs`.

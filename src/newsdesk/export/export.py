@@ -22,6 +22,7 @@ from newsdesk.export.search_outputs import (
 from newsdesk.publish.compile import Compiled, compile_all, compile_options_key, file_keys
 from newsdesk.publish.gc_pause import paused_gc
 from newsdesk.publish.settle import Settled, settle
+from newsdesk.publish.variants import ImageVariants
 from newsdesk.render.options import RenderOptions
 from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
@@ -32,7 +33,7 @@ from newsdesk.site.redirects import REDIRECTS_FILE, names_old_urls, redirect_pag
 from newsdesk.site.search_index import INDEX, search_doc
 from newsdesk.site.security import HOST_HEADERS_FILE, host_headers_file
 from newsdesk.site.theme import Theme, theme_version
-from newsdesk.store.state import compiled_templates
+from newsdesk.store.state import compiled_templates, image_variants
 from newsdesk.text.digest import digest
 
 # Below this many pages, forking workers costs more than it saves.
@@ -221,7 +222,9 @@ def _compile_and_plan(build: _Build) -> _Site:
             build.cache,
             build.progress(len(build.files), "编译文章") if build.progress else None,
         )
-        settled = settle(compiled, build.content, build.moment, site_folders(build.root, config))
+        variants = ImageVariants(image_variants(build.root), config.images, build.progress)
+        folders = site_folders(build.root, config)
+        settled = settle(compiled, build.content, build.moment, folders, config.images, variants)
         catalog = Catalog(settled.public, config.site.hot_count)
         theme = _theme(config, catalog, build.root)
         plans = plan_site(catalog, config.site.page_size, config.site.feed_items)

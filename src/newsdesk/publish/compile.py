@@ -24,7 +24,7 @@ from newsdesk.text.slug import slugify
 
 # Part of every cache key: changes whenever Compiled or the HTML of a body does, so
 # old entries are not read.
-COMPILED_FORMAT = 9
+COMPILED_FORMAT = 10
 
 
 @dataclass

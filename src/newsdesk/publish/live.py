@@ -17,10 +17,11 @@ from newsdesk.publish.search import Found, SearchCache, Shown, SiteSearch, answe
 from newsdesk.publish.settle import Settled, settle
 from newsdesk.publish.snapshot import Snapshot, make_snapshot
 from newsdesk.publish.sync import ContentIndex, IndexReport
+from newsdesk.publish.variants import ImageVariants
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.local_files import site_folders
 from newsdesk.store.search import SearchQuery
-from newsdesk.store.state import search_index_file
+from newsdesk.store.state import image_variants, search_index_file
 
 
 class LiveSite:
@@ -38,6 +39,7 @@ class LiveSite:
         self.content = config.content_options(root)
         self.folder = root / config.content.dir
         self.folders = site_folders(root, config)
+        self.variants = ImageVariants(image_variants(root), config.images)
         self.files = ContentIndex(self.folder, engine, self.content, config.render_options())
         self._lock = threading.Lock()
         self._version = 0
@@ -56,7 +58,12 @@ class LiveSite:
             self._indexed_at = time.time()
             report = self.files.sync_all(progress)
             if self.snapshot is None or report.compiled or report.removed or report.errors:
-                self._publish()
+                # Images are converted with a progress bar at start, quietly later.
+                self.variants.progress = progress
+                try:
+                    self._publish()
+                finally:
+                    self.variants.progress = None
             return report
 
     def changed_since_index(self) -> list[Path]:
@@ -145,7 +152,14 @@ class LiveSite:
         counts = counts or self._counts()
         self._counts_key = counts.key
         if content or self._settled is None:
-            self._settled = settle(self.files.in_order(), self.content, self._now(), self.folders)
+            self._settled = settle(
+                self.files.in_order(),
+                self.content,
+                self._now(),
+                self.folders,
+                self.config.images,
+                self.variants,
+            )
         self._version += 1
         snapshot = make_snapshot(
             self._settled, counts, self.config, self.root, self.live_reload, self._version

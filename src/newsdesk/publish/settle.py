@@ -11,7 +11,9 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.content.sitewide import SiteChecks, check_site
 from newsdesk.publish.compile import Compiled
 from newsdesk.site.catalog import Entry
+from newsdesk.site.config import ImagesSection
 from newsdesk.site.local_files import LocalFiles, SiteFolders, resolve_local
+from newsdesk.site.pictures import VariantStore
 from newsdesk.site.redirects import Redirects, find_redirects
 
 
@@ -37,7 +39,11 @@ def settle(
     options: ContentOptions,
     moment: datetime,
     folders: SiteFolders,
+    images: ImagesSection | None = None,
+    store: VariantStore | None = None,
 ) -> Settled:
+    """The site at `moment`; with a `store`, its images' variants made as `images`
+    says."""
     checks = check_site((c.outcome for c in compiled), options)
     public: list[Entry] = []
     next_due: datetime | None = None
@@ -50,7 +56,7 @@ def settle(
                 next_due = min(next_due or article.published, article.published)
             continue
         public.append(item.entry.settled(article))
-    local = resolve_local(folders, public)
+    local = resolve_local(folders, public, images, store)
     redirects = find_redirects(public)
     for found in (local.findings, redirects.findings):
         for path, diagnostics in found.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsdesk.render.highlight import highlight_css
 from newsdesk.site.config import SiteConfig
+from newsdesk.site.image_probe import ImageInfo
 from newsdesk.text.digest import bytes_digest, digest
 
 _STATIC = resources.files("newsdesk.site") / "static"
@@ -29,7 +30,7 @@ class Asset:
     content: bytes | None = None
     source: Path | None = None
     immutable: bool = False  # its URL changes with its content
-    dimensions: tuple[int, int] | None = None  # (width, height) as an image is shown
+    image: ImageInfo | None = None  # a raster image's header
 
     @property
     def output_path(self) -> str:

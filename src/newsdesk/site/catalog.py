@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from newsdesk.content.model import Article, TocEntry
 from newsdesk.site.local_refs import LocalRef
+from newsdesk.site.pictures import Picture
 from newsdesk.text.digest import digest
 from newsdesk.text.slug import slugify
 
@@ -65,6 +66,8 @@ class Entry:
     # where it was compiled, which a cached entry may not share with the build).
     source_file: str = ""
     hot: bool = False
+    # The cover as pages show it, when it is an image beside the article.
+    picture: Picture | None = None
 
     def settled(self, article: Article) -> "Entry":
         """This entry showing `article` (its final slug, summary and views), for a new
@@ -77,15 +80,18 @@ class Entry:
         base = card_base(article) if moved else self.card_base
         return replace(self, article=article, card_base=base, hot=False)
 
-    def resolved(self, html: str | None, cover: str | None) -> "Entry":
+    def resolved(
+        self, html: str | None, cover: str | None, picture: Picture | None = None
+    ) -> "Entry":
         """This entry with its local references resolved: another body, another
-        cover image (None: as it was)."""
-        entry = replace(self, local_refs=())
+        cover image (None: as it was) and the cover's picture."""
+        entry = replace(self, local_refs=(), picture=picture)
         if html is not None:
             entry = replace(entry, html=html, body_key=digest(self.body_key, html))
         if cover is not None:
             article = replace(self.article, cover_image=cover)
-            entry = replace(entry, article=article, card_base=card_base(article))
+            base = digest(card_base(article), picture)
+            entry = replace(entry, article=article, card_base=base)
         return entry
 
     @cached_property

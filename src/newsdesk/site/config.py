@@ -151,6 +151,28 @@ class CompatSection:
 
 
 @dataclass(frozen=True)
+class ImagesSection:
+    """Responsive variants of the raster images beside articles, and the limits a
+    file must stay within to be decoded at all."""
+
+    enabled: bool = True
+    # Widths (pixels) of the variants a page offers; none wider than the image itself.
+    widths: tuple[int, ...] = (480, 960, 1440)
+    # Variant formats, best first: "webp", "avif".
+    formats: tuple[str, ...] = ("webp",)
+    quality: int = 80
+    # The cover thumbnail on article lists, cropped to this size (twice its CSS size).
+    card_width: int = 256
+    card_height: int = 176
+    # The cover shared on social sites (Open Graph, JSON-LD) is at most this wide.
+    share_width: int = 1200
+    max_pixels: int = 50_000_000
+    max_file_kb: int = 30 * 1024
+    # Seconds one image may take to convert.
+    timeout: int = 30
+
+
+@dataclass(frozen=True)
 class MenuItem:
     name: str = ""
     url: str = "/"
@@ -170,6 +192,7 @@ class SiteConfig:
     search: SearchSection = field(default_factory=SearchSection)
     draft: DraftSection = field(default_factory=DraftSection)
     compat: CompatSection = field(default_factory=CompatSection)
+    images: ImagesSection = field(default_factory=ImagesSection)
     menu: tuple[MenuItem, ...] = ()
 
     def content_options(self, root: Path | None = None) -> ContentOptions:
@@ -235,7 +258,14 @@ _POSITIVE = (
     "draft.timeout",
     "draft.concurrency",
     "search.processes",
+    "images.card_width",
+    "images.card_height",
+    "images.share_width",
+    "images.max_pixels",
+    "images.max_file_kb",
+    "images.timeout",
 )
+IMAGE_FORMATS = ("webp", "avif")
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -280,8 +310,8 @@ def _build(kind: type, data: Any, prefix: str, problems: list[tuple[str, str]]) 
         expected = hints[key]
         if isinstance(expected, type) and is_dataclass(expected):
             values[key] = _build(expected, value, f"{where}.", problems)
-        elif get_origin(expected) is tuple and get_args(expected)[0] is str:
-            values[key] = _build_strings(value, where, problems)
+        elif get_origin(expected) is tuple and get_args(expected)[0] in (str, int):
+            values[key] = _build_values(get_args(expected)[0], value, where, problems)
         elif get_origin(expected) is tuple:
             values[key] = _build_list(get_args(expected)[0], value, where, problems)
         elif get_origin(expected) is dict:
@@ -300,9 +330,12 @@ def _build_list(kind: type, data: Any, where: str, problems: list[tuple[str, str
     return tuple(_build(kind, item, f"{where}[{n}].", problems) for n, item in enumerate(data))
 
 
-def _build_strings(data: Any, where: str, problems: list[tuple[str, str]]) -> tuple[str, ...]:
-    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
-        problems.append((where, "expected a list of text values"))
+def _build_values(
+    kind: type, data: Any, where: str, problems: list[tuple[str, str]]
+) -> tuple[Any, ...]:
+    if not isinstance(data, list) or not all(_matches(item, kind) for item in data):
+        named = "text values" if kind is str else "whole numbers"
+        problems.append((where, f"expected a list of {named}"))
         return ()
     return tuple(data)
 
@@ -370,6 +403,7 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
             problems.append((f"server.{key}", "must be 0 (no limit) or more"))
     _check_draft(config.draft, problems)
     _check_search(config.search, problems)
+    _check_images(config.images, problems)
     if ":slug" not in config.content.permalink:
         problems.append(("content.permalink", "must contain :slug"))
     # A `..` segment would put pages outside the output folder of `newsdesk build`.
@@ -382,6 +416,15 @@ def _check_values(config: SiteConfig, problems: list[tuple[str, str]]) -> None:
 def _check_search(search: SearchSection, problems: list[tuple[str, str]]) -> None:
     if search.waiting < 0:
         problems.append(("search.waiting", "must be 0 or more"))
+
+
+def _check_images(images: ImagesSection, problems: list[tuple[str, str]]) -> None:
+    if not images.widths or any(width <= 0 for width in images.widths):
+        problems.append(("images.widths", "expected widths greater than 0, like [480, 960, 1440]"))
+    if any(name not in IMAGE_FORMATS for name in images.formats):
+        problems.append(("images.formats", f"expected some of {', '.join(IMAGE_FORMATS)}"))
+    if not 1 <= images.quality <= 100:
+        problems.append(("images.quality", "must be from 1 to 100"))
 
 
 def _check_draft(draft: DraftSection, problems: list[tuple[str, str]]) -> None:

@@ -27,9 +27,11 @@ from newsdesk.content.diagnostics import Diagnostic
 from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.site.assets import SITE_FILES_DIR, Asset
 from newsdesk.site.catalog import Entry
-from newsdesk.site.config import SiteConfig
-from newsdesk.site.image_sizes import shown_size
+from newsdesk.site.config import ImagesSection, SiteConfig
+from newsdesk.site.image_probe import ImageInfo, probe
 from newsdesk.site.local_refs import LocalRef, rewrite, split_url
+from newsdesk.site.pictures import Picture, VariantStore
+from newsdesk.site.published_images import PublishedImages
 from newsdesk.text.digest import file_digest
 
 MISSING_FILE = "missing-local-file"
@@ -43,19 +45,20 @@ _PAGE_SUFFIXES = ("", ".html", ".htm")
 # Content hashes and shown sizes of files by (path, size, time): a live site resolves
 # again on every change and should not read every image each time. Emptied when it
 # holds more than this many (old versions of edited files).
-_READ: dict[tuple[str, int, int], tuple[str, tuple[int, int] | None]] = {}
+_READ: dict[tuple[str, int, int], tuple[str, ImageInfo | None]] = {}
 _READ_KEPT = 100_000
 
 
 @dataclass
 class LocalFiles:
     """What the site's local references resolved to: the published files by URL, each
-    article's rewritten HTML and cover image by its path (only those that changed),
-    and the warnings by path."""
+    article's rewritten HTML, cover image and cover picture by its path (only those
+    that changed), and the warnings by path."""
 
     files: dict[str, Asset] = field(default_factory=dict)
     html: dict[str, str] = field(default_factory=dict)
     covers: dict[str, str] = field(default_factory=dict)
+    pictures: dict[str, Picture] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     def entry(self, entry: Entry) -> Entry:
@@ -63,7 +66,10 @@ class LocalFiles:
         path = entry.article.path
         if path not in self.html and path not in self.covers:
             return entry
-        return entry.resolved(self.html.get(path), self.covers.get(path))
+        return entry.resolved(self.html.get(path), self.covers.get(path), self.pictures.get(path))
+
+    def warn(self, path: str, diagnostic: Diagnostic) -> None:
+        self.findings.setdefault(path, []).append(diagnostic)
 
 
 @dataclass(frozen=True)
@@ -91,37 +97,68 @@ class _Site:
         self.articles = {e.source_file: e for e in entries}
 
 
-def resolve_local(folders: SiteFolders, entries: list[Entry]) -> LocalFiles:
-    """Every public entry's local references resolved."""
+def resolve_local(
+    folders: SiteFolders,
+    entries: list[Entry],
+    images: ImagesSection | None = None,
+    store: VariantStore | None = None,
+) -> LocalFiles:
+    """Every public entry's local references resolved; with a `store`, the images'
+    variants made (as `images` says) and offered."""
     site = _Site(folders, entries)
     result = LocalFiles()
+    found: list[tuple[Entry, list[_Found]]] = []
     for entry in entries:
         if not entry.local_refs:
             continue
-        urls: dict[tuple[str, bool], str] = {}
-        titles: dict[str, str] = {}
-        sizes: dict[str, tuple[int, int]] = {}
         article_file = Path(entry.source_file)
-        path = entry.article.path
+        refs: list[_Found] = []
         for ref in entry.local_refs:
             cover = not ref.link and ref.url == entry.article.cover_image
-            resolved = _resolve(site, article_file, ref, result, cover)
+            resolved = _resolve(site, article_file, ref, cover)
             if isinstance(resolved, Diagnostic):
-                result.findings.setdefault(path, []).append(resolved)
-                continue
-            if resolved is None:
-                continue
-            url = site.base_path + resolved.url.lstrip("/")
-            urls[ref.url, ref.link] = url
-            if resolved.title:
-                titles[url] = resolved.title
-            if resolved.size is not None and not ref.link:
-                sizes[url] = resolved.size
-            if cover:
-                result.covers[path] = resolved.url  # the theme puts it under the base path
-        if urls:
-            result.html[path] = rewrite(entry.html, urls, titles, sizes)
+                result.warn(entry.article.path, resolved)
+            elif resolved is not None:
+                refs.append(_Found(ref, resolved, cover))
+        found.append((entry, refs))
+    shown = PublishedImages(images or ImagesSection(), store)
+    for _, refs in found:
+        for ref, resolved, cover in refs:
+            if resolved.asset is not None:
+                shown.add(resolved.asset, shown=not ref.link, cover=cover)
+    result.files.update(shown.publish())
+    for entry, refs in found:
+        _rewrite(site, entry, refs, shown, result)
     return result
+
+
+def _rewrite(
+    site: _Site, entry: Entry, refs: list["_Found"], shown: PublishedImages, result: LocalFiles
+) -> None:
+    urls: dict[tuple[str, bool], str] = {}
+    titles: dict[str, str] = {}
+    pictures: dict[str, Picture] = {}
+    path = entry.article.path
+    for ref, resolved, cover in refs:
+        asset = resolved.asset
+        if asset is not None and not ref.link:
+            for diagnostic in shown.findings(asset, ref):
+                result.warn(path, diagnostic)
+        if asset is not None and asset.url not in result.files:
+            continue  # left out: the reference stays as written
+        url = site.base_path + resolved.url.lstrip("/")
+        urls[ref.url, ref.link] = url
+        if resolved.title:
+            titles[url] = resolved.title
+        if cover:
+            result.covers[path] = resolved.url  # the theme puts it under the base path
+        if asset is None or ref.link:
+            continue
+        pictures[url] = shown.picture(asset)
+        if cover:
+            result.pictures[path] = pictures[url]
+    if urls:
+        result.html[path] = rewrite(entry.html, urls, titles, pictures, site.base_path)
 
 
 def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
@@ -135,11 +172,17 @@ def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
 class _Resolved(NamedTuple):
     url: str  # site-relative
     title: str = ""  # of a linked article, as HTML
-    size: tuple[int, int] | None = None  # of an image, as it is shown
+    asset: Asset | None = None  # a file beside articles, published under a new URL
+
+
+class _Found(NamedTuple):
+    ref: LocalRef
+    resolved: _Resolved
+    cover: bool
 
 
 def _resolve(
-    site: _Site, article_file: Path, ref: LocalRef, result: LocalFiles, cover: bool = False
+    site: _Site, article_file: Path, ref: LocalRef, cover: bool = False
 ) -> _Resolved | Diagnostic | None:
     """Where the reference now points; None when it stays as written; a diagnostic
     when it resolves nowhere. A `cover` path is also looked for from the site's root: themes
@@ -164,8 +207,7 @@ def _resolve(
             own = "/" + target.relative_to(site.own_files).as_posix()
             return None if rooted else _Resolved(quote(own) + rest)
         asset = _asset(target)
-        result.files[asset.url] = asset
-        return _Resolved(quote(asset.url) + rest, size=asset.dimensions)
+        return _Resolved(quote(asset.url) + rest, asset=asset)
     if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:
         return None  # a page of this site (`/tags/go/`, `../2018/01/post/`), most likely
     return Diagnostic(
@@ -242,7 +284,7 @@ def _asset(target: Path) -> Asset:
     if read is None:
         if len(_READ) > _READ_KEPT:
             _READ.clear()
-        read = _READ[identity] = (file_digest(target)[:16], shown_size(target))
-    fingerprint, shown = read
+        read = _READ[identity] = (file_digest(target)[:16], probe(target))
+    fingerprint, image = read
     url = f"{FILES_PREFIX}{fingerprint}/{target.name}"
-    return Asset(url, fingerprint, source=target, immutable=True, dimensions=shown)
+    return Asset(url, fingerprint, source=target, immutable=True, image=image)

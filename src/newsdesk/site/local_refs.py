@@ -8,14 +8,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from newsdesk.site.pictures import Picture, offered, sized, source_url, under
+
 # The attributes that load or link a file, in the tags that carry them.
 _TAG = re.compile(r"<(a|img|video|source|audio)\s[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'\s(href|src|poster)="([^"]*)"', re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _EMPTY_LINK = re.compile(r"(<a\s[^>]*>)</a>", re.IGNORECASE)
-_SIZED = re.compile(r"\s(?:width|height)=", re.IGNORECASE)
-_SOURCE = re.compile(r'\ssrc="([^"]*)"', re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +93,15 @@ def rewrite(
     rendered: str,
     urls: dict[tuple[str, bool], str],
     titles: dict[str, str],
-    sizes: dict[str, tuple[int, int]] | None = None,
+    pictures: dict[str, Picture] | None = None,
+    base_path: str = "/",
 ) -> str:
     """The HTML with each resolved reference's URL in place (`urls`: by the URL as
     written and whether it is a link), the given title (HTML, by the new URL) as the
-    text of a link that had none, and each image's shown size (by the new URL) on an
-    `<img>` that gives neither width nor height, so its place is kept while it loads."""
+    text of a link that had none, and each `<img>` whose new URL has a picture sized
+    (so its place is kept while it loads) and offering the picture's variants (under
+    the site's `base_path`)."""
+    at_base = under(base_path)
 
     def in_tag(tag: re.Match[str]) -> str:
         name = tag.group(1).lower()
@@ -109,14 +112,10 @@ def rewrite(
             return match.group(0) if new is None else f' {match.group(1)}="{new}"'
 
         rewritten = _ATTRIBUTE.sub(attribute, tag.group(0))
-        if name != "img" or not sizes or _SIZED.search(rewritten):
+        if name != "img" or not pictures:
             return rewritten
-        source = _SOURCE.search(rewritten)
-        size = sizes.get(source.group(1)) if source else None
-        if size is None:
-            return rewritten
-        end = len(rewritten) - (2 if rewritten.endswith("/>") else 1)
-        return f'{rewritten[:end].rstrip()} width="{size[0]}" height="{size[1]}"{rewritten[end:]}'
+        shown = pictures.get(source_url(rewritten) or "")
+        return rewritten if shown is None else offered(sized(rewritten, shown), shown, at_base)
 
     rewritten = _TAG.sub(in_tag, rendered)
     if not titles:

@@ -25,6 +25,15 @@ def robots(absolute: Absolute) -> str:
     return f"User-agent: *\nAllow: /\nSitemap: {absolute('/sitemap.xml')}\n"
 
 
+def share_image(entry: Entry) -> str:
+    """The image social sites and search engines show for the article (site-relative
+    or another site's URL; "" for none): a version of its cover at most
+    [images] share_width wide, when the cover is an image beside the article."""
+    if entry.picture is not None:
+        return entry.picture.share
+    return cover_url(entry.article)
+
+
 def news_article(
     entry: Entry, site_title: str, language: str, absolute: Absolute
 ) -> dict[str, Any]:
@@ -44,8 +53,8 @@ def news_article(
     }
     if a.authors:
         data["author"] = [{"@type": "Person", "name": x.name} for x in a.authors]
-    if cover := cover_url(a):
-        data["image"] = [absolute(cover)]
+    if shared := share_image(entry):
+        data["image"] = [absolute(shared)]
     if a.category:
         data["articleSection"] = a.category
     return data

@@ -6,16 +6,17 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from newsdesk.render.diagrams import has_diagram
-from newsdesk.site import feeds
+from newsdesk.site import feeds, seo
 from newsdesk.site.assets import Asset, build_assets
 from newsdesk.site.catalog import Catalog, Entry
 from newsdesk.site.config import SiteConfig
 from newsdesk.site.kinds import ErrorPage, Search
 from newsdesk.site.locale import Locale
 from newsdesk.site.pages import PagePlan
+from newsdesk.site.pictures import offered, sized
 from newsdesk.text.digest import bytes_digest, digest
 
 _WEB_SCHEMES = {"http", "https", "mailto"}
@@ -74,7 +75,9 @@ class Theme:
         )
         env.filters["href"] = self.href
         env.filters["cover"] = self.cover
-        env.tests["remote"] = self.remote
+        env.filters["share"] = seo.share_image
+        env.globals["cover_image"] = self.cover_image
+        env.globals["card_image"] = self.card_image
         env.filters["date"] = self.locale.date
         env.filters["number"] = self.locale.number
         env.globals["t"] = self.locale.text
@@ -126,6 +129,37 @@ class Theme:
     def cover(self, entry: Entry) -> str:
         """The cover image's URL under the site's base path."""
         return self.href(feeds.cover_url(entry.article))
+
+    def cover_image(self, entry: Entry) -> Markup:
+        """The cover at the top of an article's page: sized and offered in smaller
+        versions when it is an image beside the article; loaded first."""
+        url = self.cover(entry)
+        img = (
+            f'<img src="{escape(url)}" alt="{escape(entry.article.title)}"'
+            f' fetchpriority="high" decoding="async"{self._referrer(url)}>'
+        )
+        shown = entry.picture
+        if shown is not None:
+            img = offered(sized(img, shown), shown, self.href)
+        return Markup(img)
+
+    def card_image(self, entry: Entry) -> Markup:
+        """The cover's thumbnail on an article's card: cropped to the card's size when
+        the cover is an image beside the article."""
+        shown = entry.picture
+        if shown is not None and shown.card:
+            images = self.config.images
+            size = f' width="{images.card_width}" height="{images.card_height}"'
+            url = self.href(shown.card)
+        else:
+            size, url = "", self.cover(entry)
+        return Markup(
+            f'<img class="card-cover" src="{escape(url)}" alt=""{size} loading="lazy"'
+            f' decoding="async"{self._referrer(url)}>'
+        )
+
+    def _referrer(self, url: str) -> str:
+        return ' referrerpolicy="no-referrer"' if self.remote(url) else ""
 
     def remote(self, url: str) -> bool:
         """Whether the URL is another host's: its images are asked for without a

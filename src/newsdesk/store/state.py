@@ -15,6 +15,11 @@ def compiled_templates(site: Path) -> Path:
     return state_folder(site) / "templates"
 
 
+def image_variants(site: Path) -> Path:
+    """The variants of the site's images (newsdesk.publish.variants)."""
+    return state_folder(site) / "images"
+
+
 def search_index_file(site: Path) -> Path:
     """The server's search index, kept between runs (newsdesk.store.search_file)."""
     return state_folder(site) / "search-index.pickle"
