@@ -240,9 +240,9 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     assets = [
         *site.theme.assets.values(),
         *build.own_files,
-        *_host_headers(build),
         *site.settled.local.files.values(),
     ]
+    assets.extend(_host_headers(build, site.theme, assets))
     current.update((asset.output_path, asset.key) for asset in assets)
     assets.extend(_redirect_pages(build, site, current))
     current.update((asset.output_path, asset.key) for asset in assets)
@@ -317,12 +317,14 @@ def _redirect_pages(build: _Build, site: _Site, current: dict[str, str]) -> list
     return pages
 
 
-def _host_headers(build: _Build) -> list[Asset]:
+def _host_headers(build: _Build, theme: Theme, assets: list[Asset]) -> list[Asset]:
     """The `_headers` file that gives the pages the server's security headers on static
-    hosts that read one, unless the site publishes its own."""
+    hosts that read one (and SVG files their sandbox), unless the site publishes its own."""
     if any(asset.output_path == HOST_HEADERS_FILE for asset in build.own_files):
         return []
-    content = host_headers_file(build.config.site.base_url, build.config.views.api_url).encode()
+    svg = [theme.href(a.url) for a in assets if a.url.lower().endswith(".svg") and a.source]
+    site = build.config.site
+    content = host_headers_file(site.base_url, build.config.views.api_url, svg).encode()
     return [Asset("/" + HOST_HEADERS_FILE, digest(content), content=content)]
 
 

@@ -1,6 +1,7 @@
 """The security headers every answer carries, the same for the server and for the
 static build's `_headers` file (read by Netlify and Cloudflare Pages)."""
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from newsdesk.render.embeds import VIDEO_HOSTS
@@ -9,6 +10,11 @@ from newsdesk.render.embeds import VIDEO_HOSTS
 # includeSubDomains: other hosts of the domain may not serve HTTPS.
 HSTS = "max-age=31536000"
 HOST_HEADERS_FILE = "_headers"
+SVG_TYPE = "image/svg+xml"
+# An SVG opened on its own is a document whose scripts would run with the site's
+# origin: it is sandboxed (no script, no form, a unique origin) and may load nothing.
+# A browser enforces this beside the pages' policy; inside <img> no script runs anyway.
+INERT_SVG_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def content_security_policy(beacon_origin: str = "") -> str:
@@ -52,12 +58,15 @@ def security_headers(beacon_origin: str = "") -> list[tuple[str, str]]:
     ]
 
 
-def host_headers_file(base_url: str, beacon_url: str) -> str:
-    """The `_headers` file of a static build: the server's headers for every path, and
-    HSTS when the site is published over HTTPS."""
+def host_headers_file(base_url: str, beacon_url: str, svg_paths: Iterable[str] = ()) -> str:
+    """The `_headers` file of a static build: the server's headers for every path, HSTS
+    when the site is published over HTTPS, and the SVG files' sandbox."""
     beacon = urlsplit(beacon_url)
     origin = f"{beacon.scheme}://{beacon.netloc}" if beacon.netloc else ""
     headers = security_headers(origin)
     if urlsplit(base_url).scheme == "https":
         headers.append(("Strict-Transport-Security", HSTS))
-    return "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+    every = "/*\n" + "".join(f"  {name}: {value}\n" for name, value in headers)
+    return every + "".join(
+        f"{path}\n  Content-Security-Policy: {INERT_SVG_POLICY}\n" for path in svg_paths
+    )

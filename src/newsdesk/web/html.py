@@ -9,6 +9,7 @@ from time import time
 
 from newsdesk.publish.snapshot import Snapshot
 from newsdesk.site.pages import PagePlan
+from newsdesk.site.security import INERT_SVG_POLICY, SVG_TYPE
 from newsdesk.text.digest import bytes_digest, digest
 from newsdesk.web.http import HTTPError, Request
 from newsdesk.web.negotiate import not_modified, wants_gzip
@@ -75,7 +76,7 @@ class Body:
         ]
         if self.compressible:
             headers.append((b"vary", b"accept-encoding"))
-        return headers
+        return headers + inert(self.content_type)
 
     @classmethod
     def of(cls, content: bytes, content_type: bytes, cache: bytes, modified: float) -> "Body":
@@ -165,6 +166,13 @@ class PageCache:
             }
             self._asset_version = snapshot.version
         return self._assets.get(path)
+
+
+def inert(content_type: bytes) -> list[tuple[bytes, bytes]]:
+    """The sandbox of an SVG file, opened on its own (none for other types)."""
+    if content_type.split(b";", 1)[0].strip().lower() != SVG_TYPE.encode():
+        return []
+    return [(b"content-security-policy", INERT_SVG_POLICY.encode())]
 
 
 def content_type(path: str) -> bytes:

@@ -10,7 +10,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 from newsdesk.site.assets import site_file, site_files_folder
-from newsdesk.web.html import Body, content_type
+from newsdesk.web.html import Body, content_type, inert
 from newsdesk.web.http import Receive, Reply, Request, Send, Stream, disconnected
 from newsdesk.web.negotiate import not_modified
 
@@ -38,6 +38,7 @@ class LargeFile:
             (b"last-modified", formatdate(self.modified, usegmt=True).encode()),
             (b"cache-control", _CACHE),
             (b"accept-ranges", b"bytes"),
+            *inert(self.content_type),
         ]
 
 
