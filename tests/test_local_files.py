@@ -23,6 +23,8 @@ from tests.asgi import serving
 from .conftest import run_newsdesk
 
 NOW = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 90, 160)).save(out, "PNG")
