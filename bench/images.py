@@ -3,11 +3,14 @@
     python bench/images.py [--count N] [--runs R] [--widths 480,960,1440]
 
 Makes N photographs and screenshots of the sizes tech articles carry (JPEG and PNG,
-1600–3200 pixels wide, in a temporary folder), then with each library makes every
-variant a page offers for each: WebP at each width (never wider than the original),
-EXIF orientation applied and metadata dropped. Prints milliseconds per image (median
-of R runs, one core), the variants' total bytes, and peak memory of a run in a child
-process. Both libraries are in the `bench` extra (pyvips with its own libvips build).
+1600–3200 pixels wide, in a temporary folder), then each way makes every variant a
+page offers for each: WebP at each width (never wider than the original), EXIF
+orientation applied and metadata dropped, with Pillow and with libvips (each width
+decoded afresh, at the encoder's default effort); then as newsdesk makes them (libvips,
+decoded once, WebP at effort 2) and the same as AVIF at effort 0, the format
+`[images] formats` may add. Prints milliseconds per image (median of R runs, one core),
+the variants' total bytes, and peak memory of a run in a child process. libvips
+(pyvips with its own build) is newsdesk's; Pillow reads image headers for it.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -26,6 +30,8 @@ from PIL import Image, ImageDraw, ImageOps
 
 Variants = Callable[[Path, list[int]], int]
 QUALITY = 80
+# A height no image reaches: libvips then fits the width alone.
+ANY_HEIGHT = 10_000_000
 
 
 def make_images(folder: Path, count: int) -> list[Path]:
@@ -64,18 +70,38 @@ def pillow_variants(path: Path, widths: list[int]) -> int:
     return written
 
 
-def vips_variants(path: Path, widths: list[int]) -> int:
+def vips_variants(path: Path, widths: list[int], suffix: str = ".webp", effort: int = 4) -> int:
+    """Each width decoded afresh (shrunk while decoding where the format allows)."""
     written = 0
     for width in widths:
-        image = pyvips.Image.thumbnail(str(path), width, size="down")
+        image = pyvips.Image.thumbnail(str(path), width, height=ANY_HEIGHT, size="down")
         if image.width < width:  # never wider than the original, as with Pillow
             continue
-        data = image.write_to_buffer(".webp", Q=QUALITY, strip=True)
+        data = image.write_to_buffer(suffix, Q=QUALITY, effort=effort, keep="icc")
         written += len(data)
     return written
 
 
-LIBRARIES: dict[str, Variants] = {"Pillow": pillow_variants, "libvips": vips_variants}
+def vips_once(path: Path, widths: list[int], suffix: str = ".webp", effort: int = 2) -> int:
+    """As newsdesk makes them: decoded once at the widest width, each narrower width
+    resized from that copy."""
+    written = 0
+    image = pyvips.Image.thumbnail(str(path), max(widths), height=ANY_HEIGHT, size="down")
+    image = image.copy_memory()
+    for width in widths:
+        if width > image.width:
+            continue
+        shown = image if width == image.width else image.thumbnail_image(width, height=ANY_HEIGHT)
+        written += len(shown.write_to_buffer(suffix, Q=QUALITY, effort=effort, keep="icc"))
+    return written
+
+
+LIBRARIES: dict[str, Variants] = {
+    "Pillow WebP": pillow_variants,
+    "libvips WebP": vips_variants,
+    "libvips WebP, decoded once, effort 2 (newsdesk)": vips_once,
+    "libvips AVIF, decoded once, effort 0": partial(vips_once, suffix=".avif", effort=0),
+}
 
 
 def timed(
@@ -119,13 +145,13 @@ def main() -> None:
     pyvips.concurrency_set(1)  # one core each: a build runs one image per core
     with tempfile.TemporaryDirectory() as scratch:
         images = make_images(Path(scratch), args.count)
-        print(f"{len(images)} images, variants at {widths} px as WebP q{QUALITY}")
+        print(f"{len(images)} images, variants at {widths} px, quality {QUALITY}")
         peaks = {name: peak_mb(name, images, widths) for name in LIBRARIES}
         results = {name: timed(v, images, widths, args.runs) for name, v in LIBRARIES.items()}
         fastest = min(ms for ms, _ in results.values())
         for name, (ms, written) in results.items():
             print(
-                f"{name:8} {ms:8.1f} ms/image  {ms / fastest:4.1f}×"
+                f"{name:48} {ms:8.1f} ms/image  {ms / fastest:4.1f}×"
                 f"  {written / 1024:9.0f} KB of variants  peak {peaks[name]:5.0f} MB"
             )
 

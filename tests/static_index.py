@@ -13,6 +13,7 @@ class IndexedArticle:
     terms: str
     summary: str
     body: str
+    thumbnail: str = ""
 
 
 def indexed_articles(out: Path) -> list[IndexedArticle]:
@@ -21,8 +22,8 @@ def indexed_articles(out: Path) -> list[IndexedArticle]:
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     found = []
     for block in index["blocks"]:
-        for url, date, text in json.loads((folder / "m" / f"{block}.json").read_bytes()):
+        for url, date, text, thumbnail in json.loads((folder / "m" / f"{block}.json").read_bytes()):
             fields = json.loads((folder / "t" / f"{text}.json").read_bytes())
-            found.append(IndexedArticle(url, date, *fields))
+            found.append(IndexedArticle(url, date, *fields, thumbnail))
     assert len(found) == index["documents"]
     return found

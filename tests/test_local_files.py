@@ -333,7 +333,8 @@ def test_a_cover_path_is_also_read_from_the_sites_root(tmp_path: Path) -> None:
     report = build(site, tmp_path / "out")
     assert not [d for o in report.outcomes for d in o.diagnostics if d.code == "missing-local-file"]
     a = page(tmp_path / "out", "/posts/a/")
-    assert '<figure class="post-cover"><img src="/img/bg.png"' in a
+    # The site's own file keeps its URL; its variants are published by content.
+    assert re.search(r'<figure class="post-cover"><picture>.*?<img src="/img/bg\.png"', a)
     b = re.search(
         r'<figure class="post-cover"><picture>.*?<img src="/(files/[0-9a-f]+/bg\.png)"',
         page(tmp_path / "out", "/posts/b/"),

@@ -247,7 +247,11 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     assets.extend(_redirect_pages(build, site, current))
     current.update((asset.output_path, asset.key) for asset in assets)
     paths = file_paths(build.files, site.compiled)
-    docs = {paths[e.article.path]: search_doc(e, site.theme.base_path) for e in site.catalog.listed}
+    theme = site.theme
+    docs = {
+        paths[e.article.path]: search_doc(e, theme.base_path, theme.thumbnail(e))
+        for e in site.catalog.listed
+    }
     search = whole_outputs(build.cache, folder, docs, build.previous, build.missing)
     current.update(search.keys)
     stale = _stale(current, build.previous, build.missing)

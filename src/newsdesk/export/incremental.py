@@ -137,7 +137,10 @@ def patch_plans(
         in_feed = [entries[p] for p in source.paths]
         plans.extend(plan_feeds(base, source.title, in_feed, term))
     plans.extend(terms_plan(manifest.indexes[url]) for url in reach.indexes)
-    search = {path: search_doc(entries[path], theme.base_path) for path in shown}
+    search = {
+        path: search_doc(entries[path], theme.base_path, theme.thumbnail(entries[path]))
+        for path in shown
+    }
     return Patch(theme, plans, changed, search)
 
 

@@ -87,7 +87,8 @@ class ImageVariants:
                     folder = str(self._image_folder(job.fingerprint))
                     pending[pool.submit(_convert, job, folder, *settings)] = job
                 for future in list(pending):
-                    self._record(pending.pop(future), future.result())
+                    failure = future.result()
+                    self._record(pending.pop(future), failure)
                     if advance:
                         advance(1)
         except BrokenProcessPool:

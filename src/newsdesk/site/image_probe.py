@@ -52,7 +52,7 @@ def probe(path: Path) -> ImageInfo | None:
             warnings.simplefilter("ignore")  # a damaged header warns; it is reported below
             with Image.open(path) as image:
                 width, height = image.size
-                orientation = image.getexif().get(_ORIENTATION_TAG)
+                orientation = _orientation(image)
                 animated = bool(getattr(image, "is_animated", False))
                 kind = image.format or ""
     except (OSError, ValueError, SyntaxError, UnidentifiedImageError, EOFError):
@@ -61,6 +61,15 @@ def probe(path: Path) -> ImageInfo | None:
         return _unreadable(path)
     shown = (height, width) if orientation in _QUARTER_TURNS else (width, height)
     return ImageInfo(kind, shown, path.stat().st_size, width * height, animated)
+
+
+def _orientation(image: Image.Image) -> int | None:
+    """The EXIF orientation read from the header: a PNG's EXIF chunk counts only
+    before its pixels (Pillow would decode the whole image to look after them)."""
+    if image.format == "PNG" and "exif" not in image.info:
+        return None
+    value = image.getexif().get(_ORIENTATION_TAG)
+    return value if isinstance(value, int) else None
 
 
 def _unreadable(path: Path) -> ImageInfo:

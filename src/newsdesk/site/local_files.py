@@ -28,7 +28,7 @@ from newsdesk.content.loader import MARKDOWN_SUFFIXES
 from newsdesk.site.assets import SITE_FILES_DIR, Asset
 from newsdesk.site.catalog import Entry
 from newsdesk.site.config import ImagesSection, SiteConfig
-from newsdesk.site.image_probe import ImageInfo, probe
+from newsdesk.site.image_probe import RASTER_SUFFIXES, ImageInfo, probe
 from newsdesk.site.local_refs import LocalRef, rewrite, split_url
 from newsdesk.site.pictures import Picture, VariantStore
 from newsdesk.site.published_images import PublishedImages
@@ -125,7 +125,7 @@ def resolve_local(
     for _, refs in found:
         for ref, resolved, cover in refs:
             if resolved.asset is not None:
-                shown.add(resolved.asset, shown=not ref.link, cover=cover)
+                shown.add(resolved.asset, not ref.link, cover, resolved.own)
     result.files.update(shown.publish())
     for entry, refs in found:
         _rewrite(site, entry, refs, shown, result)
@@ -144,7 +144,7 @@ def _rewrite(
         if asset is not None and not ref.link:
             for diagnostic in shown.findings(asset, ref):
                 result.warn(path, diagnostic)
-        if asset is not None and asset.url not in result.files:
+        if asset is not None and not shown.published(asset):
             continue  # left out: the reference stays as written
         url = site.base_path + resolved.url.lstrip("/")
         urls[ref.url, ref.link] = url
@@ -173,6 +173,7 @@ class _Resolved(NamedTuple):
     url: str  # site-relative
     title: str = ""  # of a linked article, as HTML
     asset: Asset | None = None  # a file beside articles, published under a new URL
+    own: str = ""  # or the site's own file's URL (its variants are published as above)
 
 
 class _Found(NamedTuple):
@@ -203,9 +204,17 @@ def _resolve(
         if target.is_relative_to(site.own_files) and not candidate.is_relative_to(
             article_file.parent
         ):
-            # The site publishes its own files at their own URLs already.
+            # The site publishes its own files at their own URLs already; an image's
+            # variants are published beside the file's content hash.
             own = "/" + target.relative_to(site.own_files).as_posix()
-            return None if rooted else _Resolved(quote(own) + rest)
+            asset = (
+                _asset(target)
+                if not ref.link and target.suffix.lower() in RASTER_SUFFIXES
+                else None
+            )
+            if asset is None:
+                return None if rooted else _Resolved(quote(own) + rest)
+            return _Resolved(quote(own) + rest, asset=asset, own=own)
         asset = _asset(target)
         return _Resolved(quote(asset.url) + rest, asset=asset)
     if ref.link and PurePosixPath(path).suffix.lower() in _PAGE_SUFFIXES:

@@ -150,10 +150,12 @@ def variant_url(original: str, variant: Variant) -> str:
     return f"{folder}/{PurePosixPath(name).stem}.{variant.name}"
 
 
-def picture(url: str, info: ImageInfo | None, variants: Sequence[Variant]) -> Picture:
-    """The picture of an image published at `url` (site-relative, unquoted) with these
-    variants made."""
-    quoted = quote(url)
+def picture(
+    url: str, info: ImageInfo | None, variants: Sequence[Variant], own: str = ""
+) -> Picture:
+    """The picture of an image published at `url` (site-relative, unquoted), or at
+    `own` (a file of the site's own) with its variants beside `url`."""
+    quoted = quote(own or url)
     size = info.size if info else None
     by_type: dict[str, list[tuple[str, int]]] = {}
     card = share = ""

@@ -32,11 +32,18 @@ class PublishedImages:
         self.store = store
         # By the original's URL: the file, whether a page shows it, whether as a cover.
         self._uses: dict[str, tuple[Asset, bool, bool]] = {}
+        # The site's own files (`static/`), published at their own URLs: by the URL
+        # named after their content, which their variants are published beside.
+        self._own: dict[str, str] = {}
+        self._published: set[str] = set()
         self._problems: dict[str, Problem] = {}
         self._failed: dict[str, str] = {}
         self._made: dict[str, tuple[Variant, ...]] = {}
 
-    def add(self, asset: Asset, shown: bool, cover: bool) -> None:
+    def add(self, asset: Asset, shown: bool, cover: bool, own: str = "") -> None:
+        """`own`: the URL the site's own file is published at."""
+        if own:
+            self._own[asset.url] = own
         known = self._uses.get(asset.url)
         if known is not None:
             shown, cover = shown or known[1], cover or known[2]
@@ -51,9 +58,11 @@ class PublishedImages:
             found = problem(_name(asset), info, self.options) if info else None
             if found is not None:
                 self._problems[url] = found
-                if found.left_out:
+                if found.left_out and url not in self._own:
                     continue
-            files[url] = asset
+            self._published.add(url)
+            if url not in self._own:
+                files[url] = asset
             if not shown or info is None or (found and found.code == TOO_LARGE):
                 continue
             variants = plan(info, self.options, cover)
@@ -90,8 +99,13 @@ class PublishedImages:
             found.append(Diagnostic(UNREADABLE, message, ref.line, ref.col, fix))
         return found
 
+    def published(self, asset: Asset) -> bool:
+        """Whether the file is published (else it is left out, its reference as written)."""
+        return asset.url in self._published
+
     def picture(self, asset: Asset) -> Picture:
-        return picture(asset.url, asset.image, self._made.get(asset.url, ()))
+        made = self._made.get(asset.url, ())
+        return picture(asset.url, asset.image, made, self._own.get(asset.url, ""))
 
 
 def _name(asset: Asset) -> str:

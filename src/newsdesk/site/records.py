@@ -26,6 +26,7 @@ def article_record(entry: Entry, theme: Theme) -> dict[str, Any]:
         "published": a.published.isoformat(),
         "updated": a.updated.isoformat() if a.updated else None,
         "cover_image": theme.cover(entry) or None,
+        "thumbnail": theme.thumbnail(entry) or None,
         "sticky": a.sticky,
         "hot": entry.hot,
         "views": a.views,

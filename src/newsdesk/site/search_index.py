@@ -44,6 +44,7 @@ class SearchDoc:
     terms: str  # category, tags and authors, one a line
     summary: str
     body: str
+    thumbnail: str = ""  # the cover's thumbnail on result cards, under the base path
 
     @property
     def fields(self) -> tuple[str, str, str, str]:
@@ -51,7 +52,7 @@ class SearchDoc:
         return (self.title, self.terms, self.summary, self.body)
 
 
-def search_doc(entry: Entry, href: str) -> SearchDoc:
+def search_doc(entry: Entry, href: str, thumbnail: str = "") -> SearchDoc:
     """`href` is the site's base path, prefixed to the article's URL."""
     a = entry.article
     names = [name for kind in TAXONOMIES for name in term_names(kind, a)]
@@ -62,6 +63,7 @@ def search_doc(entry: Entry, href: str) -> SearchDoc:
         "\n".join(names),
         a.summary,
         entry.text,
+        thumbnail,
     )
 
 
@@ -96,6 +98,12 @@ class IndexFiles:
         self.files[INDEX] = to_json({**index, "bytes": size})
 
 
+def block_row(doc: SearchDoc, text: str) -> list[str]:
+    """A document's row in its metadata block: URL, date, the name of its text file,
+    and its thumbnail's URL ("" for none)."""
+    return [doc.url, doc.date, text, doc.thumbnail]
+
+
 def path_of(kind: str, name: str) -> str:
     """The output path of a named file of the index."""
     return FOLDER + _KINDS[kind].format(name)
@@ -107,9 +115,7 @@ def search_files(docs: list[SearchDoc]) -> dict[str, bytes]:
     texts = [out.add_text(doc) for doc in docs]
     blocks = []
     for start in range(0, len(docs), BLOCK):
-        rows = [
-            [d.url, d.date, texts[start + n]] for n, d in enumerate(docs[start : start + BLOCK])
-        ]
+        rows = [block_row(d, texts[start + n]) for n, d in enumerate(docs[start : start + BLOCK])]
         blocks.append(out.add("block", to_json(rows)))
     lists = postings(d.fields for d in docs)
     records = {key: encode_record(key, ids, len(docs)) for key, ids in lists.items()}

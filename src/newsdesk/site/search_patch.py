@@ -8,7 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from newsdesk.site.search_index import INDEX, IndexFiles, SearchDoc, path_of, shard_count, to_json
+from newsdesk.site.search_index import (
+    INDEX,
+    IndexFiles,
+    SearchDoc,
+    block_row,
+    path_of,
+    shard_count,
+    to_json,
+)
 from newsdesk.site.search_postings import FIELDS, decode_shard, encode_record, shard_of, text_keys
 
 # Each key an edit changes: (document id, field, whether the key is added).
@@ -52,7 +60,7 @@ def patched_index(
         block = doc_id // per_block
         if block not in rows:
             rows[block] = json.loads(read(path_of("block", blocks[block])))
-        rows[block][doc_id % per_block][2] = out.add_text(new)
+        rows[block][doc_id % per_block] = block_row(new, out.add_text(new))
     for block, edited in rows.items():
         blocks[block] = out.add("block", to_json(edited))
     out.add_index(documents, shards, blocks, size)
@@ -60,7 +68,7 @@ def patched_index(
     for block, name in enumerate(blocks):
         paths.add(path_of("block", name))
         listed = rows[block] if block in rows else json.loads(read(path_of("block", name)))
-        paths.update(path_of("text", text) for _, _, text in listed)
+        paths.update(path_of("text", row[2]) for row in listed)
     return PatchedIndex(out.files, paths)
 
 

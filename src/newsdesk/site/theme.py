@@ -76,6 +76,7 @@ class Theme:
         env.filters["href"] = self.href
         env.filters["cover"] = self.cover
         env.filters["share"] = seo.share_image
+        env.tests["remote"] = self.remote
         env.globals["cover_image"] = self.cover_image
         env.globals["card_image"] = self.card_image
         env.filters["date"] = self.locale.date
@@ -143,16 +144,19 @@ class Theme:
             img = offered(sized(img, shown), shown, self.href)
         return Markup(img)
 
-    def card_image(self, entry: Entry) -> Markup:
-        """The cover's thumbnail on an article's card: cropped to the card's size when
-        the cover is an image beside the article."""
+    def thumbnail(self, entry: Entry) -> str:
+        """The URL of the cover's thumbnail on article lists ("" for none): cropped to
+        the card's size when the cover is an image beside the article."""
         shown = entry.picture
-        if shown is not None and shown.card:
+        return self.href(shown.card) if shown is not None and shown.card else self.cover(entry)
+
+    def card_image(self, entry: Entry) -> Markup:
+        """The cover's thumbnail on an article's card."""
+        url = self.thumbnail(entry)
+        size = ""
+        if entry.picture is not None and entry.picture.card:
             images = self.config.images
             size = f' width="{images.card_width}" height="{images.card_height}"'
-            url = self.href(shown.card)
-        else:
-            size, url = "", self.cover(entry)
         return Markup(
             f'<img class="card-cover" src="{escape(url)}" alt=""{size} loading="lazy"'
             f' decoding="async"{self._referrer(url)}>'

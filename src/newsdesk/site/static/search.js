@@ -156,7 +156,7 @@
     return load("m/" + block + ".json").then(function (rows) {
       var row = rows[id % index.block];
       return load("t/" + row[2] + ".json").then(function (fields) {
-        return { url: row[0], date: row[1], fields: fields };
+        return { url: row[0], date: row[1], fields: fields, thumbnail: row[3] || "" };
       });
     });
   }
@@ -260,6 +260,16 @@
     time.dateTime = doc.date;
     time.textContent = doc.date;
     meta.appendChild(time);
+    if (doc.thumbnail) {
+      var thumbnail = document.createElement("img");
+      thumbnail.className = "card-cover";
+      thumbnail.src = doc.thumbnail;
+      thumbnail.alt = "";
+      thumbnail.loading = "lazy";
+      thumbnail.decoding = "async";
+      thumbnail.referrerPolicy = "no-referrer";
+      item.appendChild(thumbnail);
+    }
     item.append(title, text, meta);
     return item;
   }
