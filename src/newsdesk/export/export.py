@@ -1,5 +1,6 @@
 """`newsdesk build`: the whole site as static files, rewriting only what changed."""
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -70,6 +71,12 @@ class _Build:
     previous: dict[str, str]  # the outputs of the last build into the folder, by path
     missing: set[str]  # of those, the ones gone from the folder since
     edits_compiled: int = 0  # edited files compiled while trying to patch
+    tree: str = ""  # tree_key(), once worked out
+
+    def tree_key(self) -> str:
+        if not self.tree:
+            self.tree = site_tree_key(self.root, self.folder)
+        return self.tree
 
     @property
     def statics(self) -> dict[str, str]:
@@ -159,11 +166,11 @@ def _patch(build: _Build) -> BuildReport | None:
     if build.missing:  # files gone from the folder: a whole build writes them again
         return None
     manifest = build.cache.manifest(build.folder)
-    if manifest is None or manifest.resolved:
+    if manifest is None or (manifest.resolved and manifest.tree != build.tree_key()):
         return None
     sources = build.cache.sources(build.folder)
     changed = manifest.changed_files(build.setup, build.keys, sources, build.statics, build.moment)
-    if changed is None or len(changed) > PATCH_LIMIT:
+    if changed is None or len(changed) > PATCH_LIMIT or (manifest.resolved and changed):
         return None
     if manifest.checks.history_moved(build.content.zone):
         return None
@@ -293,6 +300,8 @@ def _record(build: _Build, site: _Site) -> None:
             build.setup, site.theme, build.statics, build.files, site.compiled, site.settled,
             site.catalog, site.plans, site_options.page_size, site_options.feed_items,
         )  # fmt: skip
+    if manifest.resolved:
+        manifest.tree = build.tree_key()
     build.cache.save_manifest(build.folder, manifest, build.keys)
     if site.fresh:
         build.cache.prune()
@@ -330,6 +339,22 @@ def _host_headers(build: _Build, theme: Theme, assets: list[Asset]) -> list[Asse
     site = build.config.site
     content = host_headers_file(site.base_url, build.config.views.api_url, svg).encode()
     return [Asset("/" + HOST_HEADERS_FILE, digest(content), content=content)]
+
+
+def site_tree_key(root: Path, out: Path) -> str:
+    """Changes when any file of the site's folder is added, removed or changed (by
+    size or time), outside hidden folders and the output folder."""
+    entries: list[tuple[str, int, int]] = []
+    skipped = str(out.resolve())
+    for folder, folders, names in os.walk(root.resolve()):
+        folders[:] = [
+            f for f in folders if not f.startswith(".") and os.path.join(folder, f) != skipped
+        ]
+        for name in names:
+            with contextlib.suppress(OSError):  # gone while walking: the next build sees it
+                stat = os.stat(os.path.join(folder, name))
+                entries.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
+    return digest(sorted(entries))
 
 
 def _theme(config: SiteConfig, catalog: Catalog, root: Path) -> Theme:

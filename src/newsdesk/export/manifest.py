@@ -72,8 +72,10 @@ class Manifest:
     diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
     article_count: int = 0
     # Whether pages show local references or old URLs lead to articles: resolving
-    # them takes the whole site, so any edit is then built whole.
+    # them takes the whole site, so any edit is then built whole, and a build is
+    # skipped only when no file of the site's folder changed (`tree`: their key).
     resolved: bool = False
+    tree: str = ""
 
     def changed_files(
         self,
