@@ -175,6 +175,11 @@ def inert(content_type: bytes) -> list[tuple[bytes, bytes]]:
     return [(b"content-security-policy", INERT_SVG_POLICY.encode())]
 
 
+# Image variants' formats, known whatever the system's own table says.
+mimetypes.add_type("image/webp", ".webp")
+mimetypes.add_type("image/avif", ".avif")
+
+
 def content_type(path: str) -> bytes:
     kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
