@@ -357,7 +357,10 @@ def test_the_server_offers_the_same_pictures_and_serves_svgs_inert(
 ) -> None:
     site, out, _ = built
     built_body = body_of(page(out, "/posts/gallery/"))
+    made = {path: path.stat().st_mtime_ns for path in (site / ".newsdesk/images").rglob("*.*")}
     with serving(site, database_url) as served, served.client() as client:
+        # The build made every variant: the server makes none again.
+        assert {p: p.stat().st_mtime_ns for p in (site / ".newsdesk/images").rglob("*.*")} == made
         answer = client.get("/posts/gallery/")
         body = body_of(answer.text)
         assert re.findall(r"<picture>.*?</picture>", body) == re.findall(
