@@ -38,10 +38,10 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build import NEWSDESK_CONFIG, Output, count_output, file_times, newsdesk_command, remove
+from build import NEWSDESK_CONFIG, Output, newsdesk_command, remove
+from build import measured as build_runs
 from corpus import write_corpus
-from ingest import median_run
-from measure import BenchFailed, Run, in_scratch_folder, run
+from measure import Run, in_scratch_folder
 
 SEED = 11
 COLD_SHARE = 1.5  # a cold build of B within 1.5× of A's
@@ -340,24 +340,8 @@ def measured(name: str, site: Path, out: Path, runs: int, before: Callable[[], N
     """The median of `runs` builds of `site` into `out`, each after before(); what the
     last one wrote and said."""
     command = [*newsdesk_command(), "build", str(site), "--out", str(out)]
-    results = []
-    times: dict[Path, int] = {}
-    for _ in range(runs):
-        before()
-        times = file_times(out)
-        results.append(run(command))
-        if results[-1].returncode != 0:
-            raise BenchFailed(
-                f"{name} failed with exit status {results[-1].returncode}:\n"
-                f"  {' '.join(command)}\n{results[-1].errors or '(nothing on stderr)'}"
-            )
-    row = Row(
-        name,
-        median_run(results),
-        count_output(out, times),
-        count_images(out),
-        warnings_of(results[-1]),
-    )
+    built = build_runs(name, command, runs, before, out)
+    row = Row(name, built.result, built.output, count_images(out), warnings_of(built.result))
     print_row(row)
     return row
 

@@ -19,6 +19,9 @@ from newsdesk.export.export import BuildReport, build_site
 from newsdesk.site.config import load_config
 from tests.asgi import serving
 
+from .test_local_files import write
+from .test_rebuild import tree
+
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 GPS_TAG = 0x8825
 MAKE_TAG = 0x010F
@@ -98,6 +101,7 @@ def image_site(root: Path, config: str = "") -> Path:
         "content/gallery/photo.jpg": photo((2000, 1200), seed=2),
         "content/gallery/shot.png": screenshot((1000, 600)),
         "content/gallery/small.png": screenshot((300, 200)),
+        "content/gallery/spare.png": screenshot((500, 300)),  # shown by no article yet
         "content/gallery/turned.jpg": photo((1200, 800), seed=3, orientation=6),
         "content/gallery/anim.gif": animated_gif(),
         "content/gallery/logo.svg": SCRIPT_SVG,
@@ -113,14 +117,7 @@ def image_site(root: Path, config: str = "") -> Path:
         "content/broken/bomb.png": bomb_png(),
         "content/plain.md": article("没有封面", "只有文字。"),
     }
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write(root, files)
 
 
 def build(site: Path, out: Path) -> BuildReport:
@@ -377,3 +374,30 @@ def test_the_server_offers_the_same_pictures_and_serves_svgs_inert(
         assert inert.headers["content-type"] == "image/svg+xml"
         policies = inert.headers.get_list("content-security-policy")
         assert any(p.startswith("sandbox;") and "default-src 'none'" in p for p in policies)
+
+
+def test_edits_of_articles_with_images_are_patched_as_a_whole_build_would_make_them(
+    tmp_path: Path,
+) -> None:
+    site = image_site(tmp_path / "site")
+    out = tmp_path / "out"
+    build(site, out)
+    post = site / "content/gallery/index.md"
+    edits = {
+        "a paragraph": lambda text: text + "\n补充一段。\n",
+        "another image": lambda text: text.replace("](small.png)", "](spare.png)"),
+    }
+    for name, edit in edits.items():
+        post.write_text(edit(post.read_text(encoding="utf-8")), encoding="utf-8")
+        report = build(site, out)
+        assert report.patched, name
+        fresh = tmp_path / name
+        build(site, fresh)
+        assert tree(out) == tree(fresh), name
+    # The image no article shows any longer is gone with its variants.
+    assert not list(out.glob("files/*/small.*"))
+    assert [p.name for p in sorted(out.glob("files/*/spare.*"))] == [
+        "spare.480w.webp",
+        "spare.500w.webp",
+        "spare.png",
+    ]

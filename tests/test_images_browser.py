@@ -20,6 +20,7 @@ from newsdesk.export.export import build_site
 from newsdesk.site.config import load_config
 
 from .browser import DESKTOP, PHONE, WatchedPage, screenshot, serve_folder, watched_page
+from .test_local_files import write
 
 pytestmark = pytest.mark.browser
 
@@ -251,13 +252,7 @@ def _write_site(root: Path) -> None:
         # No cover: its card has no thumbnail.
         "content/plain.md": _article("没有图片的文章", "2024-05-01", _paragraphs(5)),
     }
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write(root, files)
 
 
 @pytest.fixture(scope="module")
@@ -410,12 +405,17 @@ def test_pictures_without_sizes_would_shift_the_page(
         assert watched.problems() == []
 
 
+def _open_home(page: Page, site_url: str) -> None:
+    """The front page with every lazy image loaded, scrolled back to the top."""
+    page.goto(site_url + "/")
+    _scroll_through(page)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def test_cards_show_a_cropped_cover_thumbnail(site_url: str, browser: Browser) -> None:
     with watched_page(browser, DESKTOP) as watched:
         page = watched.page
-        page.goto(site_url + "/")
-        _scroll_through(page)
-        page.evaluate("window.scrollTo(0, 0)")
+        _open_home(page, site_url)
         cards = {card["href"]: card for card in page.evaluate(CARDS)}
         assert set(cards) == {HARBOUR, RELEASE, "/posts/travel/", "/posts/plain/"}
         thumbnails = []
@@ -463,9 +463,7 @@ def _overlap(one: dict[str, float], other: dict[str, float]) -> bool:
 def test_pictures_fit_a_phone(site_url: str, browser: Browser) -> None:
     with watched_page(browser, PHONE) as watched:
         page = watched.page
-        page.goto(site_url + "/")
-        _scroll_through(page)
-        page.evaluate("window.scrollTo(0, 0)")
+        _open_home(page, site_url)
         width, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
         assert width == PHONE["width"]
         assert scroll <= width, f"the front page is {scroll}px wide on a {width}px phone"

@@ -1,6 +1,5 @@
 """`newsdesk build`: the whole site as static files, rewriting only what changed."""
 
-import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -13,7 +12,8 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import Progress, ProgressFactory, map_forked
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.incremental import PATCH_LIMIT, compile_edits, patch_plans
-from newsdesk.export.manifest import file_paths, record
+from newsdesk.export.manifest import Manifest, file_paths, record
+from newsdesk.export.patch_files import EditedFiles, site_tree_key
 from newsdesk.export.search_outputs import (
     SearchOutputs,
     edited_outputs,
@@ -28,7 +28,7 @@ from newsdesk.render.options import RenderOptions
 from newsdesk.site.assets import Asset, site_files
 from newsdesk.site.catalog import Catalog
 from newsdesk.site.config import SiteConfig
-from newsdesk.site.local_files import resolves_alone, site_folders
+from newsdesk.site.local_files import links_articles, site_folders
 from newsdesk.site.pages import PagePlan, plan_site
 from newsdesk.site.redirects import REDIRECTS_FILE, names_old_urls, redirect_page, redirects_file
 from newsdesk.site.search_index import INDEX, search_doc
@@ -166,39 +166,45 @@ def _patch(build: _Build) -> BuildReport | None:
     if build.missing:  # files gone from the folder: a whole build writes them again
         return None
     manifest = build.cache.manifest(build.folder)
-    if manifest is None or (manifest.resolved and manifest.tree != build.tree_key()):
+    if manifest is None or manifest.resolved:
+        return None
+    if manifest.shows_files and manifest.tree != build.tree_key():
         return None
     sources = build.cache.sources(build.folder)
     changed = manifest.changed_files(build.setup, build.keys, sources, build.statics, build.moment)
-    if changed is None or len(changed) > PATCH_LIMIT or (manifest.resolved and changed):
+    if changed is None or len(changed) > PATCH_LIMIT:
         return None
     if manifest.checks.history_moved(build.content.zone):
         return None
     config = build.config
     edits = compile_edits(sources, changed, build.keys, build.cache, build.content, build.render)
-    if any(_resolves(build, compiled) for pair in edits.values() for compiled in pair):
-        build.edits_compiled = len(edits)
-        return None
-    patch = patch_plans(
-        manifest, edits, build.keys, build.cache, lambda c: _theme(config, c, build.root)
-    )
     build.edits_compiled = len(edits)
+    if any(_resolves(manifest, compiled) for pair in edits.values() for compiled in pair):
+        return None
+    files = _edited_files(build, manifest)
+    patch = patch_plans(
+        manifest, edits, build.keys, build.cache, lambda c: _theme(config, c, build.root), files
+    )
     if patch is None:
         return None
+    assets = list(files.files.values()) if files else []
+    unused, files_changed = files.record_uses(manifest) if files else ([], False)
     redone = _page_keys(patch.theme, patch.plans)
+    redone.update((asset.output_path, asset.key) for asset in assets)
     search = edited_outputs(build.cache, build.folder, patch.search)
-    removed: list[str] = []
+    removed = [path for path in unused if path in build.previous]
     if search is not None:
         redone.update(search.keys)
-        removed = [p for p in build.previous if is_search_file(p) and p not in search.keys]
+        removed += [p for p in build.previous if is_search_file(p) and p not in search.keys]
     stale = _stale(redone, build.previous, build.missing)
     _write_stale_pages(patch.theme, patch.plans, set(stale), build.folder, build.progress)
+    _write_assets(build.folder, assets, set(stale))
     if search is not None:
         _write_search(build.folder, search, stale)
-        _remove(build.folder, removed)
+    _remove(build.folder, removed)
     build.cache.update_outputs(build.folder, {path: redone[path] for path in stale}, removed)
     build.cache.update_sources(build.folder, {path: build.keys[path] for path in edits})
-    if patch.manifest_changed:
+    if patch.manifest_changed or files_changed:
         build.cache.update_manifest(build.folder, manifest)
     return BuildReport(
         manifest.outcomes(), len(edits), manifest.article_count,
@@ -206,14 +212,24 @@ def _patch(build: _Build) -> BuildReport | None:
     )  # fmt: skip
 
 
-def _resolves(build: _Build, compiled: Compiled | None) -> bool:
+def _resolves(manifest: Manifest, compiled: Compiled | None) -> bool:
     """Whether this version of an article needs the whole site to be resolved: it
-    refers to files beside articles or to articles, or names its old URLs."""
+    links to articles by their files or names its old URLs, or it shows files where
+    the site showed none (the last build kept no key of the site's files)."""
     entry = compiled.entry if compiled else None
     if entry is None:
         return False
-    folders = site_folders(build.root, build.config)
-    return names_old_urls(entry.article) or resolves_alone(folders, entry)
+    if names_old_urls(entry.article) or links_articles(entry):
+        return True
+    return bool(entry.local_refs) and not manifest.shows_files
+
+
+def _edited_files(build: _Build, manifest: Manifest) -> EditedFiles | None:
+    if not manifest.shows_files:
+        return None
+    config = build.config
+    store = ImageVariants(image_variants(build.root), config.images, build.progress)
+    return EditedFiles(site_folders(build.root, config), config.images, store)
 
 
 def _compile_and_plan(build: _Build) -> _Site:
@@ -264,19 +280,23 @@ def _write_site(build: _Build, site: _Site) -> tuple[dict[str, str], int, int]:
     stale = _stale(current, build.previous, build.missing)
     stale_set = set(stale)
     _write_stale_pages(site.theme, site.plans, stale_set, folder, build.progress)
+    _write_assets(folder, assets, stale_set)
+    removed = [path for path in build.previous if path not in current]
+    _write_search(folder, search, stale)
+    _remove(folder, removed)
+    build.cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
+    return current, len(stale), len(removed)
+
+
+def _write_assets(folder: Path, assets: list[Asset], stale: set[str]) -> None:
     for asset in assets:
-        if asset.output_path not in stale_set:
+        if asset.output_path not in stale:
             continue
         if asset.source is not None:
             (folder / asset.output_path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(asset.source, folder / asset.output_path)
         else:
             _write(folder / asset.output_path, asset.read())
-    removed = [path for path in build.previous if path not in current]
-    _write_search(folder, search, stale)
-    _remove(folder, removed)
-    build.cache.update_outputs(folder, {path: current[path] for path in stale}, removed)
-    return current, len(stale), len(removed)
 
 
 def _write_search(folder: Path, search: SearchOutputs, stale: list[str]) -> None:
@@ -300,7 +320,7 @@ def _record(build: _Build, site: _Site) -> None:
             build.setup, site.theme, build.statics, build.files, site.compiled, site.settled,
             site.catalog, site.plans, site_options.page_size, site_options.feed_items,
         )  # fmt: skip
-    if manifest.resolved:
+    if manifest.shows_files:
         manifest.tree = build.tree_key()
     build.cache.save_manifest(build.folder, manifest, build.keys)
     if site.fresh:
@@ -339,22 +359,6 @@ def _host_headers(build: _Build, theme: Theme, assets: list[Asset]) -> list[Asse
     site = build.config.site
     content = host_headers_file(site.base_url, build.config.views.api_url, svg).encode()
     return [Asset("/" + HOST_HEADERS_FILE, digest(content), content=content)]
-
-
-def site_tree_key(root: Path, out: Path) -> str:
-    """Changes when any file of the site's folder is added, removed or changed (by
-    size or time), outside hidden folders and the output folder."""
-    entries: list[tuple[str, int, int]] = []
-    skipped = str(out.resolve())
-    for folder, folders, names in os.walk(root.resolve()):
-        folders[:] = [
-            f for f in folders if not f.startswith(".") and os.path.join(folder, f) != skipped
-        ]
-        for name in names:
-            with contextlib.suppress(OSError):  # gone while walking: the next build sees it
-                stat = os.stat(os.path.join(folder, name))
-                entries.append((os.path.join(folder, name), stat.st_size, stat.st_mtime_ns))
-    return digest(sorted(entries))
 
 
 def _theme(config: SiteConfig, catalog: Catalog, root: Path) -> Theme:

@@ -17,6 +17,7 @@ from newsdesk.content.options import ContentOptions
 from newsdesk.content.parallel import map_files
 from newsdesk.export.cache import BuildCache
 from newsdesk.export.manifest import Linked, ListSource, Manifest
+from newsdesk.export.patch_files import EditedFiles
 from newsdesk.export.regroup import Regrouped, TermMembers, near, regroup
 from newsdesk.publish.compile import Compiled, compile_packed, term_slugs
 from newsdesk.render.options import RenderOptions
@@ -80,9 +81,11 @@ def patch_plans(
     keys: dict[str, str],
     cache: BuildCache,
     make_theme: Callable[[Catalog], Theme],
+    files: EditedFiles | None = None,
 ) -> Patch | None:
     """The pages to render again after these edits, or None when an edit changed
-    more than they show (a whole build then redoes the site)."""
+    more than they show (a whole build then redoes the site). `files` resolves the
+    files beside the articles shown, when the site's pages show any."""
     edited: dict[str, Compiled] = {}
     cards: set[str] = set()
     moved: dict[str, tuple[Article, Article]] = {}
@@ -107,7 +110,8 @@ def patch_plans(
     shown = [p for p in edited if p in manifest.articles]
     reach = _Reach.of(manifest, shown, cards)
     reach.add(refound, regrouped)
-    entries = _entries(manifest, reach.needed(manifest), compiled_files)
+    last = {p: old.entry for p, (old, _) in edits.items() if old and old.entry}
+    entries = _entries(manifest, reach.needed(manifest), compiled_files, files, last)
     if entries is None:
         return None
     catalog = _catalog(manifest, entries)
@@ -276,14 +280,25 @@ def _find_candidates(
 
 
 def _entries(
-    manifest: Manifest, paths: Iterable[str], compiled_files: "_CompiledFiles"
+    manifest: Manifest,
+    paths: Iterable[str],
+    compiled_files: "_CompiledFiles",
+    files: EditedFiles | None,
+    previous: dict[str, Entry],
 ) -> dict[str, Entry] | None:
-    """The articles as the whole build published them, edited ones from their edit."""
+    """The articles as the whole build published them, edited ones from their edit
+    (`previous`: their last versions)."""
     entries: dict[str, Entry] = {}
     for path, compiled in compiled_files.get(paths).items():
         if compiled is None or compiled.entry is None or path not in manifest.articles:
             return None
-        entries[path] = compiled.entry.settled(manifest.checks.article(compiled.entry.article))
+        entry = compiled.entry.settled(manifest.checks.article(compiled.entry.article))
+        if files is not None:
+            found = files(path, entry, previous.get(path))
+            if found is None:
+                return None
+            entry = found
+        entries[path] = entry
     return entries
 
 

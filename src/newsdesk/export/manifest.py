@@ -71,11 +71,15 @@ class Manifest:
     slugs: dict[tuple[str, str], str] = field(default_factory=dict)
     diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
     article_count: int = 0
-    # Whether pages show local references or old URLs lead to articles: resolving
-    # them takes the whole site, so any edit is then built whole, and a build is
-    # skipped only when no file of the site's folder changed (`tree`: their key).
+    # Whether pages link to articles by their files or old URLs lead to articles:
+    # resolving them takes the whole site, so any edit is then built whole.
     resolved: bool = False
+    # Whether pages show files beside articles (or the site's images): an edit is then
+    # patched only while no other file of the site's folder changed (`tree`: their key).
+    shows_files: bool = False
     tree: str = ""
+    # The URLs of the files each article's pages need published, by its source path.
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def changed_files(
         self,
@@ -131,7 +135,9 @@ def record(
     manifest = Manifest(setup, theme.key, statics, settled.next_due, settled.checks)
     manifest.article_count = len(catalog.entries)
     local, redirects = settled.local, settled.redirects
-    manifest.resolved = bool(local.files or local.html or local.findings or redirects.targets)
+    manifest.resolved = bool(local.links or redirects.targets)
+    manifest.shows_files = bool(local.files or local.html or local.findings)
+    manifest.files = {file_of[path]: urls for path, urls in local.uses.items()}
     manifest.page_size, manifest.feed_items = page_size, feed_items
     manifest.diagnostics = {
         o.path: o.diagnostics for o in settled.outcomes(compiled) if o.diagnostics

@@ -60,6 +60,9 @@ class LocalFiles:
     covers: dict[str, str] = field(default_factory=dict)
     pictures: dict[str, Picture] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    links: bool = False  # whether any page links to articles by their files
+    # The URLs of the files each article's pages need published, by its path.
+    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def entry(self, entry: Entry) -> Entry:
         """The entry showing its resolved HTML and cover image."""
@@ -113,6 +116,7 @@ def resolve_local(
             continue
         article_file = Path(entry.source_file)
         refs: list[_Found] = []
+        result.links = result.links or links_articles(entry)
         for ref in entry.local_refs:
             cover = not ref.link and ref.url == entry.article.cover_image
             resolved = _resolve(site, article_file, ref, cover)
@@ -139,6 +143,7 @@ def _rewrite(
     titles: dict[str, str] = {}
     pictures: dict[str, Picture] = {}
     path = entry.article.path
+    uses: set[str] = set()
     for ref, resolved, cover in refs:
         asset = resolved.asset
         if asset is not None and not ref.link:
@@ -146,6 +151,8 @@ def _rewrite(
                 result.warn(path, diagnostic)
         if asset is not None and not shown.published(asset):
             continue  # left out: the reference stays as written
+        if asset is not None:
+            uses.update(shown.urls(asset))
         url = site.base_path + resolved.url.lstrip("/")
         urls[ref.url, ref.link] = url
         if resolved.title:
@@ -159,14 +166,19 @@ def _rewrite(
             result.pictures[path] = pictures[url]
     if urls:
         result.html[path] = rewrite(entry.html, urls, titles, pictures, site.base_path)
+    if uses:
+        result.uses[path] = tuple(sorted(uses))
 
 
-def resolves_alone(folders: SiteFolders, entry: Entry) -> bool:
-    """Whether the entry's references change its HTML or warn when it is resolved on
-    its own (a link to another article always does): whether its page needs the
-    whole site resolved."""
-    found = resolve_local(folders, [entry])
-    return bool(found.files or found.html or found.findings)
+def links_articles(entry: Entry) -> bool:
+    """Whether the entry links to other articles by their Markdown files: its page
+    then shows what they are called and where they are, which only the whole site
+    says. (Its files, by contrast, are the same whichever articles are around it.)"""
+    return any(_is_article_link(ref) for ref in entry.local_refs)
+
+
+def _is_article_link(ref: LocalRef) -> bool:
+    return ref.link and split_url(ref.url)[0].lower().endswith(MARKDOWN_SUFFIXES)
 
 
 class _Resolved(NamedTuple):
@@ -191,7 +203,7 @@ def _resolve(
     path, rest = split_url(ref.url)
     if not path:
         return None
-    if ref.link and path.lower().endswith(MARKDOWN_SUFFIXES):
+    if _is_article_link(ref):
         return _article_link(site, article_file, ref, path, rest)
     rooted = path.startswith("/")
     candidates = _candidates(site, article_file, path)

@@ -103,6 +103,12 @@ class PublishedImages:
         """Whether the file is published (else it is left out, its reference as written)."""
         return asset.url in self._published
 
+    def urls(self, asset: Asset) -> list[str]:
+        """The URLs of the files published for this one: itself (unless it is the
+        site's own) and its variants."""
+        own = [] if asset.url in self._own else [asset.url]
+        return own + [variant_url(asset.url, v) for v in self._made.get(asset.url, ())]
+
     def picture(self, asset: Asset) -> Picture:
         made = self._made.get(asset.url, ())
         return picture(asset.url, asset.image, made, self._own.get(asset.url, ""))
