@@ -113,7 +113,7 @@ def throttle_delay(
     row = connection.execute(query).first()
     if row is None or row.window_start <= now.timestamp() - policy.address_window.total_seconds():
         return 0.0
-    excess = row.failures - policy.address_free_failures
+    excess: int = row.failures - policy.address_free_failures
     if excess < 0:
         return 0.0
     delay = min(2.0**excess, policy.address_max_delay.total_seconds())
