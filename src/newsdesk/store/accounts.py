@@ -7,7 +7,7 @@ command line.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, Row, delete, insert, select, update
@@ -39,23 +39,24 @@ class User:
     def locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, zone: tzinfo = UTC) -> dict[str, object]:
+        """Times in ISO 8601, in `zone` (the site's)."""
         return {
             "name": self.name,
             "role": self.role,
-            "created": self.created.isoformat(),
-            "last_login": _iso(self.last_login),
+            "created": iso(self.created, zone),
+            "last_login": iso(self.last_login, zone),
             "disabled": self.disabled,
-            "locked_until": _iso(self.locked_until),
+            "locked_until": iso(self.locked_until, zone),
             "failed_logins": self.failed_logins,
         }
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+def iso(when: datetime | None, zone: tzinfo) -> str | None:
+    return None if when is None else when.astimezone(zone).isoformat()
 
 
-def _moment(seconds: float | None) -> datetime | None:
+def moment(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
@@ -67,9 +68,9 @@ def user_from_row(row: Row[tuple[object, ...]]) -> User:
         name=values["name"],
         role=values["role"],
         created=datetime.fromtimestamp(values["created"], UTC),
-        last_login=_moment(values["last_login"]),
+        last_login=moment(values["last_login"]),
         disabled=bool(values["disabled"]),
-        locked_until=_moment(values["locked_until"]),
+        locked_until=moment(values["locked_until"]),
         failed_logins=values["failed_logins"],
     )
 

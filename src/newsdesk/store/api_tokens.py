@@ -5,12 +5,12 @@ Functions that write must run in a transaction the caller commits (`engine.begin
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from newsdesk.store import audit
-from newsdesk.store.accounts import User, get_user, user_from_row
+from newsdesk.store.accounts import User, get_user, iso, moment, user_from_row
 from newsdesk.store.credentials import API_TOKEN_PREFIX, AccountError, new_token, token_hash
 from newsdesk.store.schema import api_tokens, users
 
@@ -29,13 +29,14 @@ class ApiToken:
     created: datetime
     last_used: datetime | None
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, zone: tzinfo = UTC) -> dict[str, object]:
+        """Times in ISO 8601, in `zone` (the site's)."""
         return {
             "id": self.id,
             "name": self.name,
             "user": self.user,
-            "created": self.created.isoformat(),
-            "last_used": None if self.last_used is None else self.last_used.isoformat(),
+            "created": iso(self.created, zone),
+            "last_used": iso(self.last_used, zone),
         }
 
 
@@ -86,7 +87,7 @@ def list_api_tokens(connection: Connection, user_name: str | None = None) -> lis
             name=row.name,
             user=row.user_name,
             created=datetime.fromtimestamp(row.created, UTC),
-            last_used=None if row.last_used is None else datetime.fromtimestamp(row.last_used, UTC),
+            last_used=moment(row.last_used),
         )
         for row in connection.execute(query)
     ]
