@@ -18,7 +18,7 @@ from rich.table import Table
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.site.config import CONFIG_NAME, load_config
 from newsdesk.site.inputs import find_config
-from newsdesk.store.credentials import ROLES, check_name, check_password
+from newsdesk.store.account_rules import ROLES, check_name, check_password
 
 # The store's modules (SQLAlchemy, Argon2) load only when a command runs.
 if TYPE_CHECKING:

@@ -14,14 +14,8 @@ from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsdesk.store import audit
-from newsdesk.store.credentials import (
-    DEFAULT_HASHER,
-    AccountError,
-    check_name,
-    check_role,
-    hash_password,
-    name_key,
-)
+from newsdesk.store.account_rules import AccountError, check_name, check_role, name_key
+from newsdesk.store.credentials import DEFAULT_HASHER, hash_password
 from newsdesk.store.schema import api_tokens, sessions, users
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from newsdesk.store import audit
 from newsdesk.store.accounts import User, get_user, iso, moment, user_from_row
-from newsdesk.store.credentials import API_TOKEN_PREFIX, AccountError, new_token, token_hash
+from newsdesk.store.account_rules import AccountError
+from newsdesk.store.credentials import API_TOKEN_PREFIX, new_token, token_hash
 from newsdesk.store.schema import api_tokens, users
 
 TOKEN_NAME_MAX = 64

@@ -1,25 +1,15 @@
-"""Secrets of the desk's accounts: Argon2id password hashes, random tokens kept only
-as hashes, and the rules names, roles and passwords must follow."""
+"""Secrets of the desk's accounts: Argon2id password hashes, and random tokens kept
+only as hashes."""
 
 import hashlib
-import re
 import secrets
-import unicodedata
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from newsdesk.errors import NewsdeskError
+from newsdesk.store.account_rules import PASSWORD_MAX, check_password
 
-ROLES = ("admin", "editor", "author")
-NAME_MAX = 64
-PASSWORD_MIN = 10
-# Argon2 hashes any length, but a megabyte "password" would only cost the server time.
-PASSWORD_MAX = 1024
-# A letter, digit or underscore first (so a name is never taken for an option or a
-# hidden file), then letters (any script: 张三 is a name), digits and `._-`.
-_NAME = re.compile(r"\w[\w.-]*")
 # 32 random bytes: as strong as the SHA-256 they are kept as.
 _TOKEN_BYTES = 32
 # Bearer tokens say what they are, so that secret scanners and people can tell.
@@ -27,44 +17,6 @@ API_TOKEN_PREFIX = "nd_"
 # argon2-cffi's defaults: Argon2id with RFC 9106's second recommended profile
 # (t=3, 64 MiB, p=4).
 DEFAULT_HASHER = PasswordHasher()
-
-
-class AccountError(NewsdeskError):
-    """A user, role, password or token that cannot be used as given."""
-
-
-def check_name(name: str) -> str:
-    """The name in NFC, or AccountError saying what is wrong with it."""
-    name = unicodedata.normalize("NFC", name)
-    if not 1 <= len(name) <= NAME_MAX:
-        raise AccountError(f"a user name has 1 to {NAME_MAX} characters, not {len(name)}")
-    if not _NAME.fullmatch(name):
-        raise AccountError(
-            f"invalid user name {name!r}: use letters, digits and . _ - "
-            "(starting with a letter or digit)"
-        )
-    return name
-
-
-def name_key(name: str) -> str:
-    """What two names are compared by: `Alice`, `alice` and `ａｌｉｃｅ` are one user."""
-    return unicodedata.normalize("NFKC", name).casefold()[:NAME_MAX]
-
-
-def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
-    return role
-
-
-def check_password(password: str) -> str:
-    if not password.strip():
-        raise AccountError("the password is empty")
-    if len(password) < PASSWORD_MIN:
-        raise AccountError(f"a password has at least {PASSWORD_MIN} characters")
-    if len(password) > PASSWORD_MAX:
-        raise AccountError(f"a password has at most {PASSWORD_MAX} characters")
-    return password
 
 
 def hash_password(password: str, hasher: PasswordHasher = DEFAULT_HASHER) -> str:
