@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlalchemy import Connection, delete, insert, select, update
 
 from newsdesk.store import audit
-from newsdesk.store.accounts import User, get_user, iso, moment, user_from_row
 from newsdesk.store.account_rules import AccountError
+from newsdesk.store.accounts import User, get_user, iso, moment, user_from_row
 from newsdesk.store.credentials import API_TOKEN_PREFIX, new_token, token_hash
 from newsdesk.store.schema import api_tokens, users
 
