@@ -3,9 +3,6 @@ passwords, lockout and throttling, sessions, API tokens and the audit log; and t
 `newsdesk user` and `newsdesk token` commands run as a user runs them."""
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,10 +13,12 @@ from sqlalchemy import Engine, Table, select
 
 from newsdesk.store import account_rules, accounts, api_tokens, audit, login, sessions
 from newsdesk.store.account_rules import AccountError
-from newsdesk.store.database import open_store
 from newsdesk.store.schema import api_tokens as api_token_table
 from newsdesk.store.schema import audit_log, login_attempts, users
 from newsdesk.store.schema import sessions as session_table
+
+from .conftest import run_newsdesk
+from .server import engine_at
 
 # Cheap parameters, so that twenty wrong passwords take milliseconds, not seconds.
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -31,11 +30,8 @@ POLICY = login.LoginPolicy()
 
 @pytest.fixture
 def engine(store_url: str) -> Iterator[Engine]:
-    made = open_store(store_url)
-    try:
+    with engine_at(store_url) as made:
         yield made
-    finally:
-        made.dispose()
 
 
 def add(engine: Engine, name: str = "张三", role: str = "editor") -> accounts.User:
@@ -356,75 +352,60 @@ def make_site(tmp_path: Path) -> Path:
     return site
 
 
-def desk_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """`newsdesk ARGS` in a child process with `stdin` as its standard input."""
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("NEWSDESK_DEBUG", None)
-    env.pop("NEWSDESK_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "newsdesk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 def test_the_user_commands_add_list_change_and_remove(tmp_path: Path, database_url: str) -> None:
     """On a new database: the commands migrate it first."""
     site = make_site(tmp_path)
     where = ["--site", str(site), "--database-url", database_url]
-    added = desk_command(
+    added = run_newsdesk(
         "user", "add", "张三", "--role", "editor", *where, "--password-stdin", stdin=PASSWORD + "\n"
     )
     assert added.returncode == 0, added.stderr
     assert "added user 张三 (editor)" in added.stderr
-    listed = desk_command("user", "list", *where)
+    listed = run_newsdesk("user", "list", *where)
     assert "张三" in listed.stdout and "editor" in listed.stdout and "never" in listed.stdout
-    (shown,) = json.loads(desk_command("user", "list", *where, "--json").stdout)
+    (shown,) = json.loads(run_newsdesk("user", "list", *where, "--json").stdout)
     assert shown["name"] == "张三" and shown["role"] == "editor"
     assert shown["created"].endswith("+08:00"), "times in the site's zone"
-    changed = desk_command(
+    changed = run_newsdesk(
         "user", "passwd", "张三", *where, "--password-stdin", stdin="another passphrase\n"
     )
     assert changed.returncode == 0, changed.stderr
-    with open_engine(database_url) as engine:
+    with engine_at(database_url) as engine:
         assert try_login(engine, "another passphrase", START).ok
-    removed = desk_command("user", "remove", "张三", *where)
+    removed = run_newsdesk("user", "remove", "张三", *where)
     assert removed.returncode == 0 and "removed user 张三" in removed.stderr
-    assert json.loads(desk_command("user", "list", *where, "--json").stdout) == []
+    assert json.loads(run_newsdesk("user", "list", *where, "--json").stdout) == []
 
 
 def test_the_user_commands_refuse_bad_input_in_one_line(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    where = ["--site", str(site)]
-    ok = desk_command(
+    where = ["--site", str(site), "--database-url", f"sqlite:///{tmp_path / 'desk.sqlite'}"]
+    ok = run_newsdesk(
         "user", "add", "bob", "--role", "admin", *where, "--password-stdin", stdin=PASSWORD
     )
     assert ok.returncode == 0, ok.stderr
     refused = {
-        "duplicate": desk_command(
+        "duplicate": run_newsdesk(
             "user", "add", "BOB", "--role", "author", *where, "--password-stdin", stdin=PASSWORD
         ),
-        "short": desk_command(
+        "short": run_newsdesk(
             "user", "add", "carol", "--role", "author", *where, "--password-stdin", stdin="short\n"
         ),
-        "empty": desk_command(
+        "empty": run_newsdesk(
             "user", "add", "carol", "--role", "author", *where, "--password-stdin", stdin="\n"
         ),
-        "name": desk_command(
+        "name": run_newsdesk(
             "user", "add", "a/b", "--role", "author", *where, "--password-stdin", stdin=PASSWORD
         ),
-        "role": desk_command(
+        "role": run_newsdesk(
             "user", "add", "carol", "--role", "root", *where, "--password-stdin", stdin=PASSWORD
         ),
-        "no terminal": desk_command("user", "add", "carol", "--role", "author", *where),
-        "missing": desk_command("user", "remove", "nobody", *where),
-        "passwd missing": desk_command(
+        "no terminal": run_newsdesk("user", "add", "carol", "--role", "author", *where, stdin=""),
+        "missing": run_newsdesk("user", "remove", "nobody", *where),
+        "passwd missing": run_newsdesk(
             "user", "passwd", "nobody", *where, "--password-stdin", stdin=PASSWORD
         ),
-        "token missing": desk_command("token", "create", "nobody", *where),
+        "token missing": run_newsdesk("token", "create", "nobody", *where),
     }
     for case, result in refused.items():
         assert result.returncode == 2, (case, result.stderr)
@@ -437,9 +418,9 @@ def test_the_user_commands_refuse_bad_input_in_one_line(tmp_path: Path) -> None:
     assert "--password-stdin" in refused["no terminal"].stderr
     assert "no user named 'nobody'" in refused["missing"].stderr
     assert [
-        u["name"] for u in json.loads(desk_command("user", "list", *where, "--json").stdout)
+        u["name"] for u in json.loads(run_newsdesk("user", "list", *where, "--json").stdout)
     ] == ["bob"]
-    no_site = desk_command("user", "list", "--site", str(tmp_path / "elsewhere"))
+    no_site = run_newsdesk("user", "list", "--site", str(tmp_path / "elsewhere"))
     assert no_site.returncode == 2 and "no newsdesk.toml" in no_site.stderr
 
 
@@ -449,39 +430,26 @@ def test_token_create_prints_the_token_once_and_stores_its_hash(
     site = make_site(tmp_path)
     database_url = store_url
     where = ["--site", str(site), "--database-url", database_url]
-    desk_command(
+    run_newsdesk(
         "user", "add", "bot", "--role", "author", *where, "--password-stdin", stdin=PASSWORD
     )
-    created = desk_command("token", "create", "bot", "--label", "daily notes", *where)
+    created = run_newsdesk("token", "create", "bot", "--label", "daily notes", *where)
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()
     assert token.startswith("nd_") and "\n" not in token
     assert "shown this once" in created.stderr
-    listed = desk_command("token", "list", *where, "--json")
+    listed = run_newsdesk("token", "list", *where, "--json")
     (shown,) = json.loads(listed.stdout)
     assert shown["name"] == "daily notes" and shown["user"] == "bot"
-    assert token not in listed.stdout + desk_command("token", "list", *where).stdout
-    with open_engine(database_url) as engine:
+    assert token not in listed.stdout + run_newsdesk("token", "list", *where).stdout
+    with engine_at(database_url) as engine:
         assert token not in every_value(engine, api_token_table, users, audit_log)
         with engine.begin() as connection:
             bearer = api_tokens.verify_bearer(connection, token, START)
             assert bearer is not None and bearer.user.name == "bot"
             actions = [entry.action for entry in audit.list_audit(connection)]
         assert actions == ["token.create", "user.add"]
-    revoked = desk_command("token", "revoke", str(shown["id"]), *where)
+    revoked = run_newsdesk("token", "revoke", str(shown["id"]), *where)
     assert revoked.returncode == 0, revoked.stderr
-    with open_engine(database_url) as engine, engine.begin() as connection:
+    with engine_at(database_url) as engine, engine.begin() as connection:
         assert api_tokens.verify_bearer(connection, token, START) is None
-
-
-class open_engine:
-    """The store at a URL, migrated, for the length of a `with`."""
-
-    def __init__(self, url: str) -> None:
-        self._engine = open_store(url)
-
-    def __enter__(self) -> Engine:
-        return self._engine
-
-    def __exit__(self, *_: object) -> None:
-        self._engine.dispose()
