@@ -43,13 +43,17 @@ def set_language(site: Path, language: str) -> None:
     config.write_text(text, encoding="utf-8")
 
 
-def run_newsdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed `newsdesk` command as a user would, in a child process."""
+def run_newsdesk(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `newsdesk` command as a user would, in a child process (with
+    `stdin` as its standard input, when given)."""
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("NEWSDESK_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "newsdesk", *args],
         cwd=cwd,
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,

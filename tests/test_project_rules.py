@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
 # Modules any layer may import: the exception family and the package's version.
 SHARED = {"errors", "__init__"}
 # Top-level modules that belong to a layer of their own name's.
-TOP_LEVEL = {"cli": "cli", "__main__": "cli"}
+TOP_LEVEL = {"cli": "cli", "cli_accounts": "cli", "__main__": "cli"}
 RUNG = {name: rung for rung, names in enumerate(LAYERS) for name in names}
 
 

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from newsdesk import __version__
+from newsdesk.cli_accounts import token, user
 from newsdesk.content.article import Outcome
 from newsdesk.content.diagnostics import Diagnostic, has_errors
 from newsdesk.content.fix import patches, write_atomic
@@ -501,6 +502,10 @@ def draft(
         soft_wrap=True,
     )
     sys.exit(1 if counts["failed"] else 0)
+
+
+cli.add_command(user)
+cli.add_command(token)
 
 
 def main(argv: list[str] | None = None) -> Any:

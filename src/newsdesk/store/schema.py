@@ -6,10 +6,13 @@ created by their own migration, not declared here.
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     Float,
+    ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
@@ -90,4 +93,77 @@ settings = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# The desk's accounts (newsdesk.store.accounts). Times are seconds since the epoch, as
+# in view_visits: the same on both databases, and compared in SQL without time zones.
+# `name_key` is the name folded (NFKC, casefold), so that `Alice` and `alice` cannot
+# both exist and either logs in.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("name_key", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("last_login", Float),
+    Column("disabled", Boolean, nullable=False),
+    Column("locked_until", Float),
+    Column("failed_logins", Integer, nullable=False),
+    # When the failures counted in failed_logins began.
+    Column("failed_since", Float),
+)
+
+# Logged-in browsers. Only a hash of the cookie's token is kept: a copy of the
+# database does not let anyone in.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Column("csrf_secret", String(64), nullable=False),
+    Index("sessions_by_user", "user_id"),
+    Index("sessions_by_expiry", "expires"),
+)
+
+# Bearer tokens for the desk's API, kept as hashes as sessions are.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("last_used", Float),
+    Index("api_tokens_by_user", "user_id"),
+)
+
+# Failed logins per client address (its /64 for IPv6) in the current window.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", Float, nullable=False),
+    Column("last_failure", Float, nullable=False),
+)
+
+# Who did what to which user, article or token, and when. The actor is a name, not a
+# reference: the entry outlives the account.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("actor", String(64)),
+    Column("action", String(64), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("audit_log_by_time", "at"),
 )

@@ -50,17 +50,21 @@ def visitor_id(salt: str, address: str, user_agent: str) -> str:
 
 def address_id(salt: str, address: str) -> str:
     """A 64-hex-digit id for one client address on the salt's day, keyed as visitor
-    ids are. IPv6 addresses are taken by their /64: one household or host is given a
-    whole /64 and can use any address in it."""
+    ids are, and taken by its `client_network`."""
+    message = f"address\n{client_network(address)}".encode()
+    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+
+
+def client_network(address: str) -> str:
+    """What one client is counted by: an IPv4 address, or an IPv6 address's /64 (one
+    household or host is given a whole /64 and can use any address in it). Text that
+    is no address is returned as it is."""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        network = address
-    else:
-        prefix = 64 if parsed.version == 6 else 32
-        network = str(ipaddress.ip_network((parsed, prefix), strict=False))
-    message = f"address\n{network}".encode()
-    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+        return address
+    prefix = 64 if parsed.version == 6 else 32
+    return str(ipaddress.ip_network((parsed, prefix), strict=False))
 
 
 def is_bot(user_agent: str) -> bool:
