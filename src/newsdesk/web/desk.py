@@ -15,7 +15,7 @@ from newsdesk.site.desk_pages import LoginForm, articles_page, login_page
 from newsdesk.site.locale import Locale
 from newsdesk.store import audit, views
 from newsdesk.store.api_tokens import verify_bearer
-from newsdesk.store.credentials import new_token
+from newsdesk.store.credentials import DEFAULT_HASHER, new_token
 from newsdesk.store.login import LoginPolicy, LoginResult, verify_login
 from newsdesk.store.sessions import (
     SessionPolicy,
@@ -57,9 +57,9 @@ class _LoggedIn:
 
 
 class Desk:
-    """The desk's handlers (see routes.py). `login_policy`, `session_policy` and
-    `clock` are the store's policies and the time they are applied at: the defaults
-    in service, others for tests."""
+    """The desk's handlers (see routes.py). `login_policy`, `session_policy`, `hasher`
+    and `clock` are the store's policies, password hasher and the time they are
+    applied at: the defaults in service, others for tests."""
 
     def __init__(self, live: LiveSite, snapshot: Callable[[], Snapshot]):
         self.live = live
@@ -68,6 +68,7 @@ class Desk:
         self._snapshot = snapshot
         self.login_policy = LoginPolicy()
         self.session_policy = SessionPolicy()
+        self.hasher = DEFAULT_HASHER
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._form_secret = ""
 
@@ -144,7 +145,9 @@ class Desk:
         every session the browser had before ends (a planted one included)."""
         now = self.clock()
         with self.engine.begin() as connection:
-            result = verify_login(connection, name, password, address, now, self.login_policy)
+            result = verify_login(
+                connection, name, password, address, now, self.login_policy, self.hasher
+            )
             if result.user is None:
                 return _LoggedIn(result)
             for planted in old[1:]:
