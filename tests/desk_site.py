@@ -46,7 +46,10 @@ def write_articles(content: Path, hostile: list[str]) -> None:
         )
 
 
-def desk_site(root: Path, templates: Templates, backend: str, hostile: list[str]) -> Iterator[InProcess]:
+def desk_site(
+    root: Path, templates: Templates, backend: str, hostile: list[str]
+) -> Iterator[InProcess]:
+    """The site served on a copy of the indexed demo database, with USERS added."""
     site = copy_site(DEMO_SITE, root / "site")
     write_articles(site / "content", hostile)
     for url in templates.demo(backend).copy(root / "store.sqlite"):

@@ -59,3 +59,21 @@ def articles_page(
 
 def _render(theme: Theme, template: str, **context: Any) -> bytes:
     return theme.env.get_template(template).render(context).encode()
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as the admin's list shows them: `state` is active, disabled or locked."""
+
+    name: str
+    role: str
+    last_login: str
+    state: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "role": self.role, "last_login": self.last_login,
+                "state": self.state}  # fmt: skip
+
+
+def users_page(theme: Theme, user: DeskUser, csrf: str, accounts: Sequence[Account]) -> bytes:
+    return _render(theme, "desk/users.html", user=user, csrf=csrf, accounts=accounts)

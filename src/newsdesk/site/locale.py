@@ -97,6 +97,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "desk_read_only": "只读",
         "desk_count": "共 {count} 篇",
         "desk_none": "没有符合条件的文章。",
+        "desk_users": "用户",
+        "desk_role": "角色",
+        "desk_last_login": "上次登录",
+        "desk_user_active": "正常",
+        "desk_user_disabled": "已停用",
+        "desk_user_locked": "已锁定",
     },
     "en": {
         "home": "Home",
@@ -193,6 +199,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "desk_read_only": "Read only",
         "desk_count": "{count} articles",
         "desk_none": "No articles match.",
+        "desk_users": "Users",
+        "desk_role": "Role",
+        "desk_last_login": "Last sign-in",
+        "desk_user_active": "Active",
+        "desk_user_disabled": "Disabled",
+        "desk_user_locked": "Locked",
     },
 }
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

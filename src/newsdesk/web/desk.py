@@ -11,9 +11,10 @@ from urllib.parse import quote
 from newsdesk.publish.live import LiveSite
 from newsdesk.publish.snapshot import Snapshot
 from newsdesk.site.desk_list import DeskFilters, DeskRow, DeskUser, Views, desk_rows, filter_rows
-from newsdesk.site.desk_pages import LoginForm, articles_page, login_page
+from newsdesk.site.desk_pages import Account, LoginForm, articles_page, login_page, users_page
 from newsdesk.site.locale import Locale
 from newsdesk.store import audit, views
+from newsdesk.store.accounts import list_users
 from newsdesk.store.api_tokens import verify_bearer
 from newsdesk.store.credentials import DEFAULT_HASHER, new_token
 from newsdesk.store.login import LoginPolicy, LoginResult, verify_login
@@ -212,6 +213,35 @@ class Desk:
         user = require(request, "author", self._snapshot().theme.locale)
         body = {"name": user.name, "role": user.role, "via": user.via}
         return 200, [JSON_TYPE], json_body(body)
+
+    async def users_page(self, request: Request) -> Reply:
+        theme = self._snapshot().theme
+        user = require(request, "admin", theme.locale)
+        accounts = await asyncio.to_thread(self._accounts)
+        page = users_page(theme, DeskUser(user.name, user.role), user.csrf, accounts)
+        return 200, [_HTML], page
+
+    async def api_users(self, request: Request) -> Reply:
+        require(request, "admin", self.locale())
+        accounts = await asyncio.to_thread(self._accounts)
+        body = {"items": [account.to_json() for account in accounts]}
+        return 200, [JSON_TYPE], json_body(body)
+
+    def _accounts(self) -> list[Account]:
+        now = self.clock()
+        with self.engine.connect() as connection:
+            users = list_users(connection)
+        return [
+            Account(
+                user.name,
+                user.role,
+                user.last_login.astimezone(self.zone).isoformat(timespec="minutes")
+                if user.last_login
+                else "",
+                "disabled" if user.disabled else "locked" if user.locked(now) else "active",
+            )
+            for user in users
+        ]
 
     def _rows(self, user: Principal) -> list[DeskRow]:
         """Every file with its views as of today (in the site's time zone)."""

@@ -31,6 +31,7 @@ def routes(app: "App") -> list[Mount]:
             routes=[
                 Route("GET", "/articles", desk.api_articles),
                 Route("GET", "/me", desk.api_me),
+                Route("GET", "/users", desk.api_users),
                 Route(ANY_METHOD, ANY_PATH, api.not_found),
             ],
         ),
@@ -39,6 +40,7 @@ def routes(app: "App") -> list[Mount]:
             trim=True,
             routes=[
                 Route("GET", "/", desk.articles_page),
+                Route("GET", "/users", desk.users_page),
                 Route("GET", "/login", desk.login_form),
                 Route("POST", "/login", desk.login),
                 Route("POST", "/logout", desk.logout),
