@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any, Literal
 
 from newsdesk.content.article import Outcome
@@ -131,20 +132,29 @@ def may_edit(user: DeskUser, authors: Sequence[str]) -> bool:
 
 
 def desk_rows(
-    outcomes: Sequence[Outcome], views: Views, user: DeskUser, now: datetime
+    outcomes: Sequence[Outcome], views: Views, user: DeskUser, now: datetime, folder: Path
 ) -> list[DeskRow]:
-    """A row for every file, in the order given."""
-    return [_row(outcome, views, user, now) for outcome in outcomes]
+    """A row for every file, in the order given; paths relative to `folder` (the
+    content folder)."""
+    return [_row(outcome, views, user, now, folder) for outcome in outcomes]
 
 
-def _row(outcome: Outcome, views: Views, user: DeskUser, now: datetime) -> DeskRow:
+def _relative(path: str, folder: Path) -> str:
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return path
+
+
+def _row(outcome: Outcome, views: Views, user: DeskUser, now: datetime, folder: Path) -> DeskRow:
     findings = tuple(
         Finding(d.severity, d.code, d.message, d.line, d.col) for d in outcome.diagnostics
     )
     article = outcome.article
+    path = _relative(outcome.path, folder)
     if article is None:
         editable = user.role in ROLES_THAT_EDIT_ALL
-        return DeskRow(outcome.path, "", "", outcome.path, "invalid", "", (), (), None, 0, 0, 0,
+        return DeskRow(path, "", "", path, "invalid", "", (), (), None, 0, 0, 0,
                        findings, editable)  # fmt: skip
     status: Status = "draft" if article.draft else "published"
     if article.is_scheduled(now):
@@ -152,7 +162,7 @@ def _row(outcome: Outcome, views: Views, user: DeskUser, now: datetime) -> DeskR
     authors = tuple(author.name for author in article.authors)
     slug = article.slug
     return DeskRow(
-        path=outcome.path,
+        path=path,
         slug=slug,
         url=article.url,
         title=article.title,

@@ -254,7 +254,7 @@ class Desk:
                 total=views.view_totals(connection),
             )
         outcomes = self.live.desk_outcomes()
-        return desk_rows(outcomes, counted, DeskUser(user.name, user.role), now)
+        return desk_rows(outcomes, counted, DeskUser(user.name, user.role), now, self.live.folder)
 
     async def not_found(self, request: Request) -> Reply:
         raise HTTPError(404, self.locale().text("not_found"))
