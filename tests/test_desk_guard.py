@@ -208,3 +208,23 @@ def test_hostile_titles_and_names_render_inert_in_the_list(app: InProcess) -> No
                 assert not value.lower().lstrip().startswith(("javascript:", "data:")), element
     shown = soup.get_text()
     assert sum(payload in shown for payload in HOSTILE) >= len(HOSTILE) // 2
+
+
+def test_the_openapi_document_lists_the_desk_with_bearer_tokens(app: InProcess) -> None:
+    with app.client() as client:
+        document = client.get("/api/v1/openapi.json").json()
+    scheme = document["components"]["securitySchemes"]["bearer"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    for path in ("/desk/articles", "/desk/me", "/desk/users"):
+        operation = document["paths"][path]["get"]
+        assert operation["security"] == [{"bearer": []}]
+        assert {"200", "401", "403"} <= set(operation["responses"])
+    names = {p["name"] for p in document["paths"]["/desk/articles"]["get"]["parameters"]}
+    assert names == {"q", "status", "category", "tag", "author", "sort"}
+
+
+def test_desk_api_calls_past_the_rate_of_an_address_are_answered_429(app: InProcess) -> None:
+    rate = app.live.config.server.desk_api_per_minute
+    with app.client("192.0.2.77") as client:
+        codes = [client.get("/api/v1/desk/me").status_code for _ in range(rate + 1)]
+    assert codes == [401] * rate + [429]

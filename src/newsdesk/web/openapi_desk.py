@@ -52,6 +52,16 @@ _ROW = {
         "diagnostics": {"type": "array", "items": _DIAGNOSTIC},
     },
 }
+_ACCOUNT = {
+    "type": "object",
+    "required": ["name", "role", "last_login", "state"],
+    "properties": {
+        "name": {"type": "string"},
+        "role": {"type": "string", "enum": ["admin", "editor", "author"]},
+        "last_login": {"type": "string", "description": "ISO 8601; empty when never"},
+        "state": {"type": "string", "enum": ["active", "disabled", "locked"]},
+    },
+}
 _SCHEMAS: dict[str, Any] = {
     "DeskArticles": {
         "type": "object",
@@ -70,20 +80,7 @@ _SCHEMAS: dict[str, Any] = {
     "DeskAccounts": {
         "type": "object",
         "required": ["items"],
-        "properties": {
-            "items": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "name": {"type": "string"},
-                        "role": {"type": "string"},
-                        "last_login": {"type": "string"},
-                        "state": {"type": "string", "enum": ["active", "disabled", "locked"]},
-                    },
-                },
-            }
-        },
+        "properties": {"items": {"type": "array", "items": _ACCOUNT}},
     },
 }
 
