@@ -5,7 +5,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from newsdesk.site.locale import Locale
 from newsdesk.web.http import Headers, HTTPError, Request
@@ -137,13 +137,14 @@ def require(request: Request, role: str, locale: Locale) -> Principal:
 
 def safe_next(value: str) -> str:
     """Where to go after a login: a path of the desk, never another site (`//host`,
-    `/\\host`, a scheme) or anything outside /desk/; else the desk's home."""
+    `/\\host`, a scheme) or anything outside /desk/ (`..`, written as it is or
+    percent-encoded, which a browser resolves too); else the desk's home."""
+    path = value.split("?", 1)[0].split("#", 1)[0]
     if (
         value.startswith(DESK + "/")
-        and not value.startswith(("//", "/\\"))
         and "\\" not in value
-        and not any(ord(c) < 0x20 or c == "\x7f" for c in value)
-        and "/../" not in value + "/"
+        and not any(ord(c) < 0x20 or c == "\x7f" for c in unquote(value))
+        and not {".", ".."} & set(unquote(path).split("/"))
         and not urlsplit(value).netloc
     ):
         return value
