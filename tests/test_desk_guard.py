@@ -3,12 +3,16 @@ PostgreSQL: CSRF and cross-site refusals, roles, bearer tokens, the headers of e
 desk answer, the article list's filters, and hostile titles and names left inert."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from bs4 import BeautifulSoup
 
+from newsdesk.site.desk_list import DeskFilters, DeskUser
+from newsdesk.site.desk_pages import articles_page
 from newsdesk.site.locale import MESSAGES
 from newsdesk.site.security import DESK_POLICY
+from newsdesk.site.theme import Theme
 from newsdesk.store.api_tokens import list_api_tokens, revoke_api_token
 from tests.asgi import InProcess
 from tests.conftest import BACKENDS, Templates
@@ -228,3 +232,15 @@ def test_desk_api_calls_past_the_rate_of_an_address_are_answered_429(app: InProc
     with app.client("192.0.2.77") as client:
         codes = [client.get("/api/v1/desk/me").status_code for _ in range(rate + 1)]
     assert codes == [401] * rate + [429]
+
+
+def test_the_desk_speaks_english_with_the_english_locale(app: InProcess) -> None:
+    snapshot = app.live.snapshot
+    assert snapshot is not None
+    config = snapshot.theme.config
+    english = replace(config, site=replace(config.site, language="en"))
+    user = DeskUser("lin", "author")
+    page = articles_page(Theme(english, snapshot.catalog), user, "t", [], [], DeskFilters())
+    text = page.decode()
+    assert 'lang="en"' in text and "Sign out" in text and "No articles match." in text
+    assert not any("\u4e00" <= c <= "\u9fff" for c in text.split("<main", 1)[1].split("</main")[0])
