@@ -5,6 +5,7 @@ in-process; and logging in to its desk as a browser does."""
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import httpx
 from argon2 import PasswordHasher
 
 from newsdesk.store import accounts, api_tokens
+from newsdesk.web.limits import TokenBuckets
 from tests.asgi import Client, InProcess, serving
 from tests.conftest import DEMO_SITE, Templates, copy_site
 
@@ -60,6 +62,9 @@ def desk_site(
                         connection, name, role, PASSWORD, START, actor=None, hasher=FAST
                     )
             app.app.desk.hasher = FAST
+            # Tests log in many times from one address: the rate limit of logins is
+            # tested on its own (with the configured rate, see `login_rate`).
+            app.app.limits.login = TokenBuckets(10_000)
             yield app
 
 
@@ -99,3 +104,15 @@ def signed_in(app: InProcess, name: str, peer: str = "127.0.0.1") -> tuple[Clien
     page = client.get("/desk/")
     assert page.status_code == 200
     return client, csrf_of(page.text)
+
+
+@contextmanager
+def login_rate(app: InProcess) -> Iterator[int]:
+    """The login form limited to its configured rate per address, as in service."""
+    limits = app.app.limits
+    rate = app.live.config.server.login_per_minute
+    relaxed, limits.login = limits.login, TokenBuckets(rate)
+    try:
+        yield rate
+    finally:
+        limits.login = relaxed

@@ -229,9 +229,12 @@ def test_the_openapi_document_lists_the_desk_with_bearer_tokens(app: InProcess) 
 
 def test_desk_api_calls_past_the_rate_of_an_address_are_answered_429(app: InProcess) -> None:
     rate = app.live.config.server.desk_api_per_minute
+    codes = []
     with app.client("192.0.2.77") as client:
-        codes = [client.get("/api/v1/desk/me").status_code for _ in range(rate + 1)]
-    assert codes == [401] * rate + [429]
+        # The bucket refills as the calls go on: a few more than the rate empty it.
+        while 429 not in codes and len(codes) < 2 * rate:
+            codes.append(client.get("/api/v1/desk/me").status_code)
+    assert codes[-1] == 429 and codes[:rate] == [401] * rate
 
 
 def test_the_desk_speaks_english_with_the_english_locale(app: InProcess) -> None:

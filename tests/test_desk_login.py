@@ -18,6 +18,7 @@ from tests.desk_site import (
     csrf_of,
     desk_site,
     log_in,
+    login_rate,
     session_cookie,
     signed_in,
 )
@@ -163,7 +164,7 @@ def test_a_login_goes_next_only_to_a_desk_path(
 ) -> None:
     with app.client() as client:
         answer = log_in(client, "zhang", next_path=next_path)
-        assert answer.status_code == 303
+        assert answer.status_code == 303, answer.text[-600:]
         assert answer.headers["location"] == location
 
 
@@ -204,11 +205,10 @@ def test_twenty_wrong_passwords_lock_the_account_and_slow_the_address(
 
 
 def test_logins_past_the_rate_of_an_address_are_answered_429(app: InProcess) -> None:
-    rate = app.live.config.server.login_per_minute
     data = {"name": "nobody", "password": "x" * 10, "csrf": "0" * 64}
-    with app.client("192.0.2.50") as client:
-        codes = [
-            client.post("/desk/login", data=data, headers=ORIGIN).status_code
-            for _ in range(rate + 1)
-        ]
-    assert codes == [403] * rate + [429]
+    codes: list[int] = []
+    with login_rate(app) as rate, app.client("192.0.2.50") as client:
+        # The bucket refills as the calls go on: a few more than the rate empty it.
+        while 429 not in codes and len(codes) < 2 * rate:
+            codes.append(client.post("/desk/login", data=data, headers=ORIGIN).status_code)
+    assert codes[-1] == 429 and codes[:rate] == [403] * rate

@@ -76,11 +76,13 @@ class RateLimits:
         self._message = message
 
     def __call__(self, route: Route, handler: Handler) -> Handler:
-        buckets = self._buckets_of(route)
-        if buckets is None:
+        if self._buckets_of(route) is None:
             return handler
 
         async def limited(request: Request) -> Reply:
+            # Looked up at each call: the buckets may be replaced (a test's own rate).
+            buckets = self._buckets_of(route)
+            assert buckets is not None
             wait = buckets.take(request.client, time.monotonic())
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
