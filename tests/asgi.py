@@ -84,6 +84,11 @@ class Client:
     def options(self, url: str, **options: Any) -> httpx.Response:
         return self.request("OPTIONS", url, **options)
 
+    @property
+    def cookies(self) -> httpx.Cookies:
+        """The cookies the client keeps (set by answers, sent with requests)."""
+        return self._client.cookies
+
     def close(self) -> None:
         self._loop.run(self._client.aclose())
 

@@ -4,6 +4,7 @@ snapshot readers are served from, each replaced whole on any change."""
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -80,6 +81,23 @@ class LiveSite:
 
     def outcomes(self) -> list[Outcome]:
         return self.files.outcomes()
+
+    def desk_outcomes(self) -> list[Outcome]:
+        """Every file's outcome as the site-wide checks leave it (final slug, their
+        findings among the diagnostics), drafts and scheduled articles included: what
+        the desk lists."""
+        with self._lock:
+            compiled = self.files.in_order()
+            settled = self._settled
+        if settled is None:
+            return [c.outcome for c in compiled]
+        checks = settled.checks
+        return [
+            replace(checked, article=checks.article(checked.article))
+            if checked.article is not None
+            else checked
+            for checked in (checks.outcome(c.outcome) for c in compiled)
+        ]
 
     def recheck_history(self) -> bool:
         """Republish when a commit moved the dates of articles dated by their git

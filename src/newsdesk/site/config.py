@@ -104,6 +104,9 @@ class ServerSection:
     forwarded_allow_ips: tuple[str, ...] = ()
     search_per_minute: int = 60
     beacons_per_minute: int = 60
+    # Desk login attempts (POST /desk/login) and desk API calls per client address.
+    login_per_minute: int = 20
+    desk_api_per_minute: int = 120
     # Seconds to send a request's headers: from connecting for the first request, from
     # its first byte for each next one.
     header_timeout: int = 10
@@ -250,6 +253,8 @@ _POSITIVE = (
     "views.token_minutes",
     "server.search_per_minute",
     "server.beacons_per_minute",
+    "server.login_per_minute",
+    "server.desk_api_per_minute",
     "hot.days",
     "hot.half_life_days",
     "hot.refresh_seconds",

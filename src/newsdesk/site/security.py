@@ -48,6 +48,25 @@ def content_security_policy(beacon_origin: str = "") -> str:
     )
 
 
+# The desk's pages: nothing but the site's own files, no frames, forms only to itself.
+DESK_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
+)
+
+
+def desk_security_headers() -> list[tuple[str, str]]:
+    """The headers of every answer under /desk/ and /api/v1/desk/ (HSTS aside): never
+    stored by a cache, never framed, nothing loaded from elsewhere."""
+    return [
+        ("Cache-Control", "no-store"),
+        ("Content-Security-Policy", DESK_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+
+
 def security_headers(beacon_origin: str = "") -> list[tuple[str, str]]:
     """The headers of every answer, HSTS aside (it depends on the scheme)."""
     return [

@@ -15,6 +15,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 from newsdesk.store.accounts import User, user_from_row
 from newsdesk.store.credentials import new_token, token_hash
 from newsdesk.store.schema import sessions, users
+from newsdesk.store.views import site_secret
+
+_FORM_SECRET = "desk_form_secret"
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,12 @@ def find_session(
         expires=datetime.fromtimestamp(row.expires, UTC),
         last_seen=datetime.fromtimestamp(last_seen, UTC),
     )
+
+
+def form_secret(connection: Connection) -> str:
+    """The key the CSRF tokens of forms sent before any session (the login form) are
+    signed with: made on first use, shared by every server of the database."""
+    return site_secret(connection, _FORM_SECRET)
 
 
 def prune_sessions(

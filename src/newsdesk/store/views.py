@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Insert, Update, bindparam, case, or_, select, update
+from sqlalchemy import Connection, Insert, Update, bindparam, case, func, or_, select, update
 
 from newsdesk.store.schema import settings, view_caps, view_counts, view_days, view_visits
 from newsdesk.store.upsert import insert
@@ -95,6 +95,17 @@ def daily_views(
     return [(day, counted.get(day, 0)) for day in span]
 
 
+def views_between(connection: Connection, first: date, last: date) -> dict[str, int]:
+    """Views of each article counted on the days `first` to `last` (both included);
+    only articles with any."""
+    query = (
+        select(view_days.c.slug, func.sum(view_days.c.count))
+        .where(view_days.c.day.between(first, last))
+        .group_by(view_days.c.slug)
+    )
+    return {slug: int(count) for slug, count in connection.execute(query)}
+
+
 def hot_scores(
     connection: Connection, today: date, days: int, half_life_days: float
 ) -> dict[str, float]:
@@ -133,16 +144,16 @@ def prune_caps(connection: Connection, before: datetime, window: timedelta) -> i
 def visitor_salt(connection: Connection, day: date) -> str:
     """The salt of visitor ids on `day`: HMAC of the day under the site's secret, so
     that it changes at midnight."""
-    secret = _secret(connection, _VISITOR_SECRET)
+    secret = site_secret(connection, _VISITOR_SECRET)
     return hmac.new(secret.encode(), day.isoformat().encode(), hashlib.sha256).hexdigest()
 
 
 def token_secret(connection: Connection) -> str:
     """The key that signs the proofs of a page view the beacons carry."""
-    return _secret(connection, _TOKEN_SECRET)
+    return site_secret(connection, _TOKEN_SECRET)
 
 
-def _secret(connection: Connection, key: str) -> str:
+def site_secret(connection: Connection, key: str) -> str:
     """The site's secret named `key`, made on first use and kept in `settings`; when
     two processes make one at once, the first insert wins and both read it back, so
     every worker, node and restart shares it."""

@@ -24,6 +24,7 @@ from newsdesk.web.openapi import (
     SORTS,
     openapi_document,
 )
+from newsdesk.web.openapi_desk import with_desk
 from newsdesk.web.router import Handler
 from newsdesk.web.search_processes import SearchPool
 
@@ -52,7 +53,7 @@ class Api:
         self.beacons = beacons
         self.config = live.config
         self.zone = live.content.zone
-        self._openapi = json_body(openapi_document(self.config.site.title))
+        self._openapi = json_body(with_desk(openapi_document(self.config.site.title)))
         # The whole catalog in each order asked for, sorted once per snapshot.
         self._orders: dict[str, list[Entry]] = {}
         self._orders_version = -1

@@ -15,12 +15,16 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from newsdesk.errors import first_line
 from newsdesk.publish.live import LiveSite
 from newsdesk.publish.snapshot import Snapshot
-from newsdesk.site.security import HSTS, security_headers
+from newsdesk.site.security import HSTS, desk_security_headers, security_headers
 from newsdesk.web import html
 from newsdesk.web.api import Api
 from newsdesk.web.beacons import Beacons
+from newsdesk.web.desk import Desk
+from newsdesk.web.desk_auth import is_desk, origin_of
+from newsdesk.web.desk_guard import DeskGuard
 from newsdesk.web.forwarded import ClientAddress
 from newsdesk.web.http import (
+    Headers,
     HTTPError,
     Receive,
     Reply,
@@ -30,7 +34,7 @@ from newsdesk.web.http import (
     disconnected,
     respond,
 )
-from newsdesk.web.limits import RateLimits
+from newsdesk.web.limits import RateLimits, Rates
 from newsdesk.web.middleware import Cors, Errors
 from newsdesk.web.router import Middleware, Router
 from newsdesk.web.routes import routes
@@ -42,10 +46,18 @@ log = logging.getLogger("newsdesk")
 
 _SEARCH_PAGE = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]
 _EVENT_STREAM = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-store")]
-_SECURITY = [(name.lower().encode(), value.encode()) for name, value in security_headers()]
+
+
+def _encoded(headers: list[tuple[str, str]]) -> Headers:
+    return [(name.lower().encode(), value.encode()) for name, value in headers]
+
+
+_SECURITY = _encoded(security_headers())
 # HSTS only over HTTPS (a trusted proxy's X-Forwarded-Proto included, see server.py):
 # sent over plain HTTP it would be ignored, or lock out a site that has no HTTPS.
 _SECURITY_HTTPS = [*_SECURITY, (b"strict-transport-security", HSTS.encode())]
+_DESK_SECURITY = _encoded(desk_security_headers())
+_DESK_SECURITY_HTTPS = [*_DESK_SECURITY, (b"strict-transport-security", HSTS.encode())]
 # Bytes a Location header may carry as they are; any other is percent-encoded.
 _UNSAFE_IN_LOCATION = re.compile(rb"[^\x21-\x7e]")
 
@@ -63,18 +75,32 @@ class App:
         self.api = Api(live, Beacons(live, tokens))
         self.errors = Errors(self._snapshot, live.engine)
         self.addresses = ClientAddress(config.server.forwarded_allow_ips)
+        server = config.server
+        rates = Rates(
+            server.search_per_minute,
+            server.beacons_per_minute,
+            server.login_per_minute,
+            server.desk_api_per_minute,
+        )
         self.limits = RateLimits(
-            config.server.search_per_minute,
-            config.server.beacons_per_minute,
+            rates,
             lambda seconds: self._snapshot().theme.locale.text(
                 "too_many_requests", seconds=seconds
             ),
         )
+        self.desk = Desk(live, self._snapshot)
+        guard = DeskGuard(self.desk, {origin_of(config.site.base_url)})
         self._tasks: list[asyncio.Task[Any]] = []
         # The wrappers around every handler, the first outermost: CORS outside the
         # error answers, so that an API error (and a 429) is readable by the origins
-        # allowed too.
-        middleware: list[Middleware] = [Cors(config.api.cors_origins), self.errors, self.limits]
+        # allowed too; the desk's guard inside the rate limits (a flood of bad
+        # tokens is limited before it reaches the database).
+        middleware: list[Middleware] = [
+            Cors(config.api.cors_origins),
+            self.errors,
+            self.limits,
+            guard,
+        ]
         self.router = Router(routes(self), middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -141,10 +167,16 @@ class App:
         else:
             peer = request.client
             request.client = self.addresses.of(peer, request.headers)
-            scheme = self.addresses.scheme(peer, request.headers, scheme)
+            scheme = request.scheme = self.addresses.scheme(peer, request.headers, scheme)
             reply = await self.router.find(request)(request)
         status, headers, body = reply
-        security = _SECURITY_HTTPS if scheme == "https" else _SECURITY
+        https = scheme == "https"
+        if is_desk(scope.get("path", "")):
+            # The desk's own headers replace the site's: no-store, never framed.
+            headers = [header for header in headers if header[0] != b"cache-control"]
+            security = _DESK_SECURITY_HTTPS if https else _DESK_SECURITY
+        else:
+            security = _SECURITY_HTTPS if https else _SECURITY
         await respond(send, (status, headers + security, body), scope["method"] == "HEAD")
 
     # Handlers (see routes.py) ----------------------------------------------

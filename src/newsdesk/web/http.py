@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
@@ -49,6 +49,11 @@ class Request:
     params: Mapping[str, str]
     # The query string as the client sent it (what a redirect passes on).
     raw_query: bytes = b""
+    # "https" when the client reached the site over HTTPS (a trusted proxy's word
+    # included): set by the app with `client`.
+    scheme: str = "http"
+    # What middleware learned of the request for its handler (the desk's user).
+    context: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_scope(cls, scope: Scope, receive: Receive) -> "Request":

@@ -1,5 +1,5 @@
-"""Per-address rate limits: search and view beacons past their rate are answered
-429 with Retry-After.
+"""Per-address rate limits: search, view beacons, desk logins and the desk's API past
+their rate are answered 429 with Retry-After.
 
 The buckets live in each worker's memory: with N workers a client that spreads its
 requests over them gets up to N times the rate, which bounds a flood all the same.
@@ -9,7 +9,9 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from newsdesk.web.desk_auth import DESK, is_api
 from newsdesk.web.http import HTTPError, Reply, Request
 from newsdesk.web.openapi import PREFIX
 from newsdesk.web.router import Handler, Route
@@ -19,6 +21,7 @@ from newsdesk.web.router import Handler, Route
 MAX_ADDRESSES = 65_536
 SEARCH_PATHS = frozenset({PREFIX + "/search", "/search/", "/search/index.html"})
 BEACON_PATH = PREFIX + "/articles/{slug}/views"
+LOGIN_PATH = DESK + "/login"
 
 
 class TokenBuckets:
@@ -50,23 +53,36 @@ class TokenBuckets:
         return len(self._buckets)
 
 
-class RateLimits:
-    """Wraps the search routes (API and page) and the beacon in per-address limits;
-    `message` is the reader's text for a 429, given the seconds to wait."""
+@dataclass(frozen=True)
+class Rates:
+    """Requests per client address per minute, by kind."""
 
-    def __init__(
-        self, search_per_minute: int, beacons_per_minute: int, message: Callable[[int], str]
-    ):
-        self.search = TokenBuckets(search_per_minute)
-        self.beacons = TokenBuckets(beacons_per_minute)
+    search: int
+    beacons: int
+    login: int
+    desk_api: int
+
+
+class RateLimits:
+    """Wraps the search routes (API and page), the beacon, the desk's login form and
+    the desk's API in per-address limits; `message` is the reader's text for a 429,
+    given the seconds to wait."""
+
+    def __init__(self, rates: Rates, message: Callable[[int], str]):
+        self.search = TokenBuckets(rates.search)
+        self.beacons = TokenBuckets(rates.beacons)
+        self.login = TokenBuckets(rates.login)
+        self.desk_api = TokenBuckets(rates.desk_api)
         self._message = message
 
     def __call__(self, route: Route, handler: Handler) -> Handler:
-        buckets = self._buckets_of(route)
-        if buckets is None:
+        if self._buckets_of(route) is None:
             return handler
 
         async def limited(request: Request) -> Reply:
+            # Looked up at each call: the buckets may be replaced (a test's own rate).
+            buckets = self._buckets_of(route)
+            assert buckets is not None
             wait = buckets.take(request.client, time.monotonic())
             if wait > 0:
                 seconds = max(1, math.ceil(wait))
@@ -81,4 +97,8 @@ class RateLimits:
             return self.search
         if route.method == "POST" and route.pattern == BEACON_PATH:
             return self.beacons
+        if route.method == "POST" and route.pattern == LOGIN_PATH:
+            return self.login
+        if is_api(route.pattern):
+            return self.desk_api
         return None

@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from newsdesk.errors import first_line
 from newsdesk.publish.snapshot import Snapshot
+from newsdesk.web.desk_auth import is_api
 from newsdesk.web.http import JSON_TYPE, Headers, HTTPError, Reply, Request, json_body
 from newsdesk.web.openapi import PREFIX
 from newsdesk.web.router import Handler, Route
@@ -69,6 +70,8 @@ class Cors:
 
     def __call__(self, route: Route, handler: Handler) -> Handler:
         if route.pattern != PREFIX and not route.pattern.startswith(PREFIX + "/"):
+            return handler
+        if is_api(route.pattern):  # the desk's API is for its own pages and pipelines
             return handler
 
         async def cors(request: Request) -> Reply:

@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 from newsdesk.site.theme import LIVE_RELOAD_PATH
+from newsdesk.web.desk_auth import DESK, DESK_API
 from newsdesk.web.openapi import PREFIX
 from newsdesk.web.router import ANY_METHOD, ANY_PATH, Mount, Route
 
@@ -22,7 +23,30 @@ def routes(app: "App") -> list[Mount]:
     ]
     if app.live.live_reload:
         site.insert(0, Route(ANY_METHOD, LIVE_RELOAD_PATH, app.live_reload))
+    desk = app.desk
     return [
+        Mount(
+            DESK_API,
+            trim=True,
+            routes=[
+                Route("GET", "/articles", desk.api_articles),
+                Route("GET", "/me", desk.api_me),
+                Route("GET", "/users", desk.api_users),
+                Route(ANY_METHOD, ANY_PATH, api.not_found),
+            ],
+        ),
+        Mount(
+            DESK,
+            trim=True,
+            routes=[
+                Route("GET", "/", desk.articles_page),
+                Route("GET", "/users", desk.users_page),
+                Route("GET", "/login", desk.login_form),
+                Route("POST", "/login", desk.login),
+                Route("POST", "/logout", desk.logout),
+                Route(ANY_METHOD, ANY_PATH, desk.not_found),
+            ],
+        ),
         Mount(
             PREFIX,
             trim=True,
