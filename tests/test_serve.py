@@ -204,6 +204,7 @@ def test_openapi_document_describes_every_endpoint(demo_app: InProcess) -> None:
     assert set(document["paths"]) == {
         "/articles", "/articles/{slug}", "/articles/{slug}/views",
         "/articles/{slug}/views/token", "/categories", "/tags", "/authors", "/search",
+        "/desk/articles", "/desk/me", "/desk/users",
     }  # fmt: skip
 
 
