@@ -4,7 +4,8 @@ them, shown after the first paragraph, and a quarter of those also name it as th
 cover. Both sites are built in the same run: cold (no state folder, no output: B's
 images are converted), warm (built again, nothing changed) and with the output folder
 removed but the state folder kept (B's variants come from the cache; every page and
-file is written again).
+file is written again), then after a paragraph is added to one article that shows an
+image in B (the same article in A).
 
     python bench/image_build.py [--count 10000] [--images 2000] [--runs 1] [--keep]
 
@@ -256,6 +257,7 @@ class Sites:
     covers: int
     picture_bytes: int
     picture_seconds: float
+    edited: str  # an article with an image, relative to the site: the edit's
 
 
 def make_sites(root: Path, count: int, images: int) -> Sites:
@@ -278,7 +280,12 @@ def make_sites(root: Path, count: int, images: int) -> Sites:
     start = time.perf_counter()
     picture_bytes = make_pictures(pictures)
     seconds = time.perf_counter() - start
-    return Sites(plain, pictured, size, len(pictures), covers, picture_bytes, seconds)
+    edited = articles[pictures[len(pictures) // 2].number].relative_to(pictured).as_posix()
+    return Sites(plain, pictured, size, len(pictures), covers, picture_bytes, seconds, edited)
+
+
+def append_paragraph(file: Path) -> None:
+    file.write_text(file.read_text(encoding="utf-8") + "\n补充一段。\n", encoding="utf-8")
 
 
 # --- builds ------------------------------------------------------------------------
@@ -366,7 +373,12 @@ def print_row(row: Row) -> None:
 def print_targets(rows: dict[str, Row]) -> None:
     print()
     verdicts = []
-    for case, share in (("cold", COLD_SHARE), ("warm", WARM_SHARE), ("no output", None)):
+    for case, share in (
+        ("cold", COLD_SHARE),
+        ("warm", WARM_SHARE),
+        ("no output", None),
+        ("edit", None),
+    ):
         plain, pictured = rows[f"A {case}"].result, rows[f"B {case}"].result
         wall, cpu = pictured.wall / plain.wall, pictured.cpu / plain.cpu
         print(
@@ -397,6 +409,7 @@ def bench(root: Path, count: int, images: int, runs: int) -> None:
         ("cold", lambda site, out: remove(site / ".newsdesk", out)),
         ("warm", lambda site, out: None),
         ("no output", lambda site, out: remove(out)),
+        ("edit", lambda site, out: append_paragraph(site / sites.edited)),
     ]
     for case, before in cases:
         for label, site in (("A", sites.plain), ("B", sites.pictured)):

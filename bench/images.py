@@ -6,11 +6,12 @@ Makes N photographs and screenshots of the sizes tech articles carry (JPEG and P
 1600–3200 pixels wide, in a temporary folder), then each way makes every variant a
 page offers for each: WebP at each width (never wider than the original), EXIF
 orientation applied and metadata dropped, with Pillow and with libvips (each width
-decoded afresh, at the encoder's default effort); then as newsdesk makes them (libvips,
-decoded once, WebP at effort 2) and the same as AVIF at effort 0, the format
-`[images] formats` may add. Prints milliseconds per image (median of R runs, one core),
-the variants' total bytes, and peak memory of a run in a child process. libvips
-(pyvips with its own build) is newsdesk's; Pillow reads image headers for it.
+decoded afresh, at the encoder's default effort); then decoded once, WebP at that
+effort and at effort 2 (as newsdesk makes them), the same as AVIF at effort 0 (the
+format `[images] formats` may add), and the decoding alone. Prints milliseconds per
+image (median of R runs, one core), the variants' total bytes, and peak memory of a
+run in a child process. libvips (pyvips with its own build) is newsdesk's; Pillow
+reads image headers for it.
 """
 
 import argparse
@@ -96,11 +97,20 @@ def vips_once(path: Path, widths: list[int], suffix: str = ".webp", effort: int 
     return written
 
 
+def vips_decode(path: Path, widths: list[int]) -> int:
+    """Only the decoding every way above starts with (shrunk to the widest width where
+    the format allows): the floor of any variant's cost."""
+    pyvips.Image.thumbnail(str(path), max(widths), height=ANY_HEIGHT, size="down").copy_memory()
+    return 0
+
+
 LIBRARIES: dict[str, Variants] = {
     "Pillow WebP": pillow_variants,
     "libvips WebP": vips_variants,
+    "libvips WebP, decoded once, effort 4": partial(vips_once, effort=4),
     "libvips WebP, decoded once, effort 2 (newsdesk)": vips_once,
     "libvips AVIF, decoded once, effort 0": partial(vips_once, suffix=".avif", effort=0),
+    "libvips decoding only": vips_decode,
 }
 
 
