@@ -19,6 +19,7 @@ from newsdesk.export.export import BuildReport, build_site
 from newsdesk.site.config import load_config
 from tests.asgi import serving
 
+from .static_index import indexed_articles
 from .test_local_files import write
 from .test_rebuild import tree
 
@@ -240,6 +241,10 @@ def test_covers_get_a_card_thumbnail_and_a_share_image(
     assert 'width="256" height="176"' in card.group(0) and 'loading="lazy"' in card.group(0)
     with opened(out, card.group(1)) as thumbnail:
         assert thumbnail.size == (256, 176) and thumbnail.format == "WEBP"
+    # The static search's hits show it too; an article without a cover shows none.
+    thumbnails = {a.title: a.thumbnail for a in indexed_articles(out)}
+    assert re.fullmatch(r"/files/[0-9a-f]+/cover\.card\.webp", thumbnails["图集"])
+    assert thumbnails["没有封面"] == ""
     # The article without a cover has a card without an image.
     plain = home.split('href="/posts/plain/"', 1)[0].rsplit('<article class="card">', 1)[1]
     assert "<img" not in plain
@@ -374,6 +379,9 @@ def test_the_server_offers_the_same_pictures_and_serves_svgs_inert(
         assert inert.headers["content-type"] == "image/svg+xml"
         policies = inert.headers.get_list("content-security-policy")
         assert any(p.startswith("sandbox;") and "default-src 'none'" in p for p in policies)
+        # The search page's hits show the cover's thumbnail, as the lists do.
+        found = client.get("/search/", params={"q": "图集"}).text
+        assert re.search(r'<img class="card-cover" src="/files/[0-9a-f]+/cover\.card\.webp"', found)
 
 
 def test_edits_of_articles_with_images_are_patched_as_a_whole_build_would_make_them(

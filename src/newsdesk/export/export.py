@@ -73,6 +73,10 @@ class _Build:
     edits_compiled: int = 0  # edited files compiled while trying to patch
     tree: str = ""  # tree_key(), once worked out
 
+    def variants(self) -> ImageVariants:
+        """Where the site's image variants are made and kept."""
+        return ImageVariants(image_variants(self.root), self.config.images, self.progress)
+
     def tree_key(self) -> str:
         if not self.tree:
             self.tree = site_tree_key(self.root, self.folder)
@@ -228,8 +232,7 @@ def _edited_files(build: _Build, manifest: Manifest) -> EditedFiles | None:
     if not manifest.shows_files:
         return None
     config = build.config
-    store = ImageVariants(image_variants(build.root), config.images, build.progress)
-    return EditedFiles(site_folders(build.root, config), config.images, store)
+    return EditedFiles(site_folders(build.root, config), config.images, build.variants())
 
 
 def _compile_and_plan(build: _Build) -> _Site:
@@ -245,9 +248,9 @@ def _compile_and_plan(build: _Build) -> _Site:
             build.cache,
             build.progress(len(build.files), "编译文章") if build.progress else None,
         )
-        variants = ImageVariants(image_variants(build.root), config.images, build.progress)
         folders = site_folders(build.root, config)
-        settled = settle(compiled, build.content, build.moment, folders, config.images, variants)
+        images = config.images
+        settled = settle(compiled, build.content, build.moment, folders, images, build.variants())
         catalog = Catalog(settled.public, config.site.hot_count)
         theme = _theme(config, catalog, build.root)
         plans = plan_site(catalog, config.site.page_size, config.site.feed_items)

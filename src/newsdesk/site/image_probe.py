@@ -39,8 +39,8 @@ class ImageInfo:
     file_bytes: int
     pixels: int = 0
     animated: bool = False
-    # The first bytes, when the file is not an image: what it holds instead.
-    start: bytes = b""
+    # When the file is not an image: whether it starts like text or HTML (`<`).
+    markup: bool = False
 
 
 def probe(path: Path) -> ImageInfo | None:
@@ -79,4 +79,4 @@ def _unreadable(path: Path) -> ImageInfo:
         size = path.stat().st_size
     except OSError:
         start, size = b"", 0
-    return ImageInfo("", None, size, start=start)
+    return ImageInfo("", None, size, markup=start.lstrip()[:1] == b"<")

@@ -92,7 +92,7 @@ class Problem:
 def problem(name: str, info: ImageInfo, options: ImagesSection) -> Problem | None:
     """What is wrong with an image file, judged from its header."""
     if not info.format:
-        held = "text or HTML" if info.start.lstrip()[:1] == b"<" else "no image this site can read"
+        held = "text or HTML" if info.markup else "no image this site can read"
         return Problem(
             UNREADABLE,
             f"'{name}' holds {held}; it is published as it is, without its size",

@@ -76,9 +76,9 @@ class Theme:
         env.filters["href"] = self.href
         env.filters["cover"] = self.cover
         env.filters["share"] = seo.share_image
-        env.tests["remote"] = self.remote
         env.globals["cover_image"] = self.cover_image
         env.globals["card_image"] = self.card_image
+        env.globals["thumbnail_image"] = self.thumbnail_image
         env.filters["date"] = self.locale.date
         env.filters["number"] = self.locale.number
         env.globals["t"] = self.locale.text
@@ -152,9 +152,14 @@ class Theme:
 
     def card_image(self, entry: Entry) -> Markup:
         """The cover's thumbnail on an article's card."""
-        url = self.thumbnail(entry)
+        cropped = entry.picture is not None and bool(entry.picture.card)
+        return self.thumbnail_image(self.thumbnail(entry), cropped)
+
+    def thumbnail_image(self, url: str, cropped: bool = False) -> Markup:
+        """A card's thumbnail at `url`; `cropped`: the cover's card-size variant, whose
+        size is known."""
         size = ""
-        if entry.picture is not None and entry.picture.card:
+        if cropped:
             images = self.config.images
             size = f' width="{images.card_width}" height="{images.card_height}"'
         return Markup(
