@@ -21,6 +21,7 @@ from newsdesk.site.config import load_config
 from tests.asgi import serving
 
 from .conftest import run_newsdesk
+from .test_rebuild import tree
 
 NOW = datetime(2026, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -384,3 +385,22 @@ def test_images_beside_articles_carry_the_size_they_are_shown_at(tmp_path: Path)
         "残缺": {},  # a truncated file is published as it is, with no size
         "自定": {"width": "320"},  # the author's own size stays
     }
+
+
+def test_an_edit_of_an_article_linking_site_pages_by_path_is_patched(tmp_path: Path) -> None:
+    site = write(
+        tmp_path / "site",
+        {
+            "newsdesk.toml": '[site]\ntitle = "测试"\n',
+            "content/a.md": article("甲", "见[归档](/archives/)与[标签](../tags/)。"),
+            "content/b.md": article("乙", "正文。"),
+        },
+    )
+    out = tmp_path / "out"
+    build(site, out)
+    post = site / "content/a.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    report = build(site, out)
+    assert report.patched
+    build(site, tmp_path / "fresh")
+    assert tree(out) == tree(tmp_path / "fresh")

@@ -74,8 +74,9 @@ class Manifest:
     # Whether pages link to articles by their files or old URLs lead to articles:
     # resolving them takes the whole site, so any edit is then built whole.
     resolved: bool = False
-    # Whether pages show files beside articles (or the site's images): an edit is then
-    # patched only while no other file of the site's folder changed (`tree`: their key).
+    # Whether pages refer to anything by a path (files beside articles, the site's
+    # images, its pages): an edit is then patched only while no other file of the
+    # site's folder changed (`tree`: their key), since a path may come to name one.
     shows_files: bool = False
     tree: str = ""
     # The URLs of the files each article's pages need published, by its source path.
@@ -136,7 +137,7 @@ def record(
     manifest.article_count = len(catalog.entries)
     local, redirects = settled.local, settled.redirects
     manifest.resolved = bool(local.links or redirects.targets)
-    manifest.shows_files = bool(local.files or local.html or local.findings)
+    manifest.shows_files = local.referenced
     manifest.files = {file_of[path]: urls for path, urls in local.uses.items()}
     manifest.page_size, manifest.feed_items = page_size, feed_items
     manifest.diagnostics = {

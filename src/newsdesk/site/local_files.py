@@ -61,6 +61,7 @@ class LocalFiles:
     pictures: dict[str, Picture] = field(default_factory=dict)
     findings: dict[str, list[Diagnostic]] = field(default_factory=dict)
     links: bool = False  # whether any page links to articles by their files
+    referenced: bool = False  # whether any page refers to anything by a path
     # The URLs of the files each article's pages need published, by its path.
     uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -116,6 +117,7 @@ def resolve_local(
             continue
         article_file = Path(entry.source_file)
         refs: list[_Found] = []
+        result.referenced = True
         result.links = result.links or links_articles(entry)
         for ref in entry.local_refs:
             cover = not ref.link and ref.url == entry.article.cover_image
