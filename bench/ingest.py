@@ -26,14 +26,14 @@ HUGO_CONFIG = (
 
 def median_run(runs: list[Run]) -> Run:
     """Median times, the highest peak, and the first failing run's exit status and
-    error output."""
+    error output (else the last run's, which holds its summary)."""
     failed = next((r for r in runs if r.returncode), None)
     return Run(
         statistics.median(r.wall for r in runs),
         statistics.median(r.cpu for r in runs),
         max(r.peak_mb for r in runs),
         failed.returncode if failed else 0,
-        failed.errors if failed else "",
+        failed.errors if failed else runs[-1].errors,
     )
 
 
